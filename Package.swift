@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vendor-review",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", exact: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", exact: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", exact: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", exact: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", exact: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
+        .target(
+            name: "Domain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Fluent models, migrations and repositories. Fluent types never leave this module.
+        .target(
+            name: "Persistence",
+            dependencies: [
+                "Domain",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        // Vapor: routes, controllers, forms, pages, middleware, commands.
+        .target(
+            name: "Web",
+            dependencies: [
+                "Domain",
+                "Persistence",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+            ]
+        ),
+        .executableTarget(
+            name: "vendor-review",
+            dependencies: [
+                "Web",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: [
+                "Domain", "Persistence",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ]
+        ),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Domain", "Persistence",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+
+/// What a change looks like before it is placed in the chain.
+public struct AuditEntry: Equatable, Sendable {
+    public let occurredAt: Date
+    public let actor: Actor
+    public let entityType: String
+    public let entityID: String
+    public let action: String
+    public let summary: String
+
+    public init(occurredAt: Date, actor: Actor, entityType: String, entityID: String, action: String, summary: String) {
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.entityType = entityType
+        self.entityID = entityID
+        self.action = action
+        self.summary = summary
+    }
+}
+
+/// One link of the hash chain: `hash = SHA-256(previousHash ‖ canonical content)`.
+public struct AuditEvent: Equatable, Sendable {
+    public let sequence: Int64
+    public let occurredAt: Date
+    public let actorID: User.ID?
+    public let actorLabel: String
+    public let entityType: String
+    public let entityID: String
+    public let action: String
+    public let summary: String
+    public let previousHash: String
+    public let hash: String
+
+    public init(
+        sequence: Int64, occurredAt: Date, actorID: User.ID?, actorLabel: String, entityType: String,
+        entityID: String, action: String, summary: String, previousHash: String, hash: String
+    ) {
+        self.sequence = sequence
+        self.occurredAt = occurredAt
+        self.actorID = actorID
+        self.actorLabel = actorLabel
+        self.entityType = entityType
+        self.entityID = entityID
+        self.action = action
+        self.summary = summary
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+}
+
+public enum AuditChain {
+    /// The `previousHash` of the first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Timestamps are hashed at millisecond precision, the precision both databases keep.
+    public static func normalised(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// Canonical content: each field length-prefixed so no two different events share a text.
+    public static func canonicalContent(
+        sequence: Int64, occurredAt: Date, actorID: User.ID?, actorLabel: String, entityType: String,
+        entityID: String, action: String, summary: String
+    ) -> String {
+        // Rounded, not truncated: a value read back from either database may differ in its last bits.
+        let millis = Int64((occurredAt.timeIntervalSince1970 * 1000).rounded())
+        let fields = [
+            String(sequence), String(millis), actorID?.description ?? "", actorLabel, entityType, entityID,
+            action, summary,
+        ]
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+
+    public static func hash(previousHash: String, content: String) -> String {
+        SHA256.hash(data: Data((previousHash + content).utf8)).hexString
+    }
+
+    /// Seals an entry as the event after `previous` (or the first event when nil).
+    public static func seal(_ entry: AuditEntry, sequence: Int64, previousHash: String) -> AuditEvent {
+        let at = normalised(entry.occurredAt)
+        let content = canonicalContent(
+            sequence: sequence, occurredAt: at, actorID: entry.actor.userID, actorLabel: entry.actor.label,
+            entityType: entry.entityType, entityID: entry.entityID, action: entry.action, summary: entry.summary)
+        return AuditEvent(
+            sequence: sequence, occurredAt: at, actorID: entry.actor.userID, actorLabel: entry.actor.label,
+            entityType: entry.entityType, entityID: entry.entityID, action: entry.action, summary: entry.summary,
+            previousHash: previousHash, hash: hash(previousHash: previousHash, content: content))
+    }
+
+    public enum Problem: Equatable, Sendable, CustomStringConvertible {
+        case gap(expected: Int64, found: Int64)
+        case brokenLink(sequence: Int64)
+        case contentChanged(sequence: Int64)
+        case truncated(lastFound: Int64, headSays: Int64)
+
+        public var description: String {
+            switch self {
+            case let .gap(expected, found):
+                "event \(expected) is missing (found event \(found) in its place)"
+            case let .brokenLink(sequence):
+                "event \(sequence) does not link to the hash of the event before it"
+            case let .contentChanged(sequence):
+                "event \(sequence) does not match its stored hash (its content was changed)"
+            case let .truncated(lastFound, headSays):
+                "the chain ends at event \(lastFound) but its head records event \(headSays) (events were removed)"
+            }
+        }
+    }
+
+    /// Checks events in order, continuing from `previousHash` at `sequence - 1`.
+    /// Streaming-friendly: call repeatedly with consecutive batches and the returned state.
+    public struct Verifier: Sendable {
+        public private(set) var nextSequence: Int64
+        public private(set) var headHash: String
+        public private(set) var checked: Int = 0
+
+        public init(startingAt sequence: Int64 = 1, previousHash: String = AuditChain.genesisHash) {
+            self.nextSequence = sequence
+            self.headHash = previousHash
+        }
+
+        /// Returns the first problem in `events`, or nil when they all chain correctly.
+        public mutating func check(_ events: some Sequence<AuditEvent>) -> Problem? {
+            for event in events {
+                if event.sequence != nextSequence { return .gap(expected: nextSequence, found: event.sequence) }
+                if event.previousHash != headHash { return .brokenLink(sequence: event.sequence) }
+                let content = canonicalContent(
+                    sequence: event.sequence, occurredAt: event.occurredAt, actorID: event.actorID,
+                    actorLabel: event.actorLabel, entityType: event.entityType, entityID: event.entityID,
+                    action: event.action, summary: event.summary)
+                if hash(previousHash: event.previousHash, content: content) != event.hash {
+                    return .contentChanged(sequence: event.sequence)
+                }
+                headHash = event.hash
+                nextSequence += 1
+                checked += 1
+            }
+            return nil
+        }
+    }
+}
+
+public struct AuditQuery: Equatable, Sendable {
+    public var entityType: String?
+    public var entityID: String?
+    public var action: String?
+    public var actor: String?
+    public var from: Date?
+    public var to: Date?
+    public var page: PageRequest
+
+    public init(
+        entityType: String? = nil, entityID: String? = nil, action: String? = nil, actor: String? = nil,
+        from: Date? = nil, to: Date? = nil, page: PageRequest = .init(page: 1)
+    ) {
+        func clean(_ s: String?) -> String? {
+            let t = Check.trimmed(s)
+            return t.isEmpty ? nil : String(t.prefix(100))
+        }
+        self.entityType = clean(entityType)
+        self.entityID = clean(entityID)
+        self.action = clean(action)
+        self.actor = clean(actor)
+        self.from = from
+        self.to = to
+        self.page = page
+    }
+}
+
+public protocol AuditRepository: Sendable {
+    /// Newest first.
+    func list(_ query: AuditQuery) async throws -> ResultPage<AuditEvent>
+    /// Verifies the whole chain in batches; returns the verifier state and the first problem.
+    func verifyChain() async throws -> (AuditChain.Verifier, AuditChain.Problem?)
+    func distinctEntityTypes() async throws -> [String]
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Every failure the domain reports. `Web/ErrorMapping.swift` is the only place mapping these to HTTP.
+public enum DomainError: Error, Equatable, Sendable {
+    /// Input failed validation; messages are keyed by field.
+    case validation(ValidationErrors)
+    /// The record does not exist (or is not visible to the caller).
+    case notFound(entity: String)
+    /// A save was based on an older version of the record.
+    case staleVersion(entity: String, expected: Int, actual: Int)
+    /// A unique value is already taken.
+    case duplicate(field: String, message: String)
+    /// The caller may not do this.
+    case forbidden
+    /// Login failed; deliberately says nothing about why.
+    case invalidCredentials
+    /// An API token is missing, unknown, revoked or expired; deliberately generic.
+    case invalidToken
+}

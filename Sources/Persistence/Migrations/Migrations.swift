@@ -1,0 +1,12 @@
+import Fluent
+
+/// The one ordered list of migrations. Never edit a shipped migration: add a new one.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreateUser(),
+        CreateApiToken(),
+        CreateVendor(),
+        CreateAuditTrail(),
+        CreateSession(),
+    ]
+}

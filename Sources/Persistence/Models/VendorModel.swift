@@ -1,0 +1,39 @@
+import Domain
+import Fluent
+import Foundation
+
+final class VendorModel: Model, @unchecked Sendable {
+    static let schema = "vendors"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// Lower-cased name: unique (names are unique regardless of case) and used for search and sorting.
+    @Field(key: "name_key") var nameKey: String
+    @OptionalField(key: "website") var website: String?
+    @OptionalField(key: "security_contact_email") var securityContactEmail: String?
+    @Field(key: "standing") var standing: String
+    @OptionalField(key: "notes") var notes: String?
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    func apply(_ fields: VendorFields) {
+        name = fields.name
+        nameKey = fields.name.lowercased()
+        website = fields.website
+        securityContactEmail = fields.securityContactEmail
+        standing = fields.standing.rawValue
+        notes = fields.notes
+    }
+
+    func toDomain() throws -> Vendor {
+        guard let id, let standing = VendorStanding(rawValue: standing) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        let fields = VendorFields(
+            name: name, website: website, securityContactEmail: securityContactEmail, standing: standing, notes: notes)
+        return Vendor(id: .init(id), fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}

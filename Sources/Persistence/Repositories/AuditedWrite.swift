@@ -1,0 +1,45 @@
+import Domain
+import Fluent
+import SQLKit
+
+/// Runs a change and appends its audit events in one transaction.
+///
+/// The first statement of every audited transaction advances the chain head. On PostgreSQL that takes
+/// the head row's lock; on SQLite it takes the database write lock. Either way concurrent writers queue
+/// up here, so each one sees the latest head, the chain never forks, and any read-then-write checks
+/// inside `body` (version numbers, unique names) cannot race.
+enum AuditedWrite {
+    static func run<T: Sendable>(
+        on database: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
+    ) async throws -> T {
+        try await database.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+            try await sql.raw("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1").run()
+            let (result, entries) = try await body(tx)
+            guard let head = try await AuditHeadModel.find(1, on: tx) else { throw PersistenceError.missingChainHead }
+            // The update above reserved one sequence number; events beyond the first extend it.
+            var sequence = head.lastSequence
+            var previous = head.lastHash
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { sequence += 1 }
+                let event = AuditChain.seal(entry, sequence: sequence, previousHash: previous)
+                try await AuditEventModel(event).create(on: tx)
+                previous = event.hash
+            }
+            if entries.isEmpty {
+                // Nothing to record: give the reserved number back (still inside the lock).
+                sequence -= 1
+            }
+            head.lastSequence = sequence
+            head.lastHash = previous
+            try await head.update(on: tx)
+            return result
+        }
+    }
+}
+
+extension Error {
+    /// True when the database refused a write for breaking a unique index or other constraint.
+    var isConstraintFailure: Bool { (self as? any DatabaseError)?.isConstraintFailure ?? false }
+}

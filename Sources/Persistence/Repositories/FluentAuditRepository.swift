@@ -1,0 +1,43 @@
+import Domain
+import Fluent
+import Foundation
+
+struct FluentAuditRepository: AuditRepository {
+    let database: any Database
+    static let verifyBatchSize = 2_000
+
+    func list(_ query: AuditQuery) async throws -> ResultPage<AuditEvent> {
+        let base = AuditEventModel.query(on: database)
+        if let entityType = query.entityType { base.filter(\.$entityType == entityType) }
+        if let entityID = query.entityID { base.filter(\.$entityID == entityID) }
+        if let action = query.action { base.filter(\.$action == action) }
+        if let actor = query.actor { base.filter(\.$actorLabel ~~ actor.lowercased()) }
+        if let from = query.from { base.filter(\.$occurredAt >= from) }
+        if let to = query.to { base.filter(\.$occurredAt < to) }
+        let total = try await base.copy().count()
+        let rows = try await base.sort(\.$id, .descending)
+            .range(query.page.offset..<(query.page.offset + query.page.size)).all()
+        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func verifyChain() async throws -> (AuditChain.Verifier, AuditChain.Problem?) {
+        var verifier = AuditChain.Verifier()
+        var after: Int64 = 0
+        while true {
+            let batch = try await AuditEventModel.query(on: database)
+                .filter(\.$id > after).sort(\.$id, .ascending).limit(Self.verifyBatchSize).all()
+            if batch.isEmpty { break }
+            if let problem = verifier.check(try batch.map { try $0.toDomain() }) { return (verifier, problem) }
+            after = batch.last!.id!
+        }
+        // The head row must agree with the last event, or events were deleted from the end.
+        if let head = try await AuditHeadModel.find(1, on: database), head.lastSequence != verifier.nextSequence - 1 {
+            return (verifier, .truncated(lastFound: verifier.nextSequence - 1, headSays: head.lastSequence))
+        }
+        return (verifier, nil)
+    }
+
+    func distinctEntityTypes() async throws -> [String] {
+        try await AuditEventModel.query(on: database).unique().all(\.$entityType).sorted()
+    }
+}

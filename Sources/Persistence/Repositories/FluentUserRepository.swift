@@ -1,0 +1,105 @@
+import Domain
+import Fluent
+import Foundation
+
+struct FluentUserRepository: UserRepository {
+    let database: any Database
+
+    func find(_ id: User.ID) async throws -> User? {
+        try await UserModel.find(id.rawValue, on: database)?.toDomain()
+    }
+
+    func find(email: String) async throws -> User? {
+        try await UserModel.query(on: database).filter(\.$email == email.lowercased()).first()?.toDomain()
+    }
+
+    func list() async throws -> [User] {
+        try await UserModel.query(on: database).sort(\.$email).all().map { try $0.toDomain() }
+    }
+
+    func count() async throws -> Int {
+        try await UserModel.query(on: database).count()
+    }
+
+    func create(
+        _ user: NewUser, id: User.ID, passwordHash: String, by actor: Actor, at now: Date
+    ) async throws -> User {
+        try await AuditedWrite.run(on: database) { tx in
+            if try await UserModel.query(on: tx).filter(\.$email == user.email).first() != nil {
+                throw DomainError.duplicate(field: "email", message: "An account with this e-mail already exists.")
+            }
+            let model = UserModel()
+            model.id = id.rawValue
+            model.email = user.email
+            model.name = user.name
+            model.role = user.role.rawValue
+            model.isActive = true
+            model.passwordHash = passwordHash
+            model.failedAttempts = 0
+            model.version = 1
+            model.createdAt = now
+            model.updatedAt = now
+            try await model.create(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: "create",
+                summary: "\(user.email) — created with role \(user.role.rawValue)")
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func update(
+        _ id: User.ID, to changes: UserChanges, expectedVersion: Int, by actor: Actor, at now: Date
+    ) async throws -> User {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let model = try await UserModel.find(id.rawValue, on: tx) else {
+                throw DomainError.notFound(entity: "user")
+            }
+            guard model.version == expectedVersion else {
+                throw DomainError.staleVersion(entity: "user", expected: expectedVersion, actual: model.version)
+            }
+            let before: [(String, String)] = [
+                ("name", model.name), ("role", model.role), ("active", model.isActive ? "yes" : "no"),
+            ]
+            let after: [(String, String)] = [
+                ("name", changes.name), ("role", changes.role.rawValue), ("active", changes.isActive ? "yes" : "no"),
+            ]
+            let summary = ChangeSummary.changed(from: before, to: after)
+            if summary == "No changes" { return (try model.toDomain(), []) }
+            model.name = changes.name
+            model.role = changes.role.rawValue
+            model.isActive = changes.isActive
+            model.version += 1
+            model.updatedAt = now
+            try await model.update(on: tx)
+            let action = changes.isActive ? "update" : "deactivate"
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: action,
+                summary: "\(model.email) — \(summary)")
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func recordLogin(_ id: User.ID, state: LoginState, succeeded: Bool, lockedNow: Bool, at now: Date) async throws {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let model = try await UserModel.find(id.rawValue, on: tx) else {
+                throw DomainError.notFound(entity: "user")
+            }
+            let changed = model.failedAttempts != state.failedAttempts || model.lockedUntil != state.lockedUntil
+            model.failedAttempts = state.failedAttempts
+            model.lockedUntil = state.lockedUntil
+            if changed { try await model.update(on: tx) }
+            let actor = Actor(userID: succeeded ? id : nil, label: succeeded ? "\(model.email) (\(model.role))" : "anonymous")
+            var entries: [AuditEntry] = []
+            if succeeded {
+                entries.append(AuditEntry(
+                    occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: "login",
+                    summary: "\(model.email) signed in"))
+            } else if lockedNow {
+                entries.append(AuditEntry(
+                    occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: "lock",
+                    summary: "\(model.email) locked for 15 minutes after \(state.failedAttempts) failed sign-ins"))
+            }
+            return ((), entries)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Domain
+import Fluent
+import Foundation
+
+struct FluentVendorRepository: VendorRepository {
+    let database: any Database
+
+    func find(_ id: Vendor.ID) async throws -> Vendor? {
+        try await VendorModel.find(id.rawValue, on: database)?.toDomain()
+    }
+
+    func list(_ query: VendorQuery) async throws -> ResultPage<Vendor> {
+        let base = VendorModel.query(on: database)
+        if let search = query.search {
+            base.filter(\.$nameKey ~~ search.lowercased())
+        }
+        if let standing = query.standing {
+            base.filter(\.$standing == standing.rawValue)
+        }
+        let total = try await base.copy().count()
+        switch query.sort {
+        case .name: base.sort(\.$nameKey, .ascending)
+        case .standing: base.sort(\.$standing, .ascending).sort(\.$nameKey, .ascending)
+        case .updated: base.sort(\.$updatedAt, .descending).sort(\.$nameKey, .ascending)
+        }
+        let rows = try await base.range(query.page.offset..<(query.page.offset + query.page.size)).all()
+        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func create(_ fields: VendorFields, id: Vendor.ID, by actor: Actor, at now: Date) async throws -> Vendor {
+        try await AuditedWrite.run(on: database) { tx in
+            try await Self.ensureNameFree(fields.name, except: nil, on: tx)
+            let model = VendorModel()
+            model.id = id.rawValue
+            model.apply(fields)
+            model.version = 1
+            model.createdAt = now
+            model.updatedAt = now
+            try await model.create(on: tx)
+            let vendor = try model.toDomain()
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "vendor", entityID: id.description, action: "create",
+                summary: "\(fields.name) — " + ChangeSummary.created(fields.auditValues))
+            return (vendor, [entry])
+        }
+    }
+
+    func update(
+        _ id: Vendor.ID, to fields: VendorFields, expectedVersion: Int, by actor: Actor, at now: Date
+    ) async throws -> Vendor {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let model = try await VendorModel.find(id.rawValue, on: tx) else {
+                throw DomainError.notFound(entity: "vendor")
+            }
+            guard model.version == expectedVersion else {
+                throw DomainError.staleVersion(entity: "vendor", expected: expectedVersion, actual: model.version)
+            }
+            let before = try model.toDomain().fields
+            if before == fields { return (try model.toDomain(), []) }
+            try await Self.ensureNameFree(fields.name, except: id, on: tx)
+            model.apply(fields)
+            model.version += 1
+            model.updatedAt = now
+            try await model.update(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "vendor", entityID: id.description, action: "update",
+                summary: "\(fields.name) — " + ChangeSummary.changed(from: before.auditValues, to: fields.auditValues))
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    private static func ensureNameFree(_ name: String, except id: Vendor.ID?, on db: any Database) async throws {
+        let query = VendorModel.query(on: db).filter(\.$nameKey == name.lowercased())
+        if let id { query.filter(\.$id != id.rawValue) }
+        if try await query.first() != nil {
+            throw DomainError.duplicate(field: "name", message: "A vendor named “\(name)” already exists.")
+        }
+    }
+}

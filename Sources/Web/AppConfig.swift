@@ -1,0 +1,59 @@
+import Foundation
+import Persistence
+
+/// Everything read from the environment, once, at start-up. Errors name the variable, never its value.
+public struct AppConfig: Sendable {
+    public var database: DatabaseConfig
+    public var templatesDirectory: String
+    public var dataDirectory: String
+    /// The address people use to reach the app; https here makes session cookies Secure.
+    public var publicURL: String
+    public var bcryptCost: Int
+    public var sessionIdleTimeout: TimeInterval
+    public var maxBodySize: Int
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let variable: String
+        public let problem: String
+        public var description: String { "\(variable): \(problem)" }
+    }
+
+    public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
+
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> AppConfig {
+        let root = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+        let database: DatabaseConfig
+        do {
+            database = try DatabaseConfig.from(environment: env["DATABASE_URL"], workingDirectory: root)
+        } catch let error as DatabaseConfig.ConfigError {
+            throw Invalid(variable: "DATABASE_URL", problem: error.description.replacingOccurrences(of: "DATABASE_URL: ", with: ""))
+        }
+        func directory(_ name: String, default value: String) -> String {
+            let raw = env[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
+            let absolute = raw.hasPrefix("/") ? raw : root + raw
+            return absolute.hasSuffix("/") ? absolute : absolute + "/"
+        }
+        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return value }
+            guard let number = Int(raw), range.contains(number) else {
+                throw Invalid(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        let publicURL = env["PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
+        guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
+            throw Invalid(variable: "PUBLIC_URL", problem: "must start with http:// or https://")
+        }
+        return AppConfig(
+            database: database,
+            templatesDirectory: directory("TEMPLATES_DIR", default: "templates"),
+            dataDirectory: directory("DATA_DIR", default: "data"),
+            publicURL: publicURL,
+            bcryptCost: try integer("BCRYPT_COST", default: 12, range: 4...16),
+            sessionIdleTimeout: TimeInterval(try integer("SESSION_IDLE_MINUTES", default: 480, range: 5...10_080) * 60),
+            maxBodySize: try integer("MAX_BODY_BYTES", default: 1_048_576, range: 16_384...104_857_600))
+    }
+}

@@ -1,0 +1,205 @@
+import Domain
+import Foundation
+import Persistence
+import Vapor
+
+/// A command that failed for a reason the person can act on. `main` prints it and exits 1.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+
+enum Commands {
+    static func register(_ app: Application) {
+        if let vaporServe = app.asyncCommands.commands["serve"] {
+            app.asyncCommands.use(ServeCommand(vaporServe: vaporServe), as: "serve", isDefault: true)
+        }
+        app.asyncCommands.use(MigrateCommand(), as: "migrate")
+        app.asyncCommands.use(UserCommands(), as: "user")
+        app.asyncCommands.use(TokenCommands(), as: "token")
+        app.asyncCommands.use(AuditCommands(), as: "audit")
+    }
+
+    /// Fails with a message naming the database (never its password) when it cannot be reached.
+    static func connect(_ app: Application) async throws {
+        let config = app.context.config.database
+        do {
+            try await PersistenceSetup.ping(app.db)
+            try await PersistenceSetup.prepareEngine(app, config: config)
+        } catch {
+            throw CommandFailure("cannot use the database at \(config.redacted): \(reason(error))")
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error).lowercased()
+        if text.contains("connection refused") || text.contains("connectionerror") || text.contains("connect") {
+            return "connection failed (is the server running and reachable?)"
+        }
+        if text.contains("password") || text.contains("authentication") { return "authentication failed" }
+        if text.contains("does not exist") { return "the database does not exist" }
+        if text.contains("unable to open") || text.contains("permission") { return "the file cannot be opened" }
+        return "\(type(of: error))"
+    }
+}
+
+/// `serve`: Vapor's server, after making sure the database is ready (and loading demo data on request).
+struct ServeCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).")
+        var hostname: String?
+        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).")
+        var port: Int?
+        @Flag(name: "demo", help: "Load a demo institution and demo accounts (once), and print the logins.")
+        var demo: Bool
+        init() {}
+    }
+
+    let vaporServe: any AnyAsyncCommand
+    var help: String { "Serves the web app and the JSON API. On SQLite it applies migrations by itself." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        if case .sqlite = app.context.config.database {
+            try await app.autoMigrate()
+        } else {
+            let pending = try await PersistenceSetup.pendingMigrations(app)
+            if !pending.isEmpty {
+                throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then start the instances")
+            }
+        }
+        let host = signature.hostname ?? "127.0.0.1"
+        let port = signature.port ?? 8080
+        if signature.demo {
+            let summary = try await DemoData.load(app)
+            context.console.print(summary.describe(url: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"))
+        }
+        var forwarded = context
+        forwarded.input = CommandInput(arguments: ["vendor-review serve", "--hostname", host, "--port", String(port)])
+        try await vaporServe.run(using: &forwarded)
+    }
+}
+
+struct MigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Revert the last batch of migrations instead of applying new ones.")
+        var revert: Bool
+        init() {}
+    }
+
+    var help: String { "Applies pending migrations (or reverts the last batch with --revert). Never prompts." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        if signature.revert {
+            try await app.autoRevert()
+            context.console.print("Reverted all migrations on \(app.context.config.database.redacted).")
+        } else {
+            let pending = try await PersistenceSetup.pendingMigrations(app)
+            try await app.autoMigrate()
+            context.console.print(pending.isEmpty
+                ? "Database is up to date."
+                : "Applied \(pending.count) migration(s): \(pending.joined(separator: ", ")).")
+        }
+    }
+}
+
+struct UserCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand()] }
+    var help: String { "Manage user accounts." }
+}
+
+struct UserCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The person's e-mail address (their sign-in name).")
+        var email: String?
+        @Option(name: "name", help: "The person's full name.")
+        var name: String?
+        @Option(name: "role", help: "admin, reviewer, procurement or auditor.")
+        var role: String?
+        init() {}
+    }
+
+    var help: String { "Creates an account. The password is read from stdin (one line) when it is not a terminal, else prompted for." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        let password: String?
+        if isatty(STDIN_FILENO) == 0 {
+            password = readLine(strippingNewline: true)
+        } else {
+            password = context.console.ask("Password (at least \(PasswordPolicy.minimumLength) characters): ".consoleText(), isSecure: true)
+        }
+        do {
+            let (user, password) = try NewUser.validate(email: signature.email, name: signature.name, role: signature.role, password: password)
+            let hash = try await app.context.hasher.hash(password)
+            let created = try await app.store.users.create(user, id: app.context.services.ids(), passwordHash: hash, by: .commandLine, at: app.context.services.now())
+            context.console.print("Created \(created.role.rawValue) account \(created.email).")
+        } catch let error as DomainError {
+            throw CommandFailure(Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: DomainError) -> String {
+        let mapped = ErrorMapping.map(error)
+        if mapped.fields.isEmpty { return mapped.message }
+        return mapped.fields.sorted { $0.key < $1.key }.map { "--\($0.key): \($0.value)" }.joined(separator: "\n")
+    }
+}
+
+struct TokenCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["create": TokenCreateCommand()] }
+    var help: String { "Manage API tokens." }
+}
+
+struct TokenCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "Whose token: it carries this user's role.")
+        var email: String?
+        @Option(name: "purpose", help: "What the token is for (required).")
+        var purpose: String?
+        @Option(name: "expires-in-days", help: "Days until it expires, 1 to 365.")
+        var expiresInDays: String?
+        init() {}
+    }
+
+    var help: String { "Creates an API token and prints only the token on stdout." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        guard let email = signature.email, let user = try await app.store.users.find(email: email), user.isActive else {
+            throw CommandFailure("no active account with that e-mail")
+        }
+        do {
+            let request = try TokenRequest.validate(purpose: signature.purpose, expiresInDays: signature.expiresInDays)
+            let secret = try await TokenIssuer.issue(request, for: user, services: app.context.services, store: app.store, actor: .commandLine)
+            print(secret)
+        } catch let error as DomainError {
+            throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--expiresInDays", with: "--expires-in-days"))
+        }
+    }
+}
+
+struct AuditCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["verify": AuditVerifyCommand()] }
+    var help: String { "Work with the audit trail." }
+}
+
+struct AuditVerifyCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "Re-computes the audit hash chain. Exit 0 when intact; exit 1 naming the first broken event." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        let (verifier, problem) = try await app.store.audit.verifyChain()
+        if let problem {
+            throw CommandFailure("audit chain BROKEN after \(verifier.checked) good event(s): \(problem)")
+        }
+        context.console.print("audit chain intact: \(verifier.checked) event(s), head \(verifier.headHash)")
+    }
+}

@@ -1,0 +1,56 @@
+import Domain
+import Persistence
+import Vapor
+
+struct DashboardContext: Encodable {
+    struct Count: Encodable {
+        let label: String
+        let value: Int
+        let url: String
+    }
+
+    let layout: LayoutContext
+    let greeting: String
+    let role: String
+    let counts: [Count]
+    /// Recent audit events (named `rows` for the shared audit table partial).
+    let rows: [AuditRowContext]
+    let auditURL: String?
+}
+
+struct DashboardController: Sendable {
+    func index(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        var counts: [DashboardContext.Count] = []
+        let all = try await req.store.vendors.list(VendorQuery(page: PageRequest(page: 1, size: 1)))
+        counts.append(.init(label: "Vendors", value: all.total, url: SiteURL.vendors().path))
+        for standing in [VendorStanding.onNotice, .suspended] {
+            let page = try await req.store.vendors.list(VendorQuery(standing: standing, page: PageRequest(page: 1, size: 1)))
+            counts.append(.init(label: "Vendors \(standing.label.lowercased())", value: page.total,
+                                url: SiteURL.vendors(query: ["standing": standing.rawValue]).path))
+        }
+        let canAudit = Routes.auditAccess.allows(user.role)
+        let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
+        return try await req.page("dashboard/index", DashboardContext(
+            layout: LayoutContext(req, title: "Dashboard"), greeting: "Welcome, \(user.name)", role: user.role.label,
+            counts: counts, rows: recent.map(AuditRowContext.init), auditURL: canAudit ? SiteURL.audit().path : nil))
+    }
+}
+
+struct HealthController: Sendable {
+    struct Health: Content {
+        let status: String
+        let database: String
+    }
+
+    func check(req: Request) async throws -> Response {
+        let engine = req.context.config.database.engineName
+        do {
+            try await req.pingDatabase()
+            return try await Health(status: "ok", database: engine).encodeResponse(status: .ok, for: req)
+        } catch {
+            req.logger.error("health check: database unreachable", metadata: ["error": .string(String(describing: type(of: error)))])
+            return try await Health(status: "unavailable", database: engine).encodeResponse(status: .serviceUnavailable, for: req)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Domain
+import Persistence
+import Vapor
+
+struct TokenRowContext: Encodable {
+    let hint: String
+    let purpose: String
+    let created: String
+    let expires: String
+    let lastUsed: String
+    let status: String
+    let revokeURL: String?
+}
+
+struct TokensContext: Encodable {
+    let layout: LayoutContext
+    let rows: [TokenRowContext]
+    let purpose: String
+    let expiresInDays: String
+    let errors: [String: String]
+    let newToken: String?
+    let maxDays: Int
+}
+
+/// Each person manages their own API tokens: a purpose and an expiry are required, the value is
+/// shown once and stored only as a hash.
+struct TokenController: Sendable {
+    func index(req: Request) async throws -> Response {
+        try await render(req, form: TokenForm(expiresInDays: "90"))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.form(TokenForm.self)
+        do {
+            let request = try TokenRequest.validate(purpose: form.purpose, expiresInDays: form.expiresInDays)
+            let secret = try await TokenIssuer.issue(request, for: user, services: req.context.services, store: req.store, actor: req.actor)
+            return try await render(req, form: TokenForm(expiresInDays: "90"), newToken: secret, status: .created)
+        } catch let error as DomainError {
+            return try await render(req, form: form, errors: ErrorMapping.map(error).fields, status: ErrorMapping.map(error).status)
+        }
+    }
+
+    func revoke(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("tokenID").flatMap(ApiToken.ID.init(string:)) else {
+            throw DomainError.notFound(entity: "API token")
+        }
+        try await req.store.tokens.revoke(id, userID: user.id, by: req.actor, at: req.now)
+        return req.redirect(to: .tokens, flash: "Token revoked. Programs using it can no longer reach the API.")
+    }
+
+    private func render(
+        _ req: Request, form: TokenForm, errors: [String: String] = [:], newToken: String? = nil, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let user = try req.requireUser()
+        let now = req.now
+        let tokens = try await req.store.tokens.list(userID: user.id)
+        let rows = tokens.map { token in
+            TokenRowContext(
+                hint: token.hint, purpose: token.purpose, created: Format.dateTime(token.createdAt),
+                expires: Format.dateTime(token.expiresAt), lastUsed: token.lastUsedAt.map(Format.dateTime) ?? "never",
+                status: token.status(at: now), revokeURL: token.revokedAt == nil ? SiteURL.revokeToken(token.id).path : nil)
+        }
+        return try await req.page("tokens/index", TokensContext(
+            layout: LayoutContext(req, title: "API tokens"), rows: rows, purpose: form.purpose ?? "",
+            expiresInDays: form.expiresInDays ?? "", errors: errors, newToken: newToken, maxDays: TokenRequest.maxDays),
+            status: status)
+    }
+}
+
+/// Creates a token: used by the UI and by `vendor-review token create`.
+enum TokenIssuer {
+    static func issue(
+        _ request: TokenRequest, for user: User, services: AppServices, store: Store, actor: Actor
+    ) async throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let secret = TokenSecret.generate(using: &generator)
+        let now = services.now()
+        let token = ApiToken(
+            id: services.ids(), userID: user.id, purpose: request.purpose, hint: TokenSecret.hint(secret),
+            tokenHash: TokenSecret.hash(secret), createdAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400))
+        try await store.tokens.create(token, by: actor)
+        return secret
+    }
+}

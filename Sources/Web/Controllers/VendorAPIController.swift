@@ -1,0 +1,117 @@
+import Domain
+import Persistence
+import Vapor
+
+struct VendorJSON: Content {
+    let id: String
+    let name: String
+    let website: String?
+    let securityContactEmail: String?
+    let standing: String
+    let notes: String?
+    let version: Int
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ vendor: Vendor) {
+        id = vendor.id.description
+        name = vendor.name
+        website = vendor.fields.website
+        securityContactEmail = vendor.fields.securityContactEmail
+        standing = vendor.fields.standing.rawValue
+        notes = vendor.fields.notes
+        version = vendor.version
+        createdAt = Format.iso(vendor.createdAt)
+        updatedAt = Format.iso(vendor.updatedAt)
+    }
+}
+
+struct VendorListJSON: Content {
+    let items: [VendorJSON]
+    let page: Int
+    let perPage: Int
+    let total: Int
+}
+
+/// Body of POST and PATCH. For PATCH, absent fields keep their value and `version` is required.
+struct VendorPatchJSON: Content {
+    var name: String?
+    var website: String?
+    var securityContactEmail: String?
+    var standing: String?
+    var notes: String?
+    var version: Int?
+}
+
+struct MeJSON: Content {
+    let id: String
+    let email: String
+    let name: String
+    let role: String
+}
+
+struct VendorAPIController: Sendable {
+    func index(req: Request) async throws -> VendorListJSON {
+        let input = try req.query.decode(ListQuery.self)
+        var errors = ValidationErrors()
+        let standing = input.standing.flatMap { $0.isEmpty ? nil : $0 }
+        if let standing, VendorStanding(rawValue: standing) == nil { errors.add("standing", "Unknown standing “\(standing)”.") }
+        if let sort = input.sort, !sort.isEmpty, VendorSort(rawValue: sort) == nil { errors.add("sort", "Sort by name, standing or updated.") }
+        try errors.throwIfAny()
+        let query = VendorQuery(
+            search: input.q, standing: standing.flatMap(VendorStanding.init(rawValue:)),
+            sort: input.sort.flatMap(VendorSort.init(rawValue:)) ?? .name,
+            page: PageRequest(page: input.page, size: input.per_page))
+        let page = try await req.store.vendors.list(query)
+        return VendorListJSON(items: page.items.map(VendorJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)
+    }
+
+    func show(req: Request) async throws -> VendorJSON {
+        VendorJSON(try await load(req))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let body = try req.content.decode(VendorPatchJSON.self)
+        let fields = try VendorFields.validate(
+            name: body.name, website: body.website, securityContactEmail: body.securityContactEmail,
+            standing: body.standing, notes: body.notes)
+        let vendor = try await req.store.vendors.create(fields, id: req.context.services.ids(), by: req.actor, at: req.now)
+        let response = try await VendorJSON(vendor).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/vendors/\(vendor.id)")
+        return response
+    }
+
+    func update(req: Request) async throws -> VendorJSON {
+        let vendor = try await load(req)
+        let body = try req.content.decode(VendorPatchJSON.self)
+        guard let version = body.version else {
+            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
+        }
+        let current = vendor.fields
+        let fields = try VendorFields.validate(
+            name: body.name ?? current.name, website: body.website ?? current.website,
+            securityContactEmail: body.securityContactEmail ?? current.securityContactEmail,
+            standing: body.standing ?? current.standing.rawValue, notes: body.notes ?? current.notes)
+        let saved = try await req.store.vendors.update(vendor.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
+        return VendorJSON(saved)
+    }
+
+    func me(req: Request) async throws -> MeJSON {
+        let user = try req.requireUser()
+        return MeJSON(id: user.id.description, email: user.email, name: user.name, role: user.role.rawValue)
+    }
+
+    func openAPI(req: Request) async throws -> Response {
+        let path = req.context.config.dataDirectory + "openapi.yaml"
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
+        return response
+    }
+
+    private func load(_ req: Request) async throws -> Vendor {
+        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)),
+              let vendor = try await req.store.vendors.find(id)
+        else { throw DomainError.notFound(entity: "vendor") }
+        return vendor
+    }
+}

@@ -1,0 +1,73 @@
+import Domain
+import Vapor
+
+/// The only place that turns errors into HTTP statuses and the words people see.
+struct ErrorMapping: Sendable {
+    let status: HTTPStatus
+    let code: String
+    let message: String
+    let fields: [String: String]
+
+    static func map(_ error: any Error) -> ErrorMapping {
+        switch error {
+        case let error as DomainError:
+            return map(error)
+        case is CSRFMiddleware.Failure:
+            return .init(status: .forbidden, code: "csrf_failed",
+                         message: "This form has expired or was sent from another site. Reload the page and try again.", fields: [:])
+        case is DecodingError:
+            return .init(status: .badRequest, code: "bad_request",
+                         message: "The request body could not be read. Send JSON matching the API description.", fields: [:])
+        case let abort as any AbortError:
+            return map(status: abort.status)
+        default:
+            return .init(status: .internalServerError, code: "internal_error",
+                         message: "Something went wrong on our side. It has been logged; please try again.", fields: [:])
+        }
+    }
+
+    static func map(_ error: DomainError) -> ErrorMapping {
+        switch error {
+        case let .validation(errors):
+            return .init(status: .unprocessableEntity, code: "validation_failed",
+                         message: "Some fields need attention.", fields: errors.messages)
+        case let .notFound(entity):
+            return .init(status: .notFound, code: "not_found", message: "That \(entity) does not exist.", fields: [:])
+        case let .staleVersion(entity, _, actual):
+            return .init(status: .conflict, code: "conflict",
+                         message: "Someone else changed this \(entity) while you were editing it (it is now at version \(actual)). Nothing was saved: reload it and apply your changes again.",
+                         fields: [:])
+        case let .duplicate(field, message):
+            return .init(status: .unprocessableEntity, code: "duplicate", message: message, fields: [field: message])
+        case .forbidden:
+            return map(status: .forbidden)
+        case .invalidCredentials:
+            return .init(status: .unauthorized, code: "invalid_credentials",
+                         message: "That e-mail and password did not work, or the account is temporarily locked.", fields: [:])
+        case .invalidToken:
+            return .init(status: .unauthorized, code: "unauthorized",
+                         message: "A valid API token is required: send Authorization: Bearer <token>.", fields: [:])
+        }
+    }
+
+    static func map(status: HTTPStatus) -> ErrorMapping {
+        let message: String
+        let code: String
+        switch status {
+        case .notFound: (code, message) = ("not_found", "There is no page at this address.")
+        case .forbidden: (code, message) = ("forbidden", "Your role does not allow this. Ask an admin if you need access.")
+        case .unauthorized: (code, message) = ("unauthorized", "Please sign in.")
+        case .payloadTooLarge: (code, message) = ("payload_too_large", "The request is larger than this server accepts.")
+        case .methodNotAllowed: (code, message) = ("method_not_allowed", "This address does not accept that method.")
+        case .unsupportedMediaType: (code, message) = ("unsupported_media_type", "Send the body as JSON or as a form.")
+        case .badRequest: (code, message) = ("bad_request", "The request could not be understood.")
+        default:
+            if status.code >= 500 {
+                (code, message) = ("internal_error", "Something went wrong on our side. It has been logged; please try again.")
+            } else {
+                (code, message) = ("error", status.reasonPhrase)
+            }
+        }
+        return .init(status: status, code: code, message: message, fields: [:])
+    }
+}

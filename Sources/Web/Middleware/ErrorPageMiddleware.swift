@@ -1,0 +1,53 @@
+import Domain
+import Vapor
+
+/// Turns every error into a page (HTML routes) or a JSON error body (`/api/`), never a stack trace.
+/// 5xx are logged at error level with the request id; the user sees a generic message.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    struct APIErrorBody: Content {
+        struct Detail: Content {
+            let code: String
+            let message: String
+            let fields: [String: String]
+        }
+        let error: Detail
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let mapped = ErrorMapping.map(error)
+            if mapped.status.code >= 500 {
+                request.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+            }
+            if request.url.path.hasPrefix("/api/") {
+                let body = APIErrorBody(error: .init(code: mapped.code, message: mapped.message, fields: mapped.fields))
+                let response = Response(status: mapped.status)
+                try response.content.encode(body, as: .json)
+                if mapped.status == .unauthorized {
+                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+                }
+                return response
+            }
+            return await Self.errorPage(mapped, for: request)
+        }
+    }
+
+    static func errorPage(_ mapped: ErrorMapping, for request: Request) async -> Response {
+        let page = ErrorPageContext(
+            layout: LayoutContext(request, title: mapped.status.reasonPhrase),
+            status: Int(mapped.status.code), heading: mapped.status.reasonPhrase, message: mapped.message,
+            requestID: request.id)
+        do {
+            let response = try await request.view.render("errors/error", page).encodeResponse(for: request).get()
+            response.status = mapped.status
+            return response
+        } catch {
+            request.logger.error("error page failed to render", metadata: ["error": .string(String(reflecting: error))])
+            let response = Response(status: mapped.status, body: .init(string: "\(mapped.status.code) \(mapped.message)"))
+            response.headers.contentType = .plainText
+            return response
+        }
+    }
+}

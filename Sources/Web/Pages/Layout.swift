@@ -1,0 +1,124 @@
+import Domain
+import Vapor
+
+/// What every page's layout needs: title, who is signed in, navigation, the CSRF token and a flash.
+struct LayoutContext: Encodable {
+    struct NavItem: Encodable {
+        let label: String
+        let url: String
+        let current: Bool
+    }
+
+    let title: String
+    let userName: String?
+    let userRole: String?
+    let csrf: String
+    let flash: String?
+    let nav: [NavItem]
+    let logoutURL: String
+
+    init(_ request: Request, title: String) {
+        self.title = title
+        let user = request.currentUser
+        userName = user?.name
+        userRole = user?.role.label
+        // Pages always run under the sessions middleware; API and health responses never touch sessions.
+        if PageOnlyMiddleware.isPage(request.url.path) {
+            csrf = CSRF.token(for: request)
+            flash = request.session.data[SessionKeys.flash]
+            if flash != nil { request.session.data[SessionKeys.flash] = nil }
+        } else {
+            csrf = ""
+            flash = nil
+        }
+        logoutURL = SiteURL.logout.path
+        var items: [(String, String)] = []
+        if let user {
+            items.append(("Dashboard", SiteURL.home.path))
+            items.append(("Vendors", SiteURL.vendors().path))
+            if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
+            if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
+            items.append(("API tokens", SiteURL.tokens.path))
+        }
+        let path = request.url.path
+        nav = items.map { label, url in
+            NavItem(label: label, url: url, current: url == "/" ? path == "/" : path.hasPrefix(url))
+        }
+    }
+}
+
+struct ErrorPageContext: Encodable {
+    let layout: LayoutContext
+    let status: Int
+    let heading: String
+    let message: String
+    let requestID: String
+}
+
+/// One option of a `<select>`, with the selection worked out in Swift.
+struct SelectOption: Encodable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// Pagination links for list pages.
+struct PagerContext: Encodable {
+    let summary: String
+    let previousURL: String?
+    let nextURL: String?
+
+    init<T>(_ page: ResultPage<T>, link: (Int) -> String, noun: String) {
+        if page.total == 0 {
+            summary = "No \(noun)"
+        } else {
+            let first = page.request.offset + 1
+            let last = page.request.offset + page.items.count
+            summary = "\(first)–\(last) of \(page.total) \(noun) · page \(page.request.page) of \(page.pageCount)"
+        }
+        previousURL = page.hasPrevious ? link(page.request.page - 1) : nil
+        nextURL = page.hasNext ? link(page.request.page + 1) : nil
+    }
+}
+
+enum Format {
+    static func dateTime(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+
+    static func date(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
+
+extension Request {
+    /// Renders a template with its page context and a status (422 for a form with errors).
+    func page(_ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, context).encodeResponse(for: self).get()
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// 303 to a page, with a one-time message shown there.
+    func redirect(to url: SiteURL, flash: String? = nil) -> Response {
+        if let flash { session.data[SessionKeys.flash] = flash }
+        return redirect(to: url.path, redirectType: .normal)
+    }
+}

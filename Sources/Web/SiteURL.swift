@@ -1,0 +1,56 @@
+import Domain
+import Foundation
+
+/// Links to pages, built in one place. Route patterns in `routes.swift` use the same segments.
+enum SiteURL {
+    case home
+    case login(next: String? = nil)
+    case logout
+    case vendors(query: [String: String] = [:])
+    case newVendor
+    case vendor(Vendor.ID)
+    case editVendor(Vendor.ID)
+    case users
+    case newUser
+    case editUser(User.ID)
+    case tokens
+    case revokeToken(ApiToken.ID)
+    case audit(query: [String: String] = [:])
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case let .login(next):
+            guard let next else { return "/login" }
+            return "/login" + Self.queryString(["next": next])
+        case .logout: return "/logout"
+        case let .vendors(query): return "/vendors" + Self.queryString(query)
+        case .newVendor: return "/vendors/new"
+        case let .vendor(id): return "/vendors/\(id)"
+        case let .editVendor(id): return "/vendors/\(id)/edit"
+        case .users: return "/users"
+        case .newUser: return "/users/new"
+        case let .editUser(id): return "/users/\(id)/edit"
+        case .tokens: return "/account/tokens"
+        case let .revokeToken(id): return "/account/tokens/\(id)/revoke"
+        case let .audit(query): return "/audit" + Self.queryString(query)
+        }
+    }
+
+    static func queryString(_ items: [String: String]) -> String {
+        let present = items.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        if present.isEmpty { return "" }
+        var components = URLComponents()
+        components.queryItems = present.map { URLQueryItem(name: $0.key, value: $0.value) }
+        // URLComponents leaves "+" alone, which form decoding would read as a space.
+        return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+    }
+
+    /// Only same-site relative paths are followed after login, so `next` cannot send people elsewhere.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"), raw.count < 500,
+              !raw.contains("\r"), !raw.contains("\n")
+        else { return SiteURL.home.path }
+        return raw
+    }
+}

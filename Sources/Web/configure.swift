@@ -1,0 +1,33 @@
+import Domain
+import Leaf
+import LeafKit
+import Persistence
+import Vapor
+
+/// Builds the whole application from its configuration. `main` and the tests call the same function.
+public func configure(_ app: Application, config: AppConfig, services: AppServices = AppServices()) async throws {
+    try PersistenceSetup.configure(app, database: config.database)
+
+    app.sessions.configuration = SessionsConfiguration(cookieName: "vr_session") { id in
+        HTTPCookies.Value(string: id.string, isSecure: config.cookiesAreSecure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(PageOnlyMiddleware(middleware: [app.sessions.middleware, SessionUserMiddleware()]))
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
+
+    app.views.use(.leaf)
+    app.leaf.configuration = LeafConfiguration(rootDirectory: config.templatesDirectory)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    let hasher = services.makeHasher(app, config.bcryptCost)
+    var generator = SystemRandomNumberGenerator()
+    let decoy = try await hasher.hash(TokenSecret.generate(using: &generator))
+    app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy)
+
+    Routes.register(app)
+    Commands.register(app)
+}

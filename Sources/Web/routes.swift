@@ -1,0 +1,61 @@
+import Domain
+import Vapor
+
+/// Every route, with who may use it. The role-matrix test walks `app.routeSpecs`, which this fills.
+enum Routes {
+    static let readers = Access.signedIn
+    static let editorAccess = Access.adminOnly
+    static let userAdminAccess = Access.adminOnly
+    static let auditAccess = Access.auditTrail
+
+    static func register(_ app: Application) {
+        let registry = app.routeRegistry
+        let pages = AccessRoutes(
+            builder: app.routes, registry: registry, kind: .page)
+        let api = AccessRoutes(
+            builder: app.grouped("api", "v1").grouped(BearerTokenMiddleware()), registry: registry, kind: .api,
+            prefix: "api/v1/")
+
+        let health = HealthController()
+        app.get("healthz", use: health.check)
+        registry.add(RouteSpec(method: .GET, path: "healthz", access: .anyone, kind: .api))
+
+        let auth = AuthController()
+        pages.get("login", access: .anyone, use: auth.form)
+        pages.post("login", access: .anyone, use: auth.login)
+        pages.post("logout", access: .signedIn, use: auth.logout)
+
+        pages.get("", access: readers, use: DashboardController().index)
+
+        let vendors = VendorController()
+        pages.get("vendors", access: readers, use: vendors.index)
+        pages.get("vendors/new", access: editorAccess, use: vendors.new)
+        pages.post("vendors", access: editorAccess, use: vendors.create)
+        pages.get("vendors/:vendorID", access: readers, use: vendors.show)
+        pages.get("vendors/:vendorID/edit", access: editorAccess, use: vendors.edit)
+        pages.post("vendors/:vendorID", access: editorAccess, use: vendors.update)
+
+        let users = UserController()
+        pages.get("users", access: userAdminAccess, use: users.index)
+        pages.get("users/new", access: userAdminAccess, use: users.new)
+        pages.post("users", access: userAdminAccess, use: users.create)
+        pages.get("users/:userID/edit", access: userAdminAccess, use: users.edit)
+        pages.post("users/:userID", access: userAdminAccess, use: users.update)
+
+        // Everyone manages their own API tokens (auditors too: read-only API access needs one).
+        let tokens = TokenController()
+        pages.get("account/tokens", access: .signedIn, use: tokens.index)
+        pages.post("account/tokens", access: .signedIn, use: tokens.create)
+        pages.post("account/tokens/:tokenID/revoke", access: .signedIn, use: tokens.revoke)
+
+        pages.get("audit", access: auditAccess, use: AuditController().index)
+
+        let vendorAPI = VendorAPIController()
+        api.get("openapi.yaml", access: .anyone, use: vendorAPI.openAPI)
+        api.get("me", access: readers, use: vendorAPI.me)
+        api.get("vendors", access: readers, use: vendorAPI.index)
+        api.post("vendors", access: editorAccess, use: vendorAPI.create)
+        api.get("vendors/:vendorID", access: readers, use: vendorAPI.show)
+        api.patch("vendors/:vendorID", access: editorAccess, use: vendorAPI.update)
+    }
+}
