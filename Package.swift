@@ -51,11 +51,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Shared by the test targets: a fresh SQLite file or PostgreSQL database per test.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Persistence",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Domain", "Persistence",
+                "Domain", "Persistence", "TestSupport",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
@@ -64,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Domain", "Persistence",
+                "Web", "Domain", "Persistence", "TestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
