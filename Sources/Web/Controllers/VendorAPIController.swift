@@ -24,6 +24,24 @@ struct VendorJSON: Content {
         createdAt = Format.iso(vendor.createdAt)
         updatedAt = Format.iso(vendor.updatedAt)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, website, securityContactEmail, standing, notes, version, createdAt, updatedAt
+    }
+
+    /// Empty optional fields are sent as `null`, never left out, so clients see every field.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(website, forKey: .website)
+        try container.encode(securityContactEmail, forKey: .securityContactEmail)
+        try container.encode(standing, forKey: .standing)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(version, forKey: .version)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
 }
 
 struct VendorListJSON: Content {

@@ -31,7 +31,16 @@ enum CSRF {
 struct CSRFMiddleware: AsyncMiddleware {
     struct Failure: Error {}
 
+    /// The route's body limit; nil means the app's default.
+    var maxBodySize: Int? = nil
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The token is in the body, which may still be streaming in: collect it first, within the
+        // route's limit (a larger body is answered 413 here, before anything else happens).
+        if request.body.data == nil {
+            let limit = maxBodySize ?? request.application.routes.defaultMaxBodySize.value
+            _ = try await request.body.collect(max: limit).get()
+        }
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: CSRF.field))
         guard request.hasSession, let expected = request.session.data[SessionKeys.csrf],
               let sent, CSRF.matches(sent, expected)

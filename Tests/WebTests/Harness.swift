@@ -1,0 +1,157 @@
+import Domain
+import Foundation
+import Persistence
+import TestSupport
+import Testing
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// The repository root, where `templates/` and `data/` live.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A configured, migrated app with one active account per role, a hand-moved clock and a
+/// temporary database; everything is removed afterwards.
+struct WebHarness: Sendable {
+    static let password = "correct horse battery"
+
+    let app: Application
+    let clock: TestClock
+    let users: [Role: User]
+
+    func user(_ role: Role) -> User { users[role]! }
+
+    /// A signed-in test browser for `role`.
+    func signedIn(_ role: Role) async throws -> TestBrowser {
+        let browser = TestBrowser(app: app)
+        let response = try await browser.login(email: user(role).email, password: Self.password)
+        #expect(response.status == .seeOther, "login as \(role) failed with \(response.status)")
+        return browser
+    }
+
+    /// A bearer token for `role`, issued the same way the UI and CLI issue them.
+    func token(_ role: Role, days: Int = 30) async throws -> String {
+        try await TokenIssuer.issue(
+            TokenRequest(purpose: "tests for \(role.rawValue)", expiresInDays: days), for: user(role),
+            services: app.context.services, store: app.store, actor: .commandLine)
+    }
+}
+
+func withWebApp(
+    _ engine: TestEngine = .sqlite, configure adjust: (inout AppConfig) -> Void = { _ in },
+    _ body: (WebHarness) async throws -> Void
+) async throws {
+    let database = try await TestDatabase.make(engine)
+    let app = try await Application.make(.testing)
+    let clock = TestClock()
+    do {
+        var config = try AppConfig.fromEnvironment([:], workingDirectory: repositoryRoot)
+        config.database = database.config
+        config.bcryptCost = 4
+        adjust(&config)
+        try await configure(app, config: config, services: AppServices(now: { clock.now }))
+        try await app.autoMigrate()
+        var users: [Role: User] = [:]
+        let hash = try await app.context.hasher.hash(WebHarness.password)
+        for role in Role.allCases {
+            users[role] = try await app.store.users.create(
+                NewUser(email: "\(role.rawValue)@northfield.example", name: "Test \(role.label)", role: role),
+                id: .init(UUID()), passwordHash: hash, by: .commandLine, at: clock.now)
+        }
+        try await body(WebHarness(app: app, clock: clock, users: users))
+    } catch {
+        try? await app.asyncShutdown()
+        try? await database.remove()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await database.remove()
+}
+
+/// Sends requests like a browser would: keeps the session cookie and reads CSRF tokens from pages.
+final class TestBrowser: @unchecked Sendable {
+    let app: Application
+    private(set) var cookie: String?
+    private(set) var lastCSRF: String?
+
+    init(app: Application) { self.app = app }
+
+    @discardableResult
+    func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        try await send(.GET, path, headers: headers)
+    }
+
+    /// Posts a form. The CSRF token is fetched from `csrfFrom` (a page) unless `csrf` is given.
+    @discardableResult
+    func post(_ path: String, form: [String: String], csrf: String? = nil, csrfFrom page: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = form
+        if let csrf {
+            fields[CSRF.field] = csrf
+        } else if let page {
+            try await get(page)
+            fields[CSRF.field] = lastCSRF ?? ""
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(string: Self.encode(fields)))
+    }
+
+    @discardableResult
+    func login(email: String, password: String, next: String? = nil) async throws -> TestingHTTPResponse {
+        var form = ["email": email, "password": password]
+        if let next { form["next"] = next }
+        return try await post("/login", form: form, csrfFrom: "/login")
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var headers = headers
+        if let cookie { headers.replaceOrAdd(name: .cookie, value: "vr_session=\(cookie)") }
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        for header in response.headers[.setCookie] where header.hasPrefix("vr_session=") {
+            let value = String(header.dropFirst("vr_session=".count).prefix { $0 != ";" })
+            cookie = header.contains("Max-Age=0") || header.contains("1970") || value.isEmpty ? nil : value
+        }
+        let html = response.body.string
+        if let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
+            lastCSRF = String(html[range].split(separator: "\"")[3])
+        }
+        return response
+    }
+
+    static func encode(_ form: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return form.sorted { $0.key < $1.key }.map {
+            "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+    var text: String { body.string }
+}
+
+func bearer(_ token: String) -> HTTPHeaders {
+    var headers = HTTPHeaders()
+    headers.bearerAuthorization = BearerAuthorization(token: token)
+    return headers
+}
+
+func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
+    ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+}
+
+func jsonHeaders(_ token: String) -> HTTPHeaders {
+    var headers = bearer(token)
+    headers.contentType = .json
+    return headers
+}
+
+func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+}

@@ -1,0 +1,72 @@
+import Domain
+import Foundation
+import Persistence
+import Testing
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// Walks every registered route (from the same table that registers them) for every role and for
+/// an anonymous visitor, and checks the answer against the route's declared access.
+@Suite("Role matrix")
+struct RoleMatrixTests {
+    @Test func everyRouteAnswersEveryRoleAsDeclared() async throws {
+        try await withWebApp { h in
+            let vendor = try await h.app.store.vendors.create(
+                VendorFields(name: "Matrix Vendor"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let specs = h.app.routeSpecs
+            #expect(specs.count >= 25)
+            // Every route Vapor knows was registered through the access-declaring table.
+            let declared = Set(specs.map { "\($0.method.rawValue) \($0.path)" })
+            for route in h.app.routes.all {
+                let path = route.path.map(\.description).joined(separator: "/")
+                #expect(declared.contains("\(route.method.rawValue) \(path)"), "\(route.method) \(path) has no declared access")
+            }
+            var checked = 0
+            for spec in specs {
+                let path = "/" + spec.path
+                    .replacingOccurrences(of: ":vendorID", with: vendor.id.description)
+                    .replacingOccurrences(of: ":userID", with: h.user(.reviewer).id.description)
+                    .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
+                for role in [nil] + Role.allCases.map(Optional.some) {
+                    let (status, location) = try await answer(h, spec: spec, path: path, role: role)
+                    let allowed = spec.access.allows(role)
+                    let label = "\(spec.method) \(path) as \(role?.rawValue ?? "anonymous")"
+                    if allowed {
+                        // Allowed means the handler ran: any answer but 401/403 or a detour to the login form.
+                        let toLogin = status == .seeOther && location?.hasPrefix("/login") == true && spec.path != "logout"
+                        #expect(status.code != 401 && status.code != 403 && !toLogin, "\(label) should be allowed, got \(status)")
+                    } else if role == nil {
+                        let expected = spec.kind == .api ? status == .unauthorized : status == .seeOther && location?.hasPrefix("/login") == true
+                        #expect(expected, "\(label) got \(status)")
+                    } else {
+                        #expect(status == .forbidden, "\(label) should be forbidden, got \(status)")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked == specs.count * 5)
+        }
+    }
+
+    func answer(_ h: WebHarness, spec: RouteSpec, path: String, role: Role?) async throws -> (HTTPStatus, String?) {
+        switch spec.kind {
+        case .api:
+            var headers = HTTPHeaders()
+            if let role { headers = jsonHeaders(try await h.token(role)) }
+            let body = spec.method == .GET ? nil : try jsonBody(["name": "API \(UUID())", "version": 1])
+            return (try await h.app.testing().sendRequest(spec.method, path, headers: headers, body: body).status, nil)
+        case .page:
+            let browser = role == nil ? TestBrowser(app: h.app) : try await h.signedIn(role!)
+            if spec.method == .GET {
+                let response = try await browser.get(path)
+                return (response.status, response.location)
+            }
+            // Valid CSRF, so only the access rule decides; an empty form then fails validation (422),
+            // not authorisation.
+            try await browser.get(role == nil ? "/login" : "/")
+            let response = try await browser.post(path, form: [:], csrf: browser.lastCSRF ?? "")
+            return (response.status, response.location)
+        }
+    }
+}
