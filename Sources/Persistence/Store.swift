@@ -58,7 +58,9 @@ public enum PersistenceSetup {
 
     /// Names of migrations not yet applied.
     public static func pendingMigrations(_ app: Application) async throws -> [String] {
-        try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
+        // A brand-new database has no migration log yet: create it so the question can be asked.
+        try await app.migrator.setupIfNeeded().get()
+        return try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
     }
 
     /// Checks the database answers; used by /healthz.

@@ -1,0 +1,127 @@
+"""The command line, run as a newcomer or an operator would run it."""
+import re
+import sqlite3
+
+import requests
+
+from conftest import BINARY, Server, run_cli
+
+STRONG = "a long enough passphrase\n"
+
+
+def test_every_command_has_help(sqlite_url):
+    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"]):
+        result = run_cli([*args, "--help"], sqlite_url)
+        assert result.returncode == 0, result.stderr
+        assert "Usage" in result.stdout or "usage" in result.stdout.lower()
+    assert "--demo" in run_cli(["serve", "--help"], sqlite_url).stdout
+
+
+def test_migrate_user_token_and_audit_verify(sqlite_url, tmp_path):
+    first = run_cli(["migrate"], sqlite_url, check=True)
+    assert "Applied 5 migration(s)" in first.stdout
+    assert "up to date" in run_cli(["migrate"], sqlite_url, check=True).stdout
+
+    created = run_cli(["user", "create", "--email", "ana@northfield.example", "--name", "Ana Admin", "--role", "admin"],
+                      sqlite_url, stdin=STRONG)
+    assert created.returncode == 0, created.stderr
+    assert "Created admin account ana@northfield.example" in created.stdout
+
+    duplicate = run_cli(["user", "create", "--email", "ANA@northfield.example", "--name", "Again", "--role", "admin"],
+                        sqlite_url, stdin=STRONG)
+    assert duplicate.returncode == 1
+    assert "already exists" in duplicate.stderr
+    weak = run_cli(["user", "create", "--email", "bo@northfield.example", "--name", "Bo", "--role", "auditor"],
+                   sqlite_url, stdin="short\n")
+    assert weak.returncode == 1
+    assert "at least 12 characters" in weak.stderr
+    bad_role = run_cli(["user", "create", "--email", "cy@northfield.example", "--name", "Cy", "--role", "owner"],
+                       sqlite_url, stdin=STRONG)
+    assert bad_role.returncode == 1 and "Choose a role" in bad_role.stderr
+
+    token = run_cli(["token", "create", "--email", "ana@northfield.example", "--purpose", "Nightly vendor sync",
+                     "--expires-in-days", "30"], sqlite_url)
+    assert token.returncode == 0, token.stderr
+    assert re.fullmatch(r"vr_[A-Za-z0-9_-]{43}\n", token.stdout), "prints only the token"
+    too_long = run_cli(["token", "create", "--email", "ana@northfield.example", "--purpose", "Forever", "--expires-in-days", "400"],
+                       sqlite_url)
+    assert too_long.returncode == 1 and "1 to 365" in too_long.stderr
+    no_purpose = run_cli(["token", "create", "--email", "ana@northfield.example", "--expires-in-days", "3"], sqlite_url)
+    assert no_purpose.returncode == 1 and "Purpose is required" in no_purpose.stderr
+
+    server = Server(sqlite_url, demo=False)
+    try:
+        me = requests.get(f"{server.url}/api/v1/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"}, timeout=10)
+        assert me.status_code == 200
+        assert me.json()["email"] == "ana@northfield.example"
+    finally:
+        server.close()
+
+    intact = run_cli(["audit", "verify"], sqlite_url)
+    assert intact.returncode == 0, intact.stderr
+    assert re.match(r"audit chain intact: 2 event\(s\), head [0-9a-f]{64}", intact.stdout)
+
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as db:
+        db.execute("UPDATE audit_events SET summary = 'nothing happened' WHERE seq = 1")
+    broken = run_cli(["audit", "verify"], sqlite_url)
+    assert broken.returncode == 1
+    assert "event 1 does not match its stored hash" in broken.stderr
+
+
+def test_startup_errors_name_the_problem_but_never_the_password(tmp_path):
+    unreachable = run_cli(["migrate"], "postgres://vr:topsecret-pw@127.0.0.1:1/vendor_review")
+    assert unreachable.returncode == 1
+    assert "127.0.0.1:1" in unreachable.stderr
+    assert "topsecret-pw" not in unreachable.stderr + unreachable.stdout
+    bad_scheme = run_cli(["migrate"], "mysql://root:pw@db/vr")
+    assert bad_scheme.returncode == 1
+    assert "DATABASE_URL" in bad_scheme.stderr and "pw@" not in bad_scheme.stderr
+
+
+def test_demo_loads_once_and_prints_logins(sqlite_url):
+    for expected in ("(demo data loaded)", "(demo data already present)"):
+        server = Server(sqlite_url, demo=True)
+        try:
+            output = server.output()
+            assert expected in output
+            assert "admin@northfield.example" in output and "northfield-demo-2026" in output
+            assert f"Open http://127.0.0.1:{server.port}/" in output
+        finally:
+            server.close()
+    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 10 event(s)")
+
+
+def test_two_instances_share_one_postgresql(postgres_url):
+    assert run_cli(["migrate"], postgres_url).returncode == 0
+    a = Server(postgres_url, demo=True)
+    b = Server(postgres_url, demo=False)
+    try:
+        assert requests.get(f"{a.url}/healthz", timeout=5).json() == {"status": "ok", "database": "postgresql"}
+        session = requests.Session()
+        login_page = session.get(f"{a.url}/login", timeout=10).text
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', login_page).group(1)
+        response = session.post(f"{a.url}/login", data={"_csrf": csrf, "email": "admin@northfield.example",
+                                                          "password": "northfield-demo-2026"}, allow_redirects=False, timeout=10)
+        assert response.status_code == 303
+        # The session made on instance A is honoured by instance B: sessions live in the database.
+        cookie = session.cookies.get("vr_session")
+        on_b = requests.get(f"{b.url}/vendors", cookies={"vr_session": cookie}, allow_redirects=False, timeout=10)
+        assert on_b.status_code == 200 and "Quillstone Learning" in on_b.text
+        # Concurrent writes through both instances keep one unforked chain.
+        token = run_cli(["token", "create", "--email", "admin@northfield.example", "--purpose", "two instances",
+                         "--expires-in-days", "1"], postgres_url, check=True).stdout.strip()
+        headers = {"Authorization": f"Bearer {token}"}
+        from concurrent.futures import ThreadPoolExecutor
+
+        def create(i):
+            base = a.url if i % 2 else b.url
+            return requests.post(f"{base}/api/v1/vendors", json={"name": f"Parallel {i}"}, headers=headers, timeout=30).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            assert set(pool.map(create, range(20))) == {201}
+        verify = run_cli(["audit", "verify"], postgres_url)
+        assert verify.returncode == 0, verify.stderr
+        assert "audit chain intact: 32 event(s)" in verify.stdout, verify.stdout
+    finally:
+        a.close()
+        b.close()
