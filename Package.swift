@@ -62,7 +62,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Golden"]),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [

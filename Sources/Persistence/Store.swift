@@ -38,6 +38,8 @@ public enum PersistenceSetup {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+            // SQL statements are logged only at trace level. Passwords and token values never reach
+            // SQL (only their hashes do), so even trace logs hold no secret.
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case let .postgres(url):
             var postgres = try SQLPostgresConfiguration(url: url)

@@ -80,16 +80,15 @@ public final class TestClock: @unchecked Sendable {
     public func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }
 
-/// Runs `body` with an application whose database is migrated, then shuts everything down.
-public func withMigratedApp(
-    _ engine: TestEngine, _ body: (Application) async throws -> Void
+/// Runs `body` with a new application and a database of its own for `engine`; shuts the app down
+/// and removes the database afterwards, whether `body` succeeds or throws.
+public func withTestApplication(
+    _ engine: TestEngine, _ body: (Application, DatabaseConfig) async throws -> Void
 ) async throws {
     let database = try await TestDatabase.make(engine)
     let app = try await Application.make(.testing)
     do {
-        try PersistenceSetup.configure(app, database: database.config)
-        try await app.autoMigrate()
-        try await body(app)
+        try await body(app, database.config)
     } catch {
         try? await app.asyncShutdown()
         try? await database.remove()
@@ -97,6 +96,15 @@ public func withMigratedApp(
     }
     try await app.asyncShutdown()
     try await database.remove()
+}
+
+/// Runs `body` with an application whose database is migrated.
+public func withMigratedApp(_ engine: TestEngine, _ body: (Application) async throws -> Void) async throws {
+    try await withTestApplication(engine) { app, config in
+        try PersistenceSetup.configure(app, database: config)
+        try await app.autoMigrate()
+        try await body(app)
+    }
 }
 
 public func sqlDatabase(_ app: Application) -> any SQLDatabase { app.db as! any SQLDatabase }

@@ -45,12 +45,10 @@ func withWebApp(
     _ engine: TestEngine = .sqlite, configure adjust: (inout AppConfig) -> Void = { _ in },
     _ body: (WebHarness) async throws -> Void
 ) async throws {
-    let database = try await TestDatabase.make(engine)
-    let app = try await Application.make(.testing)
-    let clock = TestClock()
-    do {
+    try await withTestApplication(engine) { app, database in
+        let clock = TestClock()
         var config = try AppConfig.fromEnvironment([:], workingDirectory: repositoryRoot)
-        config.database = database.config
+        config.database = database
         config.bcryptCost = 4
         adjust(&config)
         try await configure(app, config: config, services: AppServices(now: { clock.now }))
@@ -63,13 +61,7 @@ func withWebApp(
                 id: .init(UUID()), passwordHash: hash, by: .commandLine, at: clock.now)
         }
         try await body(WebHarness(app: app, clock: clock, users: users))
-    } catch {
-        try? await app.asyncShutdown()
-        try? await database.remove()
-        throw error
     }
-    try await app.asyncShutdown()
-    try await database.remove()
 }
 
 /// Sends requests like a browser would: keeps the session cookie and reads CSRF tokens from pages.
