@@ -7,7 +7,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
         .package(url: "https://github.com/vapor/fluent.git", exact: "4.13.0"),
-        .package(url: "https://github.com/vapor/fluent-kit.git", exact: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", exact: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", exact: "4.5.2"),
@@ -43,6 +42,8 @@ let package = Package(
                 .product(name: "LeafKit", package: "leaf-kit"),
             ]
         ),
+        // Prints figures; not a test. `swift run -c release vendor-review-bench`.
+        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain"], path: "Benchmarks/vendor-review-bench"),
         .executableTarget(
             name: "vendor-review",
             dependencies: [

@@ -3,7 +3,7 @@ import Logging
 import Vapor
 import Web
 
-var env = try Environment.detect()
+var env = try Environment.detect(arguments: EndpointsCheckCommand.normalise(arguments: CommandLine.arguments))
 try LoggingSystem.bootstrap(from: &env)
 
 let config: AppConfig

@@ -10,7 +10,7 @@ STRONG = "a long enough passphrase\n"
 
 
 def test_every_command_has_help(sqlite_url):
-    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"]):
+    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"]):
         result = run_cli([*args, "--help"], sqlite_url)
         assert result.returncode == 0, result.stderr
         assert "Usage" in result.stdout or "usage" in result.stdout.lower()
@@ -125,3 +125,22 @@ def test_two_instances_share_one_postgresql(postgres_url):
     finally:
         a.close()
         b.close()
+
+
+def test_endpoints_check_reads_a_file_or_stdin_and_fails_on_unknown_lines(sqlite_url, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("GET /api/v1/courses/123/enrollments  # roster for attendance\n"
+                    "POST /api/v1/courses/123/assignments/9/submissions/update_grades  # attendance scores\n")
+    ok = run_cli(["endpoints", "check", str(good)], sqlite_url)
+    assert ok.returncode == 0, ok.stderr
+    assert "url:GET|/api/v1/courses/:course_id/enrollments" in ok.stdout
+    assert "overall risk high" in ok.stdout
+
+    bad = run_cli(["endpoints", "check", "-"], sqlite_url, stdin="GET /api/v1/coures/1/users\n")
+    assert bad.returncode == 1
+    assert "did you mean: GET /api/v1/courses/:course_id/users" in bad.stdout
+    assert "1 line(s) name endpoints the catalog does not know" in bad.stderr
+    assert "[ WARNING ]" not in bad.stdout + bad.stderr
+
+    missing = run_cli(["endpoints", "check", str(tmp_path / "nope.txt")], sqlite_url)
+    assert missing.returncode == 1 and "cannot read" in missing.stderr

@@ -63,10 +63,12 @@ public struct EndpointChecker: Sendable {
     /// segment fits a parameter for free and near-miss words (`coures`) cost less than others.
     public func suggestions(for verb: HTTPVerb?, _ path: NormalisedPath, limit: Int = 3) -> [CatalogEntry] {
         var scored: [(Double, CatalogEntry)] = []
+        // The catalog repeats a few hundred words; each input word is compared with each once.
+        var wordCosts: [String: Double] = [:]
         for entry in matcher.entries {
             var best = Double.infinity
             for variant in entry.template.variants {
-                best = min(best, Self.distance(path.segments, variant))
+                best = min(best, Self.distance(path.segments, variant, memo: &wordCosts))
             }
             if let verb, entry.verb != verb { best += 0.75 }
             scored.append((best, entry))
@@ -79,14 +81,16 @@ public struct EndpointChecker: Sendable {
         return result
     }
 
-    static func distance(_ input: [NormalisedPath.Token], _ template: [RouteTemplate.Segment]) -> Double {
+    static func distance(
+        _ input: [NormalisedPath.Token], _ template: [RouteTemplate.Segment], memo: inout [String: Double]
+    ) -> Double {
         let n = input.count, m = template.count
         var previous = (0...m).map(Double.init)
         var current = [Double](repeating: 0, count: m + 1)
         for i in 1...max(n, 1) where n > 0 {
             current[0] = Double(i)
             for j in 1...max(m, 1) where m > 0 {
-                let substitution = previous[j - 1] + cost(input[i - 1], template[j - 1])
+                let substitution = previous[j - 1] + cost(input[i - 1], template[j - 1], memo: &memo)
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
             }
             swap(&previous, &current)
@@ -94,7 +98,7 @@ public struct EndpointChecker: Sendable {
         return previous[m]
     }
 
-    static func cost(_ token: NormalisedPath.Token, _ segment: RouteTemplate.Segment) -> Double {
+    static func cost(_ token: NormalisedPath.Token, _ segment: RouteTemplate.Segment, memo: inout [String: Double]) -> Double {
         switch (token, segment) {
         case (.placeholder, .parameter), (.placeholder, .glob): return 0
         case (.placeholder, .literal): return 1
@@ -102,8 +106,12 @@ public struct EndpointChecker: Sendable {
         case (.text, .glob): return 0.3
         case let (.text(text), .literal(literal)):
             if text == literal { return 0 }
+            let key = text + "\u{0}" + literal
+            if let known = memo[key] { return known }
             let edits = levenshtein(Array(text.lowercased()), Array(literal))
-            return min(1, Double(edits) / Double(max(text.count, literal.count, 1)) * 1.5)
+            let cost = min(1, Double(edits) / Double(max(text.count, literal.count, 1)) * 1.5)
+            memo[key] = cost
+            return cost
         }
     }
 

@@ -4,9 +4,14 @@ import Persistence
 import Vapor
 
 /// A command that failed for a reason the person can act on. `main` prints it and exits 1.
-public struct CommandFailure: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ message: String) { description = message }
+public struct CommandFailure: DebuggableError {
+    public let reason: String
+    public init(_ message: String) { reason = message }
+
+    public var identifier: String { "command_failed" }
+    public var description: String { reason }
+    /// `main` prints the message; Vapor's own report of it is only wanted when debugging.
+    public var logLevel: Logger.Level { .debug }
 }
 
 enum Commands {
@@ -18,6 +23,7 @@ enum Commands {
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(AuditCommands(), as: "audit")
+        app.asyncCommands.use(EndpointsCommands(), as: "endpoints")
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.
