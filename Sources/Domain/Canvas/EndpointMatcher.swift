@@ -98,7 +98,7 @@ public struct NormalisedPath: Hashable, Sendable, CustomStringConvertible {
         guard path.hasPrefix("/") else { return nil }
         var tokens: [Token] = []
         for piece in path.split(separator: "/", omittingEmptySubsequences: true) {
-            let decoded = piece.removingPercentEncoding ?? String(piece)
+            let decoded = piece.contains("%") ? (piece.removingPercentEncoding ?? String(piece)) : String(piece)
             if decoded.count > 1, decoded.hasPrefix(":") {
                 tokens.append(.placeholder(String(decoded.dropFirst())))
             } else if decoded.count > 2, (decoded.hasPrefix("{") && decoded.hasSuffix("}")) || (decoded.hasPrefix("<") && decoded.hasSuffix(">")) {
