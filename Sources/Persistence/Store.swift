@@ -12,12 +12,14 @@ public struct Store: Sendable {
     public let users: any UserRepository
     public let tokens: any ApiTokenRepository
     public let audit: any AuditRepository
+    public let integrations: any IntegrationRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
         users = FluentUserRepository(database: database)
         tokens = FluentApiTokenRepository(database: database)
         audit = FluentAuditRepository(database: database)
+        integrations = FluentIntegrationRepository(database: database)
     }
 }
 

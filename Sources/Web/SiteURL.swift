@@ -16,6 +16,16 @@ enum SiteURL {
     case tokens
     case revokeToken(ApiToken.ID)
     case audit(query: [String: String] = [:])
+    case integrations(query: [String: String] = [:])
+    case vendorIntegrations(Vendor.ID)
+    case newIntegration(Vendor.ID)
+    case integration(Integration.ID)
+    case editIntegration(Integration.ID)
+    case integrationActions(Integration.ID)
+    case whitelist(Integration.ID)
+    case whitelistDiff(Integration.ID, from: Int, to: Int)
+    case whitelistScopes(Integration.ID)
+    case whitelistDeveloperKey(Integration.ID)
 
     var path: String {
         switch self {
@@ -34,6 +44,16 @@ enum SiteURL {
         case .tokens: return "/account/tokens"
         case let .revokeToken(id): return "/account/tokens/\(id)/revoke"
         case let .audit(query): return "/audit" + Self.queryString(query)
+        case let .integrations(query): return "/integrations" + Self.queryString(query)
+        case let .vendorIntegrations(id): return "/vendors/\(id)/integrations"
+        case let .newIntegration(id): return "/vendors/\(id)/integrations/new"
+        case let .integration(id): return "/integrations/\(id)"
+        case let .editIntegration(id): return "/integrations/\(id)/edit"
+        case let .integrationActions(id): return "/integrations/\(id)/actions"
+        case let .whitelist(id): return "/integrations/\(id)/whitelist"
+        case let .whitelistDiff(id, from, to): return "/integrations/\(id)/whitelist/diff" + Self.queryString(["from": String(from), "to": String(to)])
+        case let .whitelistScopes(id): return "/integrations/\(id)/whitelist/scopes.txt"
+        case let .whitelistDeveloperKey(id): return "/integrations/\(id)/whitelist/developer-key.json"
         }
     }
 

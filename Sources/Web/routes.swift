@@ -50,6 +50,20 @@ enum Routes {
 
         pages.get("audit", access: auditAccess, use: AuditController().index)
 
+        let integrations = IntegrationController()
+        pages.get("integrations", access: readers, use: integrations.index)
+        pages.get("vendors/:vendorID/integrations/new", access: editorAccess, use: integrations.new)
+        pages.post("vendors/:vendorID/integrations", access: editorAccess, use: integrations.create)
+        pages.get("integrations/:integrationID", access: readers, use: integrations.show)
+        pages.get("integrations/:integrationID/edit", access: editorAccess, use: integrations.edit)
+        pages.post("integrations/:integrationID", access: editorAccess, use: integrations.update)
+        pages.post("integrations/:integrationID/actions", access: editorAccess, use: integrations.perform)
+        pages.get("integrations/:integrationID/whitelist", access: readers, use: integrations.whitelist)
+        pages.post("integrations/:integrationID/whitelist", access: editorAccess, use: integrations.saveWhitelist)
+        pages.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrations.diff)
+        pages.get("integrations/:integrationID/whitelist/scopes.txt", access: readers, use: integrations.scopes)
+        pages.get("integrations/:integrationID/whitelist/developer-key.json", access: readers, use: integrations.developerKey)
+
         let vendorAPI = VendorAPIController()
         api.get("openapi.yaml", access: .anyone, use: vendorAPI.openAPI)
         api.get("me", access: readers, use: vendorAPI.me)
@@ -57,5 +71,15 @@ enum Routes {
         api.post("vendors", access: editorAccess, use: vendorAPI.create)
         api.get("vendors/:vendorID", access: readers, use: vendorAPI.show)
         api.patch("vendors/:vendorID", access: editorAccess, use: vendorAPI.update)
+
+        let integrationAPI = IntegrationAPIController()
+        api.get("integrations", access: readers, use: integrationAPI.index)
+        api.post("integrations", access: editorAccess, use: integrationAPI.create)
+        api.get("integrations/:integrationID", access: readers, use: integrationAPI.show)
+        api.patch("integrations/:integrationID", access: editorAccess, use: integrationAPI.update)
+        api.post("integrations/:integrationID/actions", access: editorAccess, use: integrationAPI.perform)
+        api.get("integrations/:integrationID/whitelist", access: readers, use: integrationAPI.whitelist)
+        api.on(.PUT, "integrations/:integrationID/whitelist", access: editorAccess, use: integrationAPI.saveWhitelist)
+        api.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrationAPI.diff)
     }
 }

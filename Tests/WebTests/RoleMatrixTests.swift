@@ -14,8 +14,14 @@ struct RoleMatrixTests {
         try await withWebApp { h in
             let vendor = try await h.app.store.vendors.create(
                 VendorFields(name: "Matrix Vendor"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let integration = try await h.app.store.integrations.create(
+                IntegrationFields(name: "Matrix Integration", kind: .lti13, installLevel: .course, purpose: "Matrix", classification: .internal),
+                vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            _ = try await h.app.store.integrations.saveWhitelist(
+                [WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/modules", justification: "modules", group: "Modules", kinds: [.courseContent])],
+                for: integration.id, expectedWhitelistVersion: 0, by: .commandLine, at: h.clock.now)
             let specs = h.app.routeSpecs
-            #expect(specs.count >= 25)
+            #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
             let declared = Set(specs.map { "\($0.method.rawValue) \($0.path)" })
             for route in h.app.routes.all {
@@ -28,6 +34,7 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":vendorID", with: vendor.id.description)
                     .replacingOccurrences(of: ":userID", with: h.user(.reviewer).id.description)
                     .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":integrationID", with: integration.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)

@@ -128,4 +128,8 @@ public protocol VendorRepository: Sendable {
     func create(_ fields: VendorFields, id: Vendor.ID, by actor: Actor, at now: Date) async throws -> Vendor
     /// Saves changes made to `expectedVersion`; throws `.staleVersion` if someone saved in between.
     func update(_ id: Vendor.ID, to fields: VendorFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Vendor
+    /// Names by id for the given vendors (for lists that show each row's vendor).
+    func names(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: String]
+    /// Every vendor's id and name, sorted by name (for filters and pickers).
+    func allNames() async throws -> [(id: Vendor.ID, name: String)]
 }

@@ -8,5 +8,7 @@ enum Migrations {
         CreateVendor(),
         CreateAuditTrail(),
         CreateSession(),
+        CreateIntegration(),
+        CreateWhitelist(),
     ]
 }

@@ -69,6 +69,17 @@ struct FluentVendorRepository: VendorRepository {
         }
     }
 
+    func names(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: String] {
+        if ids.isEmpty { return [:] }
+        let rows = try await VendorModel.query(on: database).filter(\.$id ~~ ids.map(\.rawValue)).all()
+        return Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { (Vendor.ID($0), row.name) } })
+    }
+
+    func allNames() async throws -> [(id: Vendor.ID, name: String)] {
+        try await VendorModel.query(on: database).sort(\.$nameKey).field(\.$id).field(\.$name).all()
+            .compactMap { row in row.id.map { (id: Vendor.ID($0), name: row.name) } }
+    }
+
     private static func ensureNameFree(_ name: String, except id: Vendor.ID?, on db: any Database) async throws {
         let query = VendorModel.query(on: db).filter(\.$nameKey == name.lowercased())
         if let id { query.filter(\.$id != id.rawValue) }

@@ -26,8 +26,10 @@ struct VendorController: Sendable {
     func show(req: Request) async throws -> Response {
         let vendor = try await load(req)
         let role = req.currentUser?.role
+        let integrations = try await req.store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
         return try await req.page("vendors/show", VendorDetailContext(
-            req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role)))
+            req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role),
+            integrations: integrations.items.map { IntegrationController.row($0, vendor: vendor.name) }))
     }
 
     func new(req: Request) async throws -> Response {

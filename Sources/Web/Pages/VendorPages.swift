@@ -49,8 +49,10 @@ struct VendorDetailContext: Encodable {
     let canEdit: Bool
     let editURL: String
     let historyURL: String?
+    let integrations: [IntegrationRow]
+    let newIntegrationURL: String
 
-    init(_ request: Request, vendor: Vendor, canEdit: Bool, canSeeHistory: Bool) {
+    init(_ request: Request, vendor: Vendor, canEdit: Bool, canSeeHistory: Bool, integrations: [IntegrationRow]) {
         layout = LayoutContext(request, title: vendor.name)
         name = vendor.name
         standing = vendor.fields.standing.label
@@ -67,6 +69,8 @@ struct VendorDetailContext: Encodable {
         editURL = SiteURL.editVendor(vendor.id).path
         historyURL = canSeeHistory
             ? SiteURL.audit(query: ["entityType": "vendor", "entityID": vendor.id.description]).path : nil
+        self.integrations = integrations
+        newIntegrationURL = SiteURL.newIntegration(vendor.id).path
     }
 }
 

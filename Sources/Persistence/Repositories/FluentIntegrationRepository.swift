@@ -1,0 +1,191 @@
+import Domain
+import Fluent
+import Foundation
+
+struct FluentIntegrationRepository: IntegrationRepository {
+    let database: any Database
+
+    func find(_ id: Integration.ID) async throws -> Integration? {
+        try await IntegrationModel.find(id.rawValue, on: database)?.toDomain()
+    }
+
+    func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration> {
+        let base = IntegrationModel.query(on: database)
+        if let search = query.search { base.filter(\.$nameKey ~~ search.lowercased()) }
+        if let status = query.status { base.filter(\.$status == status.rawValue) }
+        if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
+        if let risk = query.risk { base.filter(\.$risk == risk.rawValue) }
+        if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
+        let total = try await base.copy().count()
+        let rows = try await base.sort(\.$nameKey).sort(\.$id)
+            .range(query.page.offset..<(query.page.offset + query.page.size)).all()
+        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func create(
+        _ fields: IntegrationFields, vendorID: Vendor.ID, id: Integration.ID, by actor: Actor, at now: Date
+    ) async throws -> Integration {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let vendor = try await VendorModel.find(vendorID.rawValue, on: tx) else { throw DomainError.notFound(entity: "vendor") }
+            try await Self.checkName(fields.name, vendorID: vendorID, except: nil, on: tx)
+            let owner = try await Self.ownerLabel(fields.ownerID, on: tx)
+            let model = IntegrationModel()
+            model.id = id.rawValue
+            model.vendorID = vendorID.rawValue
+            model.apply(fields)
+            model.status = IntegrationStatus.draft.rawValue
+            model.whitelistVersion = 0
+            model.version = 1
+            model.createdAt = now
+            model.updatedAt = now
+            try await model.create(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "create",
+                summary: "\(fields.name) (\(vendor.name)) — " + ChangeSummary.created(fields.auditValues(ownerLabel: owner)))
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func update(
+        _ id: Integration.ID, to fields: IntegrationFields, expectedVersion: Int, by actor: Actor, at now: Date
+    ) async throws -> Integration {
+        try await AuditedWrite.run(on: database) { tx in
+            let model = try await Self.load(id, expectedVersion: expectedVersion, on: tx)
+            let before = try model.toDomain().fields
+            if before == fields { return (try model.toDomain(), []) }
+            try await Self.checkName(fields.name, vendorID: .init(model.vendorID), except: id, on: tx)
+            let oldOwner = try await Self.ownerLabel(before.ownerID, on: tx)
+            let newOwner = try await Self.ownerLabel(fields.ownerID, on: tx)
+            model.apply(fields)
+            model.version += 1
+            model.updatedAt = now
+            try await model.update(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "update",
+                summary: "\(fields.name) — " + ChangeSummary.changed(
+                    from: before.auditValues(ownerLabel: oldOwner), to: fields.auditValues(ownerLabel: newOwner)))
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func perform(
+        _ action: IntegrationAction, note: String?, on id: Integration.ID, expectedVersion: Int, by actor: Actor, at now: Date
+    ) async throws -> Integration {
+        try await AuditedWrite.run(on: database) { tx in
+            let model = try await Self.load(id, expectedVersion: expectedVersion, on: tx)
+            guard let status = IntegrationStatus(rawValue: model.status) else { throw PersistenceError.corruptRow(table: "integrations") }
+            let next = try action.apply(to: status, note: note)
+            let text = Check.trimmed(note)
+            model.status = next.rawValue
+            model.statusNote = text.isEmpty ? nil : text
+            model.version += 1
+            model.updatedAt = now
+            try await model.update(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: action.rawValue,
+                summary: "\(model.name) — status \(status.label) → \(next.label)" + (text.isEmpty ? "" : ": \(text)"))
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func saveWhitelist(
+        _ entries: [WhitelistEntry], for id: Integration.ID, expectedWhitelistVersion: Int, by actor: Actor, at now: Date
+    ) async throws -> WhitelistVersion {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let integration = try await IntegrationModel.find(id.rawValue, on: tx) else {
+                throw DomainError.notFound(entity: "integration")
+            }
+            guard integration.whitelistVersion == expectedWhitelistVersion else {
+                throw DomainError.staleVersion(entity: "endpoint whitelist", expected: expectedWhitelistVersion, actual: integration.whitelistVersion)
+            }
+            let previous = try await Self.version(id, number: integration.whitelistVersion, on: tx)
+            let diff = WhitelistDiff(from: previous?.entries ?? [], to: entries)
+            if let previous, diff.isEmpty { return (previous, []) }
+            let number = integration.whitelistVersion + 1
+            let versionModel = WhitelistVersionModel()
+            versionModel.id = UUID()
+            versionModel.integrationID = id.rawValue
+            versionModel.number = number
+            versionModel.createdAt = now
+            versionModel.createdBy = actor.label
+            try await versionModel.create(on: tx)
+            for (position, entry) in entries.enumerated() {
+                let row = WhitelistEntryModel()
+                row.versionID = versionModel.id!
+                row.position = position
+                row.method = entry.verb.rawValue
+                row.template = entry.template
+                row.justification = entry.justification
+                row.groupName = entry.group
+                row.kinds = entry.kinds.sorted().map(\.rawValue).joined(separator: ",")
+                try await row.create(on: tx)
+            }
+            let saved = WhitelistVersion(number: number, entries: entries, createdAt: now, createdBy: actor.label)
+            integration.whitelistVersion = number
+            integration.risk = saved.summary.overallRisk?.rawValue
+            integration.updatedAt = now
+            try await integration.update(on: tx)
+            let risk = saved.summary.overallRisk.map { ", overall risk \($0)" } ?? ""
+            let audit = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "whitelist",
+                summary: "\(integration.name) — endpoint whitelist version \(number) (\(entries.count) endpoints\(risk)): \(diff.summary)")
+            return (saved, [audit])
+        }
+    }
+
+    func whitelist(_ id: Integration.ID, version: Int?) async throws -> WhitelistVersion? {
+        let number: Int
+        if let version {
+            number = version
+        } else {
+            guard let integration = try await IntegrationModel.find(id.rawValue, on: database) else { return nil }
+            number = integration.whitelistVersion
+        }
+        return try await Self.version(id, number: number, on: database)
+    }
+
+    func whitelistVersions(_ id: Integration.ID) async throws -> [WhitelistVersion] {
+        let versions = try await WhitelistVersionModel.query(on: database)
+            .filter(\.$integrationID == id.rawValue).sort(\.$number, .descending).all()
+        var result: [WhitelistVersion] = []
+        for version in versions {
+            let entries = try await WhitelistEntryModel.query(on: database)
+                .filter(\.$versionID == version.id!).sort(\.$position).all().map { try $0.toDomain() }
+            result.append(WhitelistVersion(number: version.number, entries: entries, createdAt: version.createdAt, createdBy: version.createdBy))
+        }
+        return result
+    }
+
+    static func version(_ id: Integration.ID, number: Int, on db: any Database) async throws -> WhitelistVersion? {
+        guard number > 0, let version = try await WhitelistVersionModel.query(on: db)
+            .filter(\.$integrationID == id.rawValue).filter(\.$number == number).first()
+        else { return nil }
+        let entries = try await WhitelistEntryModel.query(on: db)
+            .filter(\.$versionID == version.id!).sort(\.$position).all().map { try $0.toDomain() }
+        return WhitelistVersion(number: number, entries: entries, createdAt: version.createdAt, createdBy: version.createdBy)
+    }
+
+    static func load(_ id: Integration.ID, expectedVersion: Int, on db: any Database) async throws -> IntegrationModel {
+        guard let model = try await IntegrationModel.find(id.rawValue, on: db) else { throw DomainError.notFound(entity: "integration") }
+        guard model.version == expectedVersion else {
+            throw DomainError.staleVersion(entity: "integration", expected: expectedVersion, actual: model.version)
+        }
+        return model
+    }
+
+    static func checkName(_ name: String, vendorID: Vendor.ID, except id: Integration.ID?, on db: any Database) async throws {
+        let query = IntegrationModel.query(on: db).filter(\.$vendorID == vendorID.rawValue).filter(\.$nameKey == name.lowercased())
+        if let id { query.filter(\.$id != id.rawValue) }
+        if try await query.first() != nil {
+            throw DomainError.duplicate(field: "name", message: "This vendor already has an integration named “\(name)”.")
+        }
+    }
+
+    static func ownerLabel(_ owner: User.ID?, on db: any Database) async throws -> String {
+        guard let owner else { return "" }
+        guard let user = try await UserModel.find(owner.rawValue, on: db), user.isActive else {
+            throw DomainError.validation(ValidationErrors(["ownerID": "Choose an active user as the internal owner."]))
+        }
+        return user.email
+    }
+}

@@ -1,0 +1,259 @@
+import Domain
+import Persistence
+import Vapor
+
+struct IntegrationJSON: Content {
+    let id: String
+    let vendorID: String
+    let name: String
+    let kind: String
+    let installLevel: String
+    let subAccountName: String?
+    let purpose: String
+    let classification: String
+    let sendsDataToAI: Bool
+    let aiServices: String?
+    let aiData: String?
+    let ownerID: String?
+    let nextReviewOn: String?
+    let status: String
+    let risk: String?
+    let whitelistVersion: Int
+    let version: Int
+    let createdAt: String
+    let updatedAt: String
+
+    init(_ i: Integration) {
+        id = i.id.description
+        vendorID = i.vendorID.description
+        name = i.fields.name
+        kind = i.fields.kind.rawValue
+        installLevel = i.fields.installLevel.rawValue
+        subAccountName = i.fields.subAccountName
+        purpose = i.fields.purpose
+        classification = i.fields.classification.rawValue
+        sendsDataToAI = i.fields.sendsDataToAI
+        aiServices = i.fields.aiServices
+        aiData = i.fields.aiData
+        ownerID = i.fields.ownerID?.description
+        nextReviewOn = i.fields.nextReviewOn
+        status = i.status.rawValue
+        risk = i.risk?.description
+        whitelistVersion = i.whitelistVersion
+        version = i.version
+        createdAt = Format.iso(i.createdAt)
+        updatedAt = Format.iso(i.updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, vendorID, name, kind, installLevel, subAccountName, purpose, classification, sendsDataToAI, aiServices, aiData
+        case ownerID, nextReviewOn, status, risk, whitelistVersion, version, createdAt, updatedAt
+    }
+
+    /// Empty fields are sent as null, never left out.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(vendorID, forKey: .vendorID); try c.encode(name, forKey: .name)
+        try c.encode(kind, forKey: .kind); try c.encode(installLevel, forKey: .installLevel)
+        try c.encode(subAccountName, forKey: .subAccountName); try c.encode(purpose, forKey: .purpose)
+        try c.encode(classification, forKey: .classification); try c.encode(sendsDataToAI, forKey: .sendsDataToAI)
+        try c.encode(aiServices, forKey: .aiServices); try c.encode(aiData, forKey: .aiData); try c.encode(ownerID, forKey: .ownerID)
+        try c.encode(nextReviewOn, forKey: .nextReviewOn); try c.encode(status, forKey: .status); try c.encode(risk, forKey: .risk)
+        try c.encode(whitelistVersion, forKey: .whitelistVersion); try c.encode(version, forKey: .version)
+        try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+struct IntegrationListJSON: Content {
+    let items: [IntegrationJSON]
+    let page: Int
+    let perPage: Int
+    let total: Int
+}
+
+/// PATCH body: absent fields keep their value; `version` is required.
+struct IntegrationPatchJSON: Content {
+    var name: String?
+    var kind: String?
+    var installLevel: String?
+    var subAccountName: String?
+    var purpose: String?
+    var classification: String?
+    var sendsDataToAI: Bool?
+    var aiServices: String?
+    var aiData: String?
+    var ownerID: String?
+    var nextReviewOn: String?
+    var vendorID: String?
+    var version: Int?
+}
+
+struct ActionJSON: Content {
+    var action: String?
+    var note: String?
+    var version: Int?
+}
+
+struct WhitelistJSON: Content {
+    struct Entry: Content {
+        let method: String
+        let path: String
+        let justification: String
+        let access: String
+        let group: String
+        let dataKinds: [String]
+        let risk: String
+    }
+    struct KindUse: Content {
+        let kind: String
+        let reads: Int
+        let writes: Int
+    }
+
+    let version: Int
+    let entries: [Entry]
+    let overallRisk: String?
+    let dataKinds: [KindUse]
+    let summary: String
+    let scopes: [String]
+    let developerKey: String
+
+    init(_ version: WhitelistVersion?) {
+        let summary = version?.summary
+        self.version = version?.number ?? 0
+        entries = (version?.entries ?? []).map {
+            Entry(method: $0.verb.rawValue, path: $0.template, justification: $0.justification, access: $0.access.rawValue,
+                  group: $0.group, dataKinds: $0.kinds.sorted().map(\.rawValue), risk: $0.risk.description)
+        }
+        overallRisk = summary?.overallRisk?.description
+        dataKinds = (summary?.kinds ?? []).map { KindUse(kind: $0.kind.rawValue, reads: $0.reads, writes: $0.writes) }
+        self.summary = summary?.sentence ?? "No endpoints declared."
+        scopes = version?.scopeLines ?? []
+        developerKey = version?.developerKeyJSON ?? ""
+    }
+
+    enum CodingKeys: String, CodingKey { case version, entries, overallRisk, dataKinds, summary, scopes, developerKey }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version); try c.encode(entries, forKey: .entries); try c.encode(overallRisk, forKey: .overallRisk)
+        try c.encode(dataKinds, forKey: .dataKinds); try c.encode(summary, forKey: .summary); try c.encode(scopes, forKey: .scopes)
+        try c.encode(developerKey, forKey: .developerKey)
+    }
+}
+
+struct WhitelistPutJSON: Content {
+    struct Entry: Content {
+        var method: String?
+        var path: String?
+        var justification: String?
+    }
+    var version: Int?
+    var entries: [Entry]?
+}
+
+struct WhitelistDiffJSON: Content {
+    struct Change: Content {
+        let endpoint: String
+        let before: String
+        let after: String
+    }
+    let from: Int
+    let to: Int
+    let added: [String]
+    let removed: [String]
+    let justificationChanged: [Change]
+}
+
+struct IntegrationAPIController: Sendable {
+    func index(req: Request) async throws -> IntegrationListJSON {
+        let input = try req.query.decode(IntegrationListQuery.self)
+        var errors = ValidationErrors()
+        if let s = input.status, !s.isEmpty, IntegrationStatus(rawValue: s) == nil { errors.add("status", "Unknown status “\(s)”.") }
+        if let k = input.kind, !k.isEmpty, IntegrationKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
+        if let r = input.risk, !r.isEmpty, input.query.risk == nil { errors.add("risk", "Risk is low, medium or high.") }
+        if let v = input.vendor, !v.isEmpty, input.query.vendorID == nil { errors.add("vendor", "Not a vendor id.") }
+        try errors.throwIfAny()
+        let page = try await req.store.integrations.list(input.query)
+        return IntegrationListJSON(items: page.items.map(IntegrationJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)
+    }
+
+    func show(req: Request) async throws -> IntegrationJSON {
+        IntegrationJSON(try await IntegrationController().load(req))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let body = try req.content.decode(IntegrationPatchJSON.self)
+        guard let vendorID = body.vendorID.flatMap(Vendor.ID.init(string:)) else {
+            throw DomainError.validation(ValidationErrors(["vendorID": "vendorID is required: the vendor's id."]))
+        }
+        let fields = try IntegrationFields.validate(
+            name: body.name, kind: body.kind, installLevel: body.installLevel, subAccountName: body.subAccountName, purpose: body.purpose,
+            classification: body.classification, sendsDataToAI: body.sendsDataToAI.map { $0 ? "yes" : "no" }, aiServices: body.aiServices,
+            aiData: body.aiData, ownerID: body.ownerID, nextReviewOn: body.nextReviewOn)
+        let created = try await req.store.integrations.create(fields, vendorID: vendorID, id: req.context.services.ids(), by: req.actor, at: req.now)
+        let response = try await IntegrationJSON(created).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/integrations/\(created.id)")
+        return response
+    }
+
+    func update(req: Request) async throws -> IntegrationJSON {
+        let integration = try await IntegrationController().load(req)
+        let body = try req.content.decode(IntegrationPatchJSON.self)
+        guard let version = body.version else {
+            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
+        }
+        let f = integration.fields
+        let fields = try IntegrationFields.validate(
+            name: body.name ?? f.name, kind: body.kind ?? f.kind.rawValue, installLevel: body.installLevel ?? f.installLevel.rawValue,
+            subAccountName: body.subAccountName ?? f.subAccountName, purpose: body.purpose ?? f.purpose,
+            classification: body.classification ?? f.classification.rawValue,
+            sendsDataToAI: (body.sendsDataToAI ?? f.sendsDataToAI) ? "yes" : "no", aiServices: body.aiServices ?? f.aiServices,
+            aiData: body.aiData ?? f.aiData, ownerID: body.ownerID ?? f.ownerID?.description, nextReviewOn: body.nextReviewOn ?? f.nextReviewOn)
+        return IntegrationJSON(try await req.store.integrations.update(integration.id, to: fields, expectedVersion: version, by: req.actor, at: req.now))
+    }
+
+    func perform(req: Request) async throws -> IntegrationJSON {
+        let integration = try await IntegrationController().load(req)
+        let body = try req.content.decode(ActionJSON.self)
+        var errors = ValidationErrors()
+        let action = body.action.flatMap(IntegrationAction.init(rawValue:))
+        if action == nil { errors.add("action", "One of: \(IntegrationAction.allCases.map(\.rawValue).joined(separator: ", ")).") }
+        if body.version == nil { errors.add("version", "version is required: send the version you last read.") }
+        try errors.throwIfAny()
+        return IntegrationJSON(try await req.store.integrations.perform(
+            action!, note: body.note, on: integration.id, expectedVersion: body.version!, by: req.actor, at: req.now))
+    }
+
+    func whitelist(req: Request) async throws -> WhitelistJSON {
+        let integration = try await IntegrationController().load(req)
+        return WhitelistJSON(try await req.store.integrations.whitelist(integration.id, version: nil))
+    }
+
+    func saveWhitelist(req: Request) async throws -> WhitelistJSON {
+        let integration = try await IntegrationController().load(req)
+        let body = try req.content.decode(WhitelistPutJSON.self)
+        guard let expected = body.version else {
+            throw DomainError.validation(ValidationErrors(["version": "version is required: the whitelist version you last read (0 for none)."]))
+        }
+        let declarations = (body.entries ?? []).map {
+            EndpointDeclaration(method: $0.method ?? "", path: $0.path ?? "", justification: $0.justification ?? "")
+        }
+        let entries = try Whitelist.resolve(declarations, checker: EndpointChecker(matcher: req.context.catalog))
+        return WhitelistJSON(try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now))
+    }
+
+    func diff(req: Request) async throws -> WhitelistDiffJSON {
+        let integration = try await IntegrationController().load(req)
+        let to = (try? req.query.get(Int.self, at: "to")) ?? integration.whitelistVersion
+        let from = (try? req.query.get(Int.self, at: "from")) ?? max(0, to - 1)
+        let repo = req.store.integrations
+        let old = from > 0 ? try await repo.whitelist(integration.id, version: from) : nil
+        guard let new = try await repo.whitelist(integration.id, version: to), from == 0 || old != nil else {
+            throw DomainError.notFound(entity: "whitelist version")
+        }
+        let diff = WhitelistDiff(from: old?.entries ?? [], to: new.entries)
+        return WhitelistDiffJSON(from: from, to: to, added: diff.added.map(\.key), removed: diff.removed.map(\.key),
+                                 justificationChanged: diff.justificationChanged.map { .init(endpoint: $0.key, before: $0.before, after: $0.after) })
+    }
+}

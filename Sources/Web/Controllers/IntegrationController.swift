@@ -1,0 +1,324 @@
+import Domain
+import Persistence
+import Vapor
+
+/// Integration pages: list, create (from a vendor), detail with status actions, edit, and the
+/// endpoint whitelist editor with versions, diffs and scope exports.
+struct IntegrationController: Sendable {
+    // MARK: List and detail
+
+    func index(req: Request) async throws -> Response {
+        let input = try req.query.decode(IntegrationListQuery.self)
+        let query = input.query
+        let page = try await req.store.integrations.list(query)
+        let names = try await req.store.vendors.names(Set(page.items.map(\.vendorID)))
+        let vendors = try await req.store.vendors.allNames()
+        let base = input.linkParameters
+        return try await req.page("integrations/index", IntegrationListContext(
+            layout: LayoutContext(req, title: "Integrations"),
+            rows: page.items.map { Self.row($0, vendor: names[$0.vendorID] ?? "—") },
+            search: query.search ?? "",
+            statusOptions: [SelectOption(value: "", label: "Any status", selected: query.status == nil)]
+                + options(IntegrationStatus.self, selected: query.status?.rawValue, label: \.label),
+            kindOptions: [SelectOption(value: "", label: "Any kind", selected: query.kind == nil)]
+                + options(IntegrationKind.self, selected: query.kind?.rawValue, label: \.label),
+            riskOptions: [SelectOption(value: "", label: "Any risk", selected: query.risk == nil)]
+                + RiskLevel.allCases.reversed().map { SelectOption(value: $0.description, label: $0.description.capitalized, selected: $0 == query.risk) },
+            vendorOptions: [SelectOption(value: "", label: "Any vendor", selected: query.vendorID == nil)]
+                + vendors.map { SelectOption(value: $0.id.description, label: $0.name, selected: $0.id == query.vendorID) },
+            pager: PagerContext(page, link: { SiteURL.integrations(query: base.merging(["page": String($0)]) { $1 }).path }, noun: "integrations")))
+    }
+
+    func show(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        return try await req.page("integrations/show", try await detail(req, integration))
+    }
+
+    // MARK: Create and edit
+
+    func new(req: Request) async throws -> Response {
+        let vendor = try await loadVendor(req)
+        return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: nil,
+            form: IntegrationForm(kind: IntegrationKind.lti13.rawValue, installLevel: InstallLevel.course.rawValue,
+                                  classification: DataClassification.restricted.rawValue, sendsDataToAI: "no")))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let vendor = try await loadVendor(req)
+        let form = try req.form(IntegrationForm.self)
+        do {
+            let integration = try await req.store.integrations.create(
+                try form.validated(), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+            return req.redirect(to: .integration(integration.id), flash: "Integration “\(integration.fields.name)” created as a draft. Next: declare its endpoints.")
+        } catch let error as DomainError {
+            return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: nil, form: form, error: error),
+                                      status: ErrorMapping.map(error).status)
+        }
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let vendor = try await vendorOf(req, integration)
+        return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: integration, form: IntegrationForm(integration)))
+    }
+
+    func update(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let vendor = try await vendorOf(req, integration)
+        var form = try req.form(IntegrationForm.self)
+        do {
+            guard let version = form.version.flatMap({ Int($0) }) else { throw missingVersion }
+            let saved = try await req.store.integrations.update(integration.id, to: try form.validated(), expectedVersion: version, by: req.actor, at: req.now)
+            return req.redirect(to: .integration(saved.id), flash: "Integration saved.")
+        } catch let error as DomainError {
+            if case .staleVersion = error { form.version = String(integration.version) }
+            return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: integration, form: form, error: error),
+                                      status: ErrorMapping.map(error).status)
+        }
+    }
+
+    /// Status changes are explicit actions, never a free choice of status.
+    func perform(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let form = try req.form(ActionForm.self)
+        do {
+            guard let action = form.action.flatMap(IntegrationAction.init(rawValue:)) else {
+                throw DomainError.validation(ValidationErrors(["action": "Choose an action."]))
+            }
+            guard let version = form.version.flatMap({ Int($0) }) else { throw missingVersion }
+            let saved = try await req.store.integrations.perform(action, note: form.note, on: integration.id, expectedVersion: version, by: req.actor, at: req.now)
+            return req.redirect(to: .integration(saved.id), flash: "\(action.label): the integration is now \(saved.status.label.lowercased()).")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            let errors = mapped.fields.isEmpty ? ["action": mapped.message] : mapped.fields
+            return try await req.page("integrations/show", try await detail(req, integration, actionErrors: errors), status: mapped.status)
+        }
+    }
+
+    // MARK: Whitelist
+
+    func whitelist(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let current = try await req.store.integrations.whitelist(integration.id, version: nil)
+        return try await req.page("integrations/whitelist", try await whitelistContext(
+            req, integration, current: current, editorText: current.map { Whitelist.text($0.entries) } ?? ""))
+    }
+
+    func saveWhitelist(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let form = try req.form(WhitelistForm.self)
+        let text = form.entries ?? ""
+        do {
+            guard let expected = form.whitelistVersion.flatMap({ Int($0) }) else { throw missingVersion }
+            let checker = EndpointChecker(matcher: req.context.catalog)
+            let entries = try Whitelist.resolve(Whitelist.declarations(fromText: text), checker: checker)
+            let saved = try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now)
+            let risk = saved.summary.overallRisk.map { " Overall risk: \($0)." } ?? ""
+            return req.redirect(to: .whitelist(integration.id), flash: "Endpoint whitelist saved as version \(saved.number).\(risk)")
+        } catch let error as DomainError {
+            let current = try await req.store.integrations.whitelist(integration.id, version: nil)
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("integrations/whitelist", try await whitelistContext(
+                req, integration, current: current, editorText: text, errors: mapped.fields,
+                formError: mapped.fields.isEmpty ? mapped.message : "Nothing was saved: fix the lines below."), status: mapped.status)
+        }
+    }
+
+    func diff(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let to = (try? req.query.get(Int.self, at: "to")) ?? integration.whitelistVersion
+        let from = (try? req.query.get(Int.self, at: "from")) ?? max(0, to - 1)
+        let repo = req.store.integrations
+        let old = from > 0 ? try await repo.whitelist(integration.id, version: from) : nil
+        guard let new = try await repo.whitelist(integration.id, version: to), from == 0 || old != nil else {
+            throw DomainError.notFound(entity: "whitelist version")
+        }
+        let diff = WhitelistDiff(from: old?.entries ?? [], to: new.entries)
+        return try await req.page("integrations/diff", WhitelistDiffContext(
+            layout: LayoutContext(req, title: "Whitelist changes"), integration: integration.fields.name,
+            whitelistURL: SiteURL.whitelist(integration.id).path, from: from, to: to,
+            added: diff.added.map { .init(key: $0.key, justification: $0.justification) },
+            removed: diff.removed.map { .init(key: $0.key, justification: $0.justification) },
+            changed: diff.justificationChanged.map { .init(key: $0.key, before: $0.before, after: $0.after) },
+            isEmpty: diff.isEmpty))
+    }
+
+    /// Plain-text downloads of the current version's exports.
+    func scopes(req: Request) async throws -> Response {
+        let (integration, current) = try await currentWhitelist(req)
+        return download(current.scopeLines.joined(separator: "\n") + "\n", type: .plainText, name: "\(slug(integration))-scopes.txt")
+    }
+
+    func developerKey(req: Request) async throws -> Response {
+        let (integration, current) = try await currentWhitelist(req)
+        return download(current.developerKeyJSON + "\n", type: .json, name: "\(slug(integration))-developer-key.json")
+    }
+
+    // MARK: Helpers
+
+    private var missingVersion: DomainError {
+        DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
+    }
+
+    private func currentWhitelist(_ req: Request) async throws -> (Integration, WhitelistVersion) {
+        let integration = try await load(req)
+        guard let current = try await req.store.integrations.whitelist(integration.id, version: nil) else {
+            throw DomainError.notFound(entity: "endpoint whitelist")
+        }
+        return (integration, current)
+    }
+
+    private func download(_ text: String, type: HTTPMediaType, name: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = type
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
+    }
+
+    private func slug(_ integration: Integration) -> String {
+        let allowed = integration.fields.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return String(allowed).split(separator: "-").joined(separator: "-").prefix(60).description
+    }
+
+    static func row(_ integration: Integration, vendor: String) -> IntegrationRow {
+        IntegrationRow(
+            name: integration.fields.name, url: SiteURL.integration(integration.id).path, vendor: vendor,
+            vendorURL: SiteURL.vendor(integration.vendorID).path, kind: integration.fields.kind.label,
+            status: integration.status.label, statusKey: integration.status.rawValue,
+            risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none")
+    }
+
+    func load(_ req: Request) async throws -> Integration {
+        guard let id = req.parameters.get("integrationID").flatMap(Integration.ID.init(string:)),
+              let integration = try await req.store.integrations.find(id)
+        else { throw DomainError.notFound(entity: "integration") }
+        return integration
+    }
+
+    private func loadVendor(_ req: Request) async throws -> Vendor {
+        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)), let vendor = try await req.store.vendors.find(id) else {
+            throw DomainError.notFound(entity: "vendor")
+        }
+        return vendor
+    }
+
+    private func vendorOf(_ req: Request, _ integration: Integration) async throws -> Vendor {
+        guard let vendor = try await req.store.vendors.find(integration.vendorID) else { throw DomainError.notFound(entity: "vendor") }
+        return vendor
+    }
+
+    private func detail(_ req: Request, _ integration: Integration, actionErrors: [String: String] = [:]) async throws -> IntegrationDetailContext {
+        let vendor = try await vendorOf(req, integration)
+        let f = integration.fields
+        let owner = try await f.ownerID.asyncMap { try await req.store.users.find($0) } ?? nil
+        let current = try await req.store.integrations.whitelist(integration.id, version: nil)
+        let role = req.currentUser?.role
+        let canEdit = Routes.editorAccess.allows(role)
+        var facts: [IntegrationDetailContext.Fact] = [
+            .init(label: "Kind", value: f.kind.label),
+            .init(label: "Installed at", value: f.installLevel.label + (f.subAccountName.map { " — \($0)" } ?? "")),
+            .init(label: "Data classification", value: f.classification.label),
+            .init(label: "Sends Canvas data to AI", value: f.sendsDataToAI ? "Yes — \(f.aiServices ?? "")" : "No"),
+        ]
+        if let data = f.aiData { facts.append(.init(label: "Data sent to AI", value: data)) }
+        facts.append(.init(label: "Internal owner", value: owner.map { "\($0.name) (\($0.email))" } ?? "Not set"))
+        facts.append(.init(label: "Next review", value: f.nextReviewOn ?? "Not set"))
+        facts.append(.init(label: "Last updated", value: Format.dateTime(integration.updatedAt)))
+        return IntegrationDetailContext(
+            layout: LayoutContext(req, title: f.name), name: f.name, vendor: vendor.name, vendorURL: SiteURL.vendor(vendor.id).path,
+            status: integration.status.label, statusKey: integration.status.rawValue, statusNote: nil, facts: facts, purpose: f.purpose,
+            risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none",
+            whitelistSentence: current?.summary.sentence ?? "No endpoints declared yet.", whitelistCount: current?.entries.count ?? 0,
+            whitelistURL: SiteURL.whitelist(integration.id).path, canEdit: canEdit, editURL: SiteURL.editIntegration(integration.id).path,
+            actionURL: SiteURL.integrationActions(integration.id).path,
+            actions: canEdit ? IntegrationAction.available(from: integration.status).map { .init(value: $0.rawValue, label: $0.label, needsNote: $0.needsNote) } : [],
+            version: integration.version,
+            historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "integration", "entityID": integration.id.description]).path : nil,
+            actionErrors: actionErrors)
+    }
+
+    private func formContext(
+        _ req: Request, vendor: Vendor, integration: Integration?, form: IntegrationForm, error: DomainError? = nil
+    ) async throws -> IntegrationFormContext {
+        let users = try await req.store.users.list().filter(\.isActive)
+        let mapped = error.map(ErrorMapping.map)
+        let errors = mapped?.fields ?? [:]
+        let heading = integration.map { "Edit \($0.fields.name)" } ?? "New integration for \(vendor.name)"
+        return IntegrationFormContext(
+            layout: LayoutContext(req, title: heading), heading: heading, vendorName: vendor.name,
+            action: integration.map { SiteURL.integration($0.id).path } ?? SiteURL.vendorIntegrations(vendor.id).path,
+            cancelURL: integration.map { SiteURL.integration($0.id).path } ?? SiteURL.vendor(vendor.id).path,
+            form: .init(name: form.name ?? "", subAccountName: form.subAccountName ?? "", purpose: form.purpose ?? "",
+                        aiServices: form.aiServices ?? "", aiData: form.aiData ?? "", nextReviewOn: form.nextReviewOn ?? "",
+                        version: form.version ?? ""),
+            kindOptions: options(IntegrationKind.self, selected: form.kind, label: \.label),
+            levelOptions: options(InstallLevel.self, selected: form.installLevel, label: \.label),
+            classificationOptions: options(DataClassification.self, selected: form.classification, label: \.label),
+            ownerOptions: [SelectOption(value: "", label: "Not set yet", selected: (form.ownerID ?? "").isEmpty)]
+                + users.map { SelectOption(value: $0.id.description, label: "\($0.name) (\($0.email))", selected: $0.id.description == form.ownerID) },
+            aiYes: ["yes", "true", "on"].contains((form.sendsDataToAI ?? "").lowercased()),
+            errors: errors,
+            formError: mapped.map { $0.fields.isEmpty ? $0.message : "Please correct the fields marked below. Nothing was saved." })
+    }
+
+    private func whitelistContext(
+        _ req: Request, _ integration: Integration, current: WhitelistVersion?, editorText: String,
+        errors: [String: String] = [:], formError: String? = nil
+    ) async throws -> WhitelistPageContext {
+        let versions = try await req.store.integrations.whitelistVersions(integration.id)
+        let summary = current?.summary
+        return WhitelistPageContext(
+            layout: LayoutContext(req, title: "Endpoints — \(integration.fields.name)"), integration: integration.fields.name,
+            integrationURL: SiteURL.integration(integration.id).path, versionNumber: integration.whitelistVersion,
+            rows: (current?.entries ?? []).map {
+                WhitelistEntryRow(method: $0.verb.rawValue, template: $0.template, justification: $0.justification, access: $0.access.rawValue,
+                                  group: $0.group, kinds: $0.kinds.sorted().map(\.label).joined(separator: ", "), risk: $0.risk.description)
+            },
+            overallRisk: summary?.overallRisk?.description ?? "not declared", overallRiskKey: summary?.overallRisk?.description ?? "none",
+            sentence: summary?.sentence ?? "No endpoints declared yet.",
+            kinds: (summary?.kinds ?? []).map { .init(label: $0.kind.label, reads: $0.reads, writes: $0.writes) },
+            scopes: current?.scopeLines.joined(separator: "\n") ?? "", developerKey: current?.developerKeyJSON ?? "",
+            scopesURL: SiteURL.whitelistScopes(integration.id).path, developerKeyURL: SiteURL.whitelistDeveloperKey(integration.id).path,
+            versions: versions.map {
+                .init(number: $0.number, created: Format.dateTime($0.createdAt), by: $0.createdBy, count: $0.entries.count,
+                      diffURL: SiteURL.whitelistDiff(integration.id, from: $0.number - 1, to: $0.number).path)
+            },
+            canEdit: Routes.editorAccess.allows(req.currentUser?.role), editorText: editorText,
+            errors: errors, errorLines: errors.sorted { lineOrder($0.key, $1.key) }.map { "\($0.key): \($0.value)" }, formError: formError)
+    }
+
+    private func lineOrder(_ a: String, _ b: String) -> Bool {
+        let x = Int(a.split(separator: " ").last ?? "") ?? 0, y = Int(b.split(separator: " ").last ?? "") ?? 0
+        return x != y ? x < y : a < b
+    }
+}
+
+struct IntegrationListQuery: Content {
+    var q: String?
+    var status: String?
+    var kind: String?
+    var risk: String?
+    var vendor: String?
+    var page: Int?
+    var per_page: Int?
+
+    var query: IntegrationQuery {
+        IntegrationQuery(
+            search: q, status: status.flatMap(IntegrationStatus.init(rawValue:)), kind: kind.flatMap(IntegrationKind.init(rawValue:)),
+            risk: RiskLevel.allCases.first { $0.description == risk }, vendorID: vendor.flatMap(Vendor.ID.init(string:)),
+            page: PageRequest(page: page, size: per_page))
+    }
+
+    var linkParameters: [String: String] {
+        let q = query
+        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "",
+                "risk": q.risk?.description ?? "", "vendor": q.vendorID?.description ?? ""]
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

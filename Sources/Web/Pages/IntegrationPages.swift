@@ -1,0 +1,197 @@
+import Domain
+import Vapor
+
+struct IntegrationForm: Content {
+    var name: String?
+    var kind: String?
+    var installLevel: String?
+    var subAccountName: String?
+    var purpose: String?
+    var classification: String?
+    var sendsDataToAI: String?
+    var aiServices: String?
+    var aiData: String?
+    var ownerID: String?
+    var nextReviewOn: String?
+    var version: String?
+    /// The JSON API names the vendor in the body; the web form has it in the path.
+    var vendorID: String?
+
+    func validated() throws -> IntegrationFields {
+        try IntegrationFields.validate(
+            name: name, kind: kind, installLevel: installLevel, subAccountName: subAccountName, purpose: purpose,
+            classification: classification, sendsDataToAI: sendsDataToAI, aiServices: aiServices, aiData: aiData,
+            ownerID: ownerID, nextReviewOn: nextReviewOn)
+    }
+}
+
+extension IntegrationForm {
+    init(_ integration: Integration) {
+        let f = integration.fields
+        self.init(
+            name: f.name, kind: f.kind.rawValue, installLevel: f.installLevel.rawValue, subAccountName: f.subAccountName,
+            purpose: f.purpose, classification: f.classification.rawValue, sendsDataToAI: f.sendsDataToAI ? "yes" : "no",
+            aiServices: f.aiServices, aiData: f.aiData, ownerID: f.ownerID?.description, nextReviewOn: f.nextReviewOn,
+            version: String(integration.version), vendorID: integration.vendorID.description)
+    }
+}
+
+struct ActionForm: Content {
+    var action: String?
+    var note: String?
+    var version: String?
+}
+
+struct WhitelistForm: Content {
+    var entries: String?
+    var whitelistVersion: String?
+}
+
+func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, selected: String?, label: (T) -> String) -> [SelectOption]
+where T.RawValue == String {
+    T.allCases.map { SelectOption(value: $0.rawValue, label: label($0), selected: $0.rawValue == selected) }
+}
+
+struct IntegrationRow: Encodable {
+    let name: String
+    let url: String
+    let vendor: String
+    let vendorURL: String
+    let kind: String
+    let status: String
+    let statusKey: String
+    let risk: String
+    let riskKey: String
+}
+
+struct IntegrationListContext: Encodable {
+    let layout: LayoutContext
+    let rows: [IntegrationRow]
+    let search: String
+    let statusOptions: [SelectOption]
+    let kindOptions: [SelectOption]
+    let riskOptions: [SelectOption]
+    let vendorOptions: [SelectOption]
+    let pager: PagerContext
+}
+
+struct IntegrationFormContext: Encodable {
+    let layout: LayoutContext
+    let heading: String
+    let vendorName: String
+    let action: String
+    let cancelURL: String
+    let form: FormValues
+    let kindOptions: [SelectOption]
+    let levelOptions: [SelectOption]
+    let classificationOptions: [SelectOption]
+    let ownerOptions: [SelectOption]
+    let aiYes: Bool
+    let errors: [String: String]
+    let formError: String?
+
+    struct FormValues: Encodable {
+        let name, subAccountName, purpose, aiServices, aiData, nextReviewOn, version: String
+    }
+}
+
+struct IntegrationDetailContext: Encodable {
+    struct Fact: Encodable {
+        let label: String
+        let value: String
+    }
+    struct ActionButton: Encodable {
+        let value: String
+        let label: String
+        let needsNote: Bool
+    }
+
+    let layout: LayoutContext
+    let name: String
+    let vendor: String
+    let vendorURL: String
+    let status: String
+    let statusKey: String
+    let statusNote: String?
+    let facts: [Fact]
+    let purpose: String
+    let risk: String
+    let riskKey: String
+    let whitelistSentence: String
+    let whitelistCount: Int
+    let whitelistURL: String
+    let canEdit: Bool
+    let editURL: String
+    let actionURL: String
+    let actions: [ActionButton]
+    let version: Int
+    let historyURL: String?
+    let actionErrors: [String: String]
+}
+
+struct WhitelistEntryRow: Encodable {
+    let method: String
+    let template: String
+    let justification: String
+    let access: String
+    let group: String
+    let kinds: String
+    let risk: String
+}
+
+struct WhitelistPageContext: Encodable {
+    struct KindRow: Encodable {
+        let label: String
+        let reads: Int
+        let writes: Int
+    }
+    struct VersionRow: Encodable {
+        let number: Int
+        let created: String
+        let by: String
+        let count: Int
+        let diffURL: String?
+    }
+
+    let layout: LayoutContext
+    let integration: String
+    let integrationURL: String
+    let versionNumber: Int
+    let rows: [WhitelistEntryRow]
+    let overallRisk: String
+    let overallRiskKey: String
+    let sentence: String
+    let kinds: [KindRow]
+    let scopes: String
+    let developerKey: String
+    let scopesURL: String
+    let developerKeyURL: String
+    let versions: [VersionRow]
+    let canEdit: Bool
+    let editorText: String
+    let errors: [String: String]
+    let errorLines: [String]
+    let formError: String?
+}
+
+struct WhitelistDiffContext: Encodable {
+    struct Line: Encodable {
+        let key: String
+        let justification: String
+    }
+    struct Changed: Encodable {
+        let key: String
+        let before: String
+        let after: String
+    }
+
+    let layout: LayoutContext
+    let integration: String
+    let whitelistURL: String
+    let from: Int
+    let to: Int
+    let added: [Line]
+    let removed: [Line]
+    let changed: [Changed]
+    let isEmpty: Bool
+}
