@@ -138,3 +138,19 @@ struct WhitelistTests {
         #expect(version.scopeLines == ["url:GET|/api/v1/courses/:course_id/enrollments", "url:POST|/api/v1/courses/:course_id/enrollments"])
     }
 }
+
+@Suite("Line endings")
+struct LineEndingTests {
+    @Test func browserCRLFTextSplitsIntoLines() throws {
+        let text = "GET /api/v1/courses/1/enrollments # roster\r\nGET /api/v1/courses/1/sections # sections\r\n"
+        let declarations = Whitelist.declarations(fromText: text)
+        #expect(declarations.count == 2)
+        #expect(declarations[0].justification == "roster")
+        #expect(try Whitelist.resolve(declarations, checker: checker).count == 2)
+    }
+
+    @Test func catalogFilesWithCRLFParse() throws {
+        let entries = try EndpointCatalog.parse("## Courses | course_settings\r\nGET /api/v1/courses\r\nGET /api/v1/courses/:id\r\n", file: "crlf.txt")
+        #expect(entries.map(\.key) == ["GET /api/v1/courses", "GET /api/v1/courses/:id"])
+    }
+}

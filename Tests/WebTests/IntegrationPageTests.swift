@@ -85,6 +85,7 @@ struct IntegrationPageTests {
             let list = try await browser.get("/integrations?status=in_review&risk=medium")
             #expect(list.text.contains("Attendance sync"))
             #expect(list.text.contains("1–1 of 1 integrations"))
+            #expect(!(try await browser.get(whitelistPath)).text.contains("id=\"line-errors\""), "no error list after a save")
             let vendorPage = try await browser.get("/vendors/\(ledgerline.id)")
             #expect(vendorPage.text.contains("Attendance sync"))
             let audit = try await browser.get("/audit?entityType=integration")
@@ -102,6 +103,8 @@ struct IntegrationPageTests {
             let page = try await browser.get("/integrations/\(integration.id)/whitelist")
             #expect(page.status == .ok)
             #expect(page.text.contains("No endpoints declared yet."))
+            #expect(!page.text.contains("id=\"whitelist-table\""), "an empty whitelist shows no table")
+            #expect(!page.text.contains("id=\"line-errors\""))
             #expect(!page.text.contains("id=\"entries\""))
             #expect(!(try await browser.get("/integrations/\(integration.id)")).text.contains("Submit for review"))
         }

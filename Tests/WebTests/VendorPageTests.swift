@@ -136,6 +136,7 @@ struct VendorPageTests {
             let page = try await browser.get("/vendors/\(vendor.id)")
             #expect(!page.text.contains("id=\"edit-vendor\""))
             #expect(!page.text.contains("History in the audit trail"))
+            #expect(page.text.contains("No integrations yet."))
             let forbidden = try await browser.get("/vendors/\(vendor.id)/edit")
             #expect(forbidden.status == .forbidden)
             #expect(forbidden.text.contains("Your role does not allow this."))

@@ -19,7 +19,7 @@ def test_every_command_has_help(sqlite_url):
 
 def test_migrate_user_token_and_audit_verify(sqlite_url, tmp_path):
     first = run_cli(["migrate"], sqlite_url, check=True)
-    assert "Applied 5 migration(s)" in first.stdout
+    assert "Applied 7 migration(s)" in first.stdout and "CreateWhitelist" in first.stdout
     assert "up to date" in run_cli(["migrate"], sqlite_url, check=True).stdout
 
     created = run_cli(["user", "create", "--email", "ana@northfield.example", "--name", "Ana Admin", "--role", "admin"],
@@ -88,7 +88,7 @@ def test_demo_loads_once_and_prints_logins(sqlite_url):
             assert f"Open http://127.0.0.1:{server.port}/" in output
         finally:
             server.close()
-    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 10 event(s)")
+    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 24 event(s)")
 
 
 def test_two_instances_share_one_postgresql(postgres_url):
@@ -121,7 +121,8 @@ def test_two_instances_share_one_postgresql(postgres_url):
             assert set(pool.map(create, range(20))) == {201}
         verify = run_cli(["audit", "verify"], postgres_url)
         assert verify.returncode == 0, verify.stderr
-        assert "audit chain intact: 32 event(s)" in verify.stdout, verify.stdout
+        # 24 demo events, the sign-in, the token and the 20 vendors.
+        assert "audit chain intact: 46 event(s)" in verify.stdout, verify.stdout
     finally:
         a.close()
         b.close()

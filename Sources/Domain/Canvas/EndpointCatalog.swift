@@ -46,7 +46,7 @@ public enum EndpointCatalog {
         var seen = Set<String>()
         var group: String?
         var groupKinds: Set<DataKind> = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = offset + 1
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             func fail(_ message: String) -> CatalogError { CatalogError(file: file, line: lineNumber, message: message) }

@@ -92,7 +92,8 @@ public enum Whitelist {
 
     /// Reads the whitelist editor's text: one `METHOD PATH # justification` per line.
     public static func declarations(fromText text: String) -> [EndpointDeclaration] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { EndpointDeclaration.parseLine(String($0)) }
+        // Browsers send textarea lines as CRLF, which Swift reads as one Character: split on any newline.
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).compactMap { EndpointDeclaration.parseLine(String($0)) }
     }
 
     /// Writes entries back as editor text.

@@ -30,6 +30,35 @@ enum DemoData {
                      standing: .terminated, notes: "Contract ended 2026-06-30; keys turned off."),
     ]
 
+    static let integrations: [(vendor: String, fields: IntegrationFields, endpoints: String, actions: [(IntegrationAction, String?)])] = [
+        ("Quillstone Learning",
+         IntegrationFields(name: "Quillstone Reader", kind: .lti13, installLevel: .course, purpose: "Adaptive reading practice inside first-year writing courses.",
+                           classification: .restricted, nextReviewOn: "2027-08-31"),
+         """
+         GET /api/v1/courses/:course_id/modules  # place reading activities next to course modules
+         GET /api/lti/courses/:course_id/names_and_roles  # match reading progress to enrolled students
+         POST /api/lti/courses/:course_id/line_items/:line_item_id/scores  # send reading scores to the gradebook
+         """, [(.submitForReview, nil), (.approve, nil), (.activate, nil)]),
+        ("Ledgerline Attendance",
+         IntegrationFields(name: "Attendance sync", kind: .apiDeveloperKey, installLevel: .rootAccount, purpose: "Write attendance scores into a gradebook column.",
+                           classification: .restricted),
+         """
+         GET /api/v1/courses/:course_id/enrollments  # build attendance rosters
+         GET /api/v1/courses/:course_id/sections  # group rosters by section
+         POST /api/v1/courses/:course_id/submissions/update_grades  # post attendance scores
+         """, [(.submitForReview, nil)]),
+        ("Brightpath Proctoring",
+         IntegrationFields(name: "Exam proctoring", kind: .lti13, installLevel: .subAccount, subAccountName: "College of Business",
+                           purpose: "Remote proctoring for high-stakes exams.", classification: .highlyRestricted, sendsDataToAI: true,
+                           aiServices: "Vendor-hosted video analysis model", aiData: "Webcam video and student names during exams"),
+         """
+         GET /api/v1/courses/:course_id/users  # list students who sit the exam
+         GET /api/v1/courses/:course_id/quizzes/:id  # read exam settings
+         PUT /api/v1/courses/:course_id/quizzes/:quiz_id/submissions/:id  # record proctoring flags
+         """, [(.submitForReview, nil), (.approveWithConditions, "Recordings deleted after 30 days; no model training on student video."),
+                 (.activate, nil), (.suspend, "Called enrollment endpoints outside its declared scope.")]),
+    ]
+
     struct Summary {
         let created: Bool
 
@@ -57,8 +86,23 @@ enum DemoData {
             let user = NewUser(email: account.email, name: account.name, role: account.role)
             _ = try await store.users.create(user, id: services.ids(), passwordHash: hash, by: actor, at: services.now())
         }
+        var created: [String: Vendor] = [:]
         for fields in vendors where try await store.vendors.list(VendorQuery(search: fields.name)).total == 0 {
-            _ = try await store.vendors.create(fields, id: services.ids(), by: actor, at: services.now())
+            created[fields.name] = try await store.vendors.create(fields, id: services.ids(), by: actor, at: services.now())
+        }
+        let owner = try await store.users.find(email: accounts[0].email)
+        let checker = EndpointChecker(matcher: app.context.catalog)
+        for demo in integrations {
+            guard let vendor = created[demo.vendor] else { continue }
+            var fields = demo.fields
+            fields.ownerID = owner?.id
+            let integration = try await store.integrations.create(fields, vendorID: vendor.id, id: services.ids(), by: actor, at: services.now())
+            let entries = try Whitelist.resolve(Whitelist.declarations(fromText: demo.endpoints), checker: checker)
+            _ = try await store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: 0, by: actor, at: services.now())
+            var version = integration.version
+            for action in demo.actions {
+                version = try await store.integrations.perform(action.0, note: action.1, on: integration.id, expectedVersion: version, by: actor, at: services.now()).version
+            }
         }
         return Summary(created: true)
     }

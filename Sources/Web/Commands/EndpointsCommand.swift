@@ -62,7 +62,7 @@ struct EndpointListReport {
     let lines: [Line]
 
     init(text: String, checker: EndpointChecker) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { offset, raw in
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().compactMap { offset, raw in
             guard let declaration = EndpointDeclaration.parseLine(String(raw)) else { return nil }
             return Line(number: offset + 1, declaration: declaration,
                         result: checker.check(method: declaration.method, path: declaration.path))

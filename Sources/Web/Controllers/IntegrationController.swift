@@ -137,9 +137,9 @@ struct IntegrationController: Sendable {
         return try await req.page("integrations/diff", WhitelistDiffContext(
             layout: LayoutContext(req, title: "Whitelist changes"), integration: integration.fields.name,
             whitelistURL: SiteURL.whitelist(integration.id).path, from: from, to: to,
-            added: diff.added.map { .init(key: $0.key, justification: $0.justification) },
-            removed: diff.removed.map { .init(key: $0.key, justification: $0.justification) },
-            changed: diff.justificationChanged.map { .init(key: $0.key, before: $0.before, after: $0.after) },
+            added: diff.added.map { .init(key: $0.key, justification: $0.justification) }.nonEmpty,
+            removed: diff.removed.map { .init(key: $0.key, justification: $0.justification) }.nonEmpty,
+            changed: diff.justificationChanged.map { .init(key: $0.key, before: $0.before, after: $0.after) }.nonEmpty,
             isEmpty: diff.isEmpty))
     }
 
@@ -231,7 +231,7 @@ struct IntegrationController: Sendable {
             whitelistSentence: current?.summary.sentence ?? "No endpoints declared yet.", whitelistCount: current?.entries.count ?? 0,
             whitelistURL: SiteURL.whitelist(integration.id).path, canEdit: canEdit, editURL: SiteURL.editIntegration(integration.id).path,
             actionURL: SiteURL.integrationActions(integration.id).path,
-            actions: canEdit ? IntegrationAction.available(from: integration.status).map { .init(value: $0.rawValue, label: $0.label, needsNote: $0.needsNote) } : [],
+            actions: canEdit ? IntegrationAction.available(from: integration.status).map { .init(value: $0.rawValue, label: $0.label, needsNote: $0.needsNote) }.nonEmpty : nil,
             version: integration.version,
             historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "integration", "entityID": integration.id.description]).path : nil,
             actionErrors: actionErrors)
@@ -273,18 +273,18 @@ struct IntegrationController: Sendable {
             rows: (current?.entries ?? []).map {
                 WhitelistEntryRow(method: $0.verb.rawValue, template: $0.template, justification: $0.justification, access: $0.access.rawValue,
                                   group: $0.group, kinds: $0.kinds.sorted().map(\.label).joined(separator: ", "), risk: $0.risk.description)
-            },
+            }.nonEmpty,
             overallRisk: summary?.overallRisk?.description ?? "not declared", overallRiskKey: summary?.overallRisk?.description ?? "none",
             sentence: summary?.sentence ?? "No endpoints declared yet.",
-            kinds: (summary?.kinds ?? []).map { .init(label: $0.kind.label, reads: $0.reads, writes: $0.writes) },
+            kinds: (summary?.kinds ?? []).map { .init(label: $0.kind.label, reads: $0.reads, writes: $0.writes) }.nonEmpty,
             scopes: current?.scopeLines.joined(separator: "\n") ?? "", developerKey: current?.developerKeyJSON ?? "",
             scopesURL: SiteURL.whitelistScopes(integration.id).path, developerKeyURL: SiteURL.whitelistDeveloperKey(integration.id).path,
             versions: versions.map {
                 .init(number: $0.number, created: Format.dateTime($0.createdAt), by: $0.createdBy, count: $0.entries.count,
                       diffURL: SiteURL.whitelistDiff(integration.id, from: $0.number - 1, to: $0.number).path)
-            },
+            }.nonEmpty,
             canEdit: Routes.editorAccess.allows(req.currentUser?.role), editorText: editorText,
-            errors: errors, errorLines: errors.sorted { lineOrder($0.key, $1.key) }.map { "\($0.key): \($0.value)" }, formError: formError)
+            errors: errors, errorLines: errors.sorted { lineOrder($0.key, $1.key) }.map { "\($0.key): \($0.value)" }.nonEmpty, formError: formError)
     }
 
     private func lineOrder(_ a: String, _ b: String) -> Bool {

@@ -123,7 +123,7 @@ struct IntegrationDetailContext: Encodable {
     let canEdit: Bool
     let editURL: String
     let actionURL: String
-    let actions: [ActionButton]
+    let actions: [ActionButton]?
     let version: Int
     let historyURL: String?
     let actionErrors: [String: String]
@@ -157,20 +157,20 @@ struct WhitelistPageContext: Encodable {
     let integration: String
     let integrationURL: String
     let versionNumber: Int
-    let rows: [WhitelistEntryRow]
+    let rows: [WhitelistEntryRow]?
     let overallRisk: String
     let overallRiskKey: String
     let sentence: String
-    let kinds: [KindRow]
+    let kinds: [KindRow]?
     let scopes: String
     let developerKey: String
     let scopesURL: String
     let developerKeyURL: String
-    let versions: [VersionRow]
+    let versions: [VersionRow]?
     let canEdit: Bool
     let editorText: String
     let errors: [String: String]
-    let errorLines: [String]
+    let errorLines: [String]?
     let formError: String?
 }
 
@@ -190,8 +190,8 @@ struct WhitelistDiffContext: Encodable {
     let whitelistURL: String
     let from: Int
     let to: Int
-    let added: [Line]
-    let removed: [Line]
-    let changed: [Changed]
+    let added: [Line]?
+    let removed: [Line]?
+    let changed: [Changed]?
     let isEmpty: Bool
 }

@@ -82,6 +82,11 @@ struct PagerContext: Encodable {
     }
 }
 
+extension Array {
+    /// Leaf treats every array as true in `#if`, so lists a template tests are passed as nil when empty.
+    var nonEmpty: [Element]? { isEmpty ? nil : self }
+}
+
 enum Format {
     static func dateTime(_ date: Date?) -> String {
         guard let date else { return "—" }

@@ -49,7 +49,7 @@ struct VendorDetailContext: Encodable {
     let canEdit: Bool
     let editURL: String
     let historyURL: String?
-    let integrations: [IntegrationRow]
+    let integrations: [IntegrationRow]?
     let newIntegrationURL: String
 
     init(_ request: Request, vendor: Vendor, canEdit: Bool, canSeeHistory: Bool, integrations: [IntegrationRow]) {
@@ -69,7 +69,7 @@ struct VendorDetailContext: Encodable {
         editURL = SiteURL.editVendor(vendor.id).path
         historyURL = canSeeHistory
             ? SiteURL.audit(query: ["entityType": "vendor", "entityID": vendor.id.description]).path : nil
-        self.integrations = integrations
+        self.integrations = integrations.nonEmpty
         newIntegrationURL = SiteURL.newIntegration(vendor.id).path
     }
 }

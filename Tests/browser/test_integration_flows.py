@@ -1,0 +1,56 @@
+"""Issue #3 in a real browser: an admin creates an integration, declares five endpoints including a
+wrong one, sees the suggestion, fixes it, reads the risk summary and copies the scopes."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_admin_flows import screenshot, sign_in
+
+FIVE_ENDPOINTS = "\n".join([
+    "GET /api/v1/courses/123/enrollments?per_page=100  # build attendance rosters",
+    "GET /api/v1/courses/123/sections  # group rosters by section",
+    "GET /api/v1/coures/123/users  # student names for the sheet",
+    "POST /api/v1/courses/123/submissions/update_grades  # post attendance scores",
+    "GET /api/v1/courses/123/assignments/9  # find the attendance column",
+])
+
+
+def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, browser):
+    wait = WebDriverWait(browser, 15)
+    sign_in(browser, demo_server, "admin@northfield.example", "/vendors?q=cobalt")
+    browser.find_element(By.LINK_TEXT, "Cobalt Plagiarism Check").click()
+    browser.find_element(By.ID, "new-integration").click()
+    wait.until(EC.presence_of_element_located((By.ID, "name"))).send_keys("Originality reports")
+    browser.find_element(By.CSS_SELECTOR, "#kind option[value=api_developer_key]").click()
+    browser.find_element(By.ID, "purpose").send_keys("Check submissions for originality and post reports.")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.ID, "whitelist-link"))).click()
+
+    editor = wait.until(EC.presence_of_element_located((By.ID, "entries")))
+    editor.send_keys(FIVE_ENDPOINTS)
+    browser.find_element(By.ID, "save-whitelist").click()
+    errors = wait.until(EC.presence_of_element_located((By.ID, "line-errors"))).text
+    assert "line 3" in errors and "Did you mean GET /api/v1/courses/:course_id/users" in errors
+    assert "coures" in browser.find_element(By.ID, "entries").get_attribute("value"), "the typed list is kept"
+    screenshot(browser, "whitelist-suggestion")
+
+    editor = browser.find_element(By.ID, "entries")
+    fixed = editor.get_attribute("value").replace("/coures/", "/courses/")
+    editor.clear()
+    editor.send_keys(fixed)
+    browser.find_element(By.ID, "save-whitelist").click()
+    # The page being left has an #overall-risk too: wait for the new page's text, not the element.
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Endpoint whitelist saved as version 1"))
+    assert browser.find_element(By.ID, "overall-risk").text == "high"
+    sentence = browser.find_element(By.ID, "risk-sentence").text
+    assert sentence.startswith("Writes grades") and "roster" in sentence
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#whitelist-table tbody tr")) == 5
+
+    scopes = browser.find_element(By.ID, "scopes").get_attribute("value").splitlines()
+    assert "url:GET|/api/v1/courses/:course_id/users" in scopes
+    assert "url:POST|/api/v1/courses/:course_id/submissions/update_grades" in scopes
+    assert len(scopes) == 5
+    screenshot(browser, "whitelist-saved")
+
+    browser.get(f"{demo_server.url}/integrations?risk=high")
+    assert "Originality reports" in browser.page_source
