@@ -13,6 +13,7 @@ public struct Store: Sendable {
     public let tokens: any ApiTokenRepository
     public let audit: any AuditRepository
     public let integrations: any IntegrationRepository
+    public let catalog: any CatalogRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -20,6 +21,7 @@ public struct Store: Sendable {
         tokens = FluentApiTokenRepository(database: database)
         audit = FluentAuditRepository(database: database)
         integrations = FluentIntegrationRepository(database: database)
+        catalog = FluentCatalogRepository(database: database)
     }
 }
 

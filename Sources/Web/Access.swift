@@ -72,13 +72,14 @@ struct AccessRoutes {
 
     func on<Response: AsyncResponseEncodable>(
         _ method: HTTPMethod, _ path: String, access: Access,
-        body: HTTPBodyStreamStrategy = .collect,
+        maxBodySize: Int? = nil,
         use handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         registry.add(RouteSpec(method: method, path: prefix + path, access: access, kind: kind))
         var middleware: [any Middleware] = [AccessMiddleware(access: access, kind: kind)]
-        if kind == .page && method != .GET && method != .HEAD { middleware.append(CSRFMiddleware()) }
+        if kind == .page && method != .GET && method != .HEAD { middleware.append(CSRFMiddleware(maxBodySize: maxBodySize)) }
         let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+        let body: HTTPBodyStreamStrategy = maxBodySize.map { .collect(maxSize: ByteCount(value: $0)) } ?? .collect
         builder.grouped(middleware).on(method, components, body: body, use: handler)
     }
 

@@ -49,8 +49,8 @@ struct AppContext: Sendable {
     /// A real bcrypt hash of a random string, verified against when an e-mail is unknown so that
     /// unknown and known accounts take the same time to refuse.
     let decoyHash: String
-    /// The Canvas endpoint catalog from `data/`, built into a matcher once at start-up.
-    let catalog: EndpointMatcher
+    /// The Canvas endpoint catalog from `data/` (parsed once at start-up) plus imported entries.
+    let catalog: CatalogService
 }
 
 extension Application {

@@ -17,6 +17,7 @@ enum SiteURL {
     case revokeToken(ApiToken.ID)
     case audit(query: [String: String] = [:])
     case integrations(query: [String: String] = [:])
+    case catalog
     case vendorIntegrations(Vendor.ID)
     case newIntegration(Vendor.ID)
     case integration(Integration.ID)
@@ -45,6 +46,7 @@ enum SiteURL {
         case let .revokeToken(id): return "/account/tokens/\(id)/revoke"
         case let .audit(query): return "/audit" + Self.queryString(query)
         case let .integrations(query): return "/integrations" + Self.queryString(query)
+        case .catalog: return "/catalog"
         case let .vendorIntegrations(id): return "/vendors/\(id)/integrations"
         case let .newIntegration(id): return "/vendors/\(id)/integrations/new"
         case let .integration(id): return "/integrations/\(id)"

@@ -26,7 +26,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let hasher = services.makeHasher(app, config.bcryptCost)
     var generator = SystemRandomNumberGenerator()
     let decoy = try await hasher.hash(TokenSecret.generate(using: &generator))
-    let catalog = EndpointMatcher(try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
+    let catalog = CatalogService(shipped: try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog)
 
     Routes.register(app)

@@ -50,6 +50,10 @@ enum Routes {
 
         pages.get("audit", access: auditAccess, use: AuditController().index)
 
+        let catalog = CatalogController()
+        pages.get("catalog", access: readers, use: catalog.index)
+        pages.on(.POST, "catalog/import", access: editorAccess, maxBodySize: CatalogController.maxUpload, use: catalog.importScopes)
+
         let integrations = IntegrationController()
         pages.get("integrations", access: readers, use: integrations.index)
         pages.get("vendors/:vendorID/integrations/new", access: editorAccess, use: integrations.new)

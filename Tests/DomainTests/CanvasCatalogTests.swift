@@ -229,5 +229,7 @@ struct ScopesImportTests {
     @Test func refusesOtherJSON() {
         #expect(throws: ScopesImport.Invalid.self) { try ScopesImport.parse(Data(#"{"a": 1}"#.utf8)) }
         #expect(throws: ScopesImport.Invalid.self) { try ScopesImport.parse(Data("not json".utf8)) }
+        #expect(throws: ScopesImport.Invalid.self) { try ScopesImport.parse(Data("{}".utf8)) }
+        #expect(throws: ScopesImport.Invalid.self) { try ScopesImport.parse(Data("[]".utf8)) }
     }
 }

@@ -4,13 +4,13 @@ import sqlite3
 
 import requests
 
-from conftest import BINARY, Server, run_cli
+from conftest import BINARY, ROOT, Server, run_cli
 
 STRONG = "a long enough passphrase\n"
 
 
 def test_every_command_has_help(sqlite_url):
-    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"]):
+    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"]):
         result = run_cli([*args, "--help"], sqlite_url)
         assert result.returncode == 0, result.stderr
         assert "Usage" in result.stdout or "usage" in result.stdout.lower()
@@ -19,7 +19,9 @@ def test_every_command_has_help(sqlite_url):
 
 def test_migrate_user_token_and_audit_verify(sqlite_url, tmp_path):
     first = run_cli(["migrate"], sqlite_url, check=True)
-    assert "Applied 7 migration(s)" in first.stdout and "CreateWhitelist" in first.stdout
+    migrations = sorted((ROOT / "Sources" / "Persistence" / "Migrations").glob("20*.swift"))
+    assert f"Applied {len(migrations)} migration(s)" in first.stdout
+    assert migrations[-1].stem in first.stdout
     assert "up to date" in run_cli(["migrate"], sqlite_url, check=True).stdout
 
     created = run_cli(["user", "create", "--email", "ana@northfield.example", "--name", "Ana Admin", "--role", "admin"],
@@ -145,3 +147,23 @@ def test_endpoints_check_reads_a_file_or_stdin_and_fails_on_unknown_lines(sqlite
 
     missing = run_cli(["endpoints", "check", str(tmp_path / "nope.txt")], sqlite_url)
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_catalog_import_extends_what_endpoints_check_knows(sqlite_url, tmp_path):
+    run_cli(["migrate"], sqlite_url, check=True)
+    listing = tmp_path / "list.txt"
+    listing.write_text("GET /api/v1/courses/5/smart_things  # the vendor's new feature\n")
+    assert run_cli(["endpoints", "check", str(listing)], sqlite_url).returncode == 1
+    scopes = tmp_path / "scopes.json"
+    scopes.write_text('[{"resource": "smart", "resource_name": "Smart Things", "verb": "GET",'
+                      ' "scope": "url:GET|/api/v1/courses/:course_id/smart_things"}]')
+    imported = run_cli(["catalog", "import", str(scopes)], sqlite_url)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 1 new endpoint(s)" in imported.stdout
+    checked = run_cli(["endpoints", "check", str(listing)], sqlite_url)
+    assert checked.returncode == 0, checked.stdout
+    assert "url:GET|/api/v1/courses/:course_id/smart_things" in checked.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = run_cli(["catalog", "import", str(bad)], sqlite_url)
+    assert refused.returncode == 1 and "empty" in refused.stderr

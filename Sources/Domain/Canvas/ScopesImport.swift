@@ -38,6 +38,9 @@ public enum ScopesImport {
         } catch {
             throw Invalid(description: "not the JSON Canvas returns from its scopes API (an array of objects with verb and scope)")
         }
+        if items.isEmpty {
+            throw Invalid(description: "empty: the scopes API answer lists at least one scope")
+        }
         var entries: [CatalogEntry] = []
         var skipped: [(Int, String)] = []
         var seen = Set<String>()
@@ -81,4 +84,30 @@ public enum DataKindInference {
         if kinds.isEmpty { kinds = lower.contains("/accounts/") ? [.accountAdmin] : [.courseSettings] }
         return kinds
     }
+}
+
+/// What an import added to the institution's catalog.
+public struct CatalogImportOutcome: Equatable, Sendable {
+    public let added: Int
+    public let alreadyKnown: Int
+    public let skipped: Int
+
+    public init(added: Int, alreadyKnown: Int, skipped: Int) {
+        self.added = added
+        self.alreadyKnown = alreadyKnown
+        self.skipped = skipped
+    }
+
+    public var sentence: String {
+        "Imported \(added) new endpoint(s); \(alreadyKnown) already known; \(skipped) item(s) skipped."
+    }
+}
+
+/// Endpoints an institution imported from its own Canvas, kept in the database.
+public protocol CatalogRepository: Sendable {
+    func importedEntries() async throws -> [CatalogEntry]
+    /// A value that changes whenever imported entries change (to know when to rebuild a matcher).
+    func revision() async throws -> String
+    /// Stores entries not already in `known` (shipped or imported before), audited as one event.
+    func importEntries(_ entries: [CatalogEntry], skipped: Int, known: Set<String>, source: String, by actor: Actor, at now: Date) async throws -> CatalogImportOutcome
 }

@@ -10,5 +10,6 @@ enum Migrations {
         CreateSession(),
         CreateIntegration(),
         CreateWhitelist(),
+        CreateCatalogEntry(),
     ]
 }

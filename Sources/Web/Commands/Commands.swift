@@ -24,6 +24,7 @@ enum Commands {
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(EndpointsCommands(), as: "endpoints")
+        app.asyncCommands.use(CatalogCommands(), as: "catalog")
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.

@@ -43,7 +43,16 @@ public struct EndpointsCheckCommand: AsyncCommand {
             }
             text = contents
         }
-        let report = EndpointListReport(text: text, checker: EndpointChecker(matcher: context.application.context.catalog))
+        // Works offline: entries imported into the database are included when it can be reached.
+        let catalog = context.application.context.catalog
+        let matcher: EndpointMatcher
+        do {
+            matcher = try await catalog.matcher(context.application.store)
+        } catch {
+            matcher = catalog.shippedMatcher
+            FileHandle.standardError.write(Data("note: database not reachable; checking against the shipped catalog only\n".utf8))
+        }
+        let report = EndpointListReport(text: text, checker: EndpointChecker(matcher: matcher))
         print(report.render(), terminator: "")
         if report.unknownCount > 0 {
             throw CommandFailure("\(report.unknownCount) line(s) name endpoints the catalog does not know")

@@ -110,7 +110,7 @@ struct IntegrationController: Sendable {
         let text = form.entries ?? ""
         do {
             guard let expected = form.whitelistVersion.flatMap({ Int($0) }) else { throw missingVersion }
-            let checker = EndpointChecker(matcher: req.context.catalog)
+            let checker = EndpointChecker(matcher: try await req.context.catalog.matcher(req.store))
             let entries = try Whitelist.resolve(Whitelist.declarations(fromText: text), checker: checker)
             let saved = try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now)
             let risk = saved.summary.overallRisk.map { " Overall risk: \($0)." } ?? ""

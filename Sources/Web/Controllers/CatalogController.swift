@@ -1,0 +1,65 @@
+import Domain
+import Persistence
+import Vapor
+
+struct CatalogImportForm: Content {
+    var file: File?
+    var json: String?
+}
+
+struct CatalogPageContext: Encodable {
+    struct Row: Encodable {
+        let method: String
+        let template: String
+        let group: String
+        let kinds: String
+    }
+
+    let layout: LayoutContext
+    let shippedCount: Int
+    let importedCount: Int
+    let imported: [Row]?
+    let canImport: Bool
+    let errors: [String: String]
+    let formError: String?
+}
+
+/// The Canvas endpoint catalog: what ships, what was imported, and the import form.
+struct CatalogController: Sendable {
+    static let maxUpload = 5 * 1_048_576
+
+    func index(req: Request) async throws -> Response {
+        try await render(req)
+    }
+
+    func importScopes(req: Request) async throws -> Response {
+        let form = try req.content.decode(CatalogImportForm.self)
+        do {
+            let (data, source): (Data, String)
+            if let file = form.file, file.data.readableBytes > 0 {
+                data = Data(file.data.readableBytesView)
+                source = String(file.filename.prefix(120))
+            } else if let json = form.json, !Check.trimmed(json).isEmpty {
+                data = Data(json.utf8)
+                source = "pasted JSON"
+            } else {
+                throw DomainError.validation(ValidationErrors(["file": "Choose the JSON file saved from your Canvas's scopes API, or paste it."]))
+            }
+            let outcome = try await req.context.catalog.importScopes(data, source: source, store: req.store, actor: req.actor, now: req.now)
+            return req.redirect(to: .catalog, flash: outcome.sentence)
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await render(req, errors: mapped.fields, formError: mapped.fields.isEmpty ? mapped.message : nil, status: mapped.status)
+        }
+    }
+
+    private func render(_ req: Request, errors: [String: String] = [:], formError: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let imported = try await req.store.catalog.importedEntries()
+        return try await req.page("catalog/index", CatalogPageContext(
+            layout: LayoutContext(req, title: "Canvas endpoint catalog"),
+            shippedCount: req.context.catalog.shipped.count, importedCount: imported.count,
+            imported: imported.map { .init(method: $0.verb.rawValue, template: $0.template.text, group: $0.group,
+                                           kinds: $0.kinds.sorted().map(\.label).joined(separator: ", ")) }.nonEmpty,
+            canImport: Routes.editorAccess.allows(req.currentUser?.role), errors: errors, formError: formError), status: status)
+    }
+}
