@@ -14,6 +14,7 @@ public struct Store: Sendable {
     public let audit: any AuditRepository
     public let integrations: any IntegrationRepository
     public let catalog: any CatalogRepository
+    public let contracts: any ContractRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -22,6 +23,7 @@ public struct Store: Sendable {
         audit = FluentAuditRepository(database: database)
         integrations = FluentIntegrationRepository(database: database)
         catalog = FluentCatalogRepository(database: database)
+        contracts = FluentContractRepository(database: database)
     }
 }
 

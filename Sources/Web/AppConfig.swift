@@ -11,6 +11,8 @@ public struct AppConfig: Sendable {
     public var bcryptCost: Int
     public var sessionIdleTimeout: TimeInterval
     public var maxBodySize: Int
+    /// Largest contract document accepted (default 20 MB).
+    public var maxDocumentBytes: Int
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -54,6 +56,7 @@ public struct AppConfig: Sendable {
             publicURL: publicURL,
             bcryptCost: try integer("BCRYPT_COST", default: 12, range: 4...16),
             sessionIdleTimeout: TimeInterval(try integer("SESSION_IDLE_MINUTES", default: 480, range: 5...10_080) * 60),
-            maxBodySize: try integer("MAX_BODY_BYTES", default: 1_048_576, range: 16_384...104_857_600))
+            maxBodySize: try integer("MAX_BODY_BYTES", default: 1_048_576, range: 16_384...104_857_600),
+            maxDocumentBytes: try integer("MAX_DOCUMENT_BYTES", default: 20 * 1_048_576, range: 1_024...524_288_000))
     }
 }

@@ -18,6 +18,13 @@ enum SiteURL {
     case audit(query: [String: String] = [:])
     case integrations(query: [String: String] = [:])
     case catalog
+    case contracts(query: [String: String] = [:])
+    case newContract(Vendor.ID)
+    case vendorContracts(Vendor.ID)
+    case contract(Contract.ID)
+    case editContract(Contract.ID)
+    case contractDocuments(Contract.ID)
+    case contractDocument(Contract.ID, ContractDocument.ID)
     case vendorIntegrations(Vendor.ID)
     case newIntegration(Vendor.ID)
     case integration(Integration.ID)
@@ -47,6 +54,13 @@ enum SiteURL {
         case let .audit(query): return "/audit" + Self.queryString(query)
         case let .integrations(query): return "/integrations" + Self.queryString(query)
         case .catalog: return "/catalog"
+        case let .contracts(query): return "/contracts" + Self.queryString(query)
+        case let .newContract(id): return "/vendors/\(id)/contracts/new"
+        case let .vendorContracts(id): return "/vendors/\(id)/contracts"
+        case let .contract(id): return "/contracts/\(id)"
+        case let .editContract(id): return "/contracts/\(id)/edit"
+        case let .contractDocuments(id): return "/contracts/\(id)/documents"
+        case let .contractDocument(id, doc): return "/contracts/\(id)/documents/\(doc)"
         case let .vendorIntegrations(id): return "/vendors/\(id)/integrations"
         case let .newIntegration(id): return "/vendors/\(id)/integrations/new"
         case let .integration(id): return "/integrations/\(id)"

@@ -29,6 +29,6 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let catalog = CatalogService(shipped: try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog)
 
-    Routes.register(app)
+    Routes.register(app)  // after app.context: routes read limits from the configuration
     Commands.register(app)
 }

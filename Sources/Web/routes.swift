@@ -50,6 +50,17 @@ enum Routes {
 
         pages.get("audit", access: auditAccess, use: AuditController().index)
 
+        let contracts = ContractController()
+        pages.get("contracts", access: readers, use: contracts.index)
+        pages.get("vendors/:vendorID/contracts/new", access: editorAccess, use: contracts.new)
+        pages.post("vendors/:vendorID/contracts", access: editorAccess, use: contracts.create)
+        pages.get("contracts/:contractID", access: readers, use: contracts.show)
+        pages.get("contracts/:contractID/edit", access: editorAccess, use: contracts.edit)
+        pages.post("contracts/:contractID", access: editorAccess, use: contracts.update)
+        pages.on(.POST, "contracts/:contractID/documents", access: editorAccess,
+                 maxBodySize: app.context.config.maxDocumentBytes + 262_144, use: contracts.upload)
+        pages.get("contracts/:contractID/documents/:documentID", access: readers, use: contracts.download)
+
         let catalog = CatalogController()
         pages.get("catalog", access: readers, use: catalog.index)
         pages.on(.POST, "catalog/import", access: editorAccess, maxBodySize: CatalogController.maxUpload, use: catalog.importScopes)
@@ -75,6 +86,14 @@ enum Routes {
         api.post("vendors", access: editorAccess, use: vendorAPI.create)
         api.get("vendors/:vendorID", access: readers, use: vendorAPI.show)
         api.patch("vendors/:vendorID", access: editorAccess, use: vendorAPI.update)
+
+        let contractAPI = ContractAPIController()
+        api.get("contracts", access: readers, use: contractAPI.index)
+        api.post("contracts", access: editorAccess, use: contractAPI.create)
+        api.get("contracts/:contractID", access: readers, use: contractAPI.show)
+        api.patch("contracts/:contractID", access: editorAccess, use: contractAPI.update)
+        api.get("contracts/:contractID/documents", access: readers, use: contractAPI.documents)
+        api.get("contracts/:contractID/documents/:documentID", access: readers, use: contractAPI.download)
 
         let integrationAPI = IntegrationAPIController()
         api.get("integrations", access: readers, use: integrationAPI.index)

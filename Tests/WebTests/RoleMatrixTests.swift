@@ -20,6 +20,13 @@ struct RoleMatrixTests {
             _ = try await h.app.store.integrations.saveWhitelist(
                 [WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/modules", justification: "modules", group: "Modules", kinds: [.courseContent])],
                 for: integration.id, expectedWhitelistVersion: 0, by: .commandLine, at: h.clock.now)
+            let contract = try await h.app.store.contracts.create(
+                ContractFields(title: "Matrix contract", kind: .orderForm, status: .draft), vendorID: vendor.id, id: .init(UUID()),
+                by: .commandLine, at: h.clock.now)
+            let pdf = Array("%PDF-1.4 matrix".utf8)
+            let document = ContractDocument(id: .init(UUID()), contractID: contract.id, filename: "m.pdf", type: .pdf, size: pdf.count,
+                                            sha256: DocumentCheck.sha256(pdf), uploadedBy: "test", uploadedAt: h.clock.now)
+            try await h.app.store.contracts.attach(document, bytes: pdf, by: .commandLine)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -35,6 +42,8 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":userID", with: h.user(.reviewer).id.description)
                     .replacingOccurrences(of: ":tokenID", with: UUID().uuidString)
                     .replacingOccurrences(of: ":integrationID", with: integration.id.description)
+                    .replacingOccurrences(of: ":contractID", with: contract.id.description)
+                    .replacingOccurrences(of: ":documentID", with: document.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)

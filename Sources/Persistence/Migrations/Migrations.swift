@@ -11,5 +11,6 @@ enum Migrations {
         CreateIntegration(),
         CreateWhitelist(),
         CreateCatalogEntry(),
+        CreateContract(),
     ]
 }

@@ -29,7 +29,9 @@ struct VendorController: Sendable {
         let integrations = try await req.store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
         return try await req.page("vendors/show", VendorDetailContext(
             req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role),
-            integrations: integrations.items.map { IntegrationController.row($0, vendor: vendor.name) }))
+            integrations: integrations.items.map { IntegrationController.row($0, vendor: vendor.name) },
+            contracts: try await req.store.contracts.list(ContractQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
+                .items.map { ContractController.row($0, vendor: vendor.name) }))
     }
 
     func new(req: Request) async throws -> Response {

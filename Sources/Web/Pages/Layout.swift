@@ -37,6 +37,7 @@ struct LayoutContext: Encodable {
             items.append(("Dashboard", SiteURL.home.path))
             items.append(("Vendors", SiteURL.vendors().path))
             items.append(("Integrations", SiteURL.integrations().path))
+            items.append(("Contracts", SiteURL.contracts().path))
             items.append(("Catalog", SiteURL.catalog.path))
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }

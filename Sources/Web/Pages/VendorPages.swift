@@ -51,8 +51,10 @@ struct VendorDetailContext: Encodable {
     let historyURL: String?
     let integrations: [IntegrationRow]?
     let newIntegrationURL: String
+    let contracts: [ContractRow]?
+    let newContractURL: String
 
-    init(_ request: Request, vendor: Vendor, canEdit: Bool, canSeeHistory: Bool, integrations: [IntegrationRow]) {
+    init(_ request: Request, vendor: Vendor, canEdit: Bool, canSeeHistory: Bool, integrations: [IntegrationRow], contracts: [ContractRow]) {
         layout = LayoutContext(request, title: vendor.name)
         name = vendor.name
         standing = vendor.fields.standing.label
@@ -71,6 +73,8 @@ struct VendorDetailContext: Encodable {
             ? SiteURL.audit(query: ["entityType": "vendor", "entityID": vendor.id.description]).path : nil
         self.integrations = integrations.nonEmpty
         newIntegrationURL = SiteURL.newIntegration(vendor.id).path
+        self.contracts = contracts.nonEmpty
+        newContractURL = SiteURL.newContract(vendor.id).path
     }
 }
 

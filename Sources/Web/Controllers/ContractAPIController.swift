@@ -1,0 +1,147 @@
+import Domain
+import Persistence
+import Vapor
+
+struct ContractJSON: Content {
+    let id: String
+    let vendorID: String
+    let title: String
+    let kind: String
+    let status: String
+    let signedOn: String?
+    let startsOn: String?
+    let endsOn: String?
+    let noticeDays: Int?
+    let breachNotificationHours: Int?
+    let clauses: [String: Clause]
+    let version: Int
+
+    init(_ c: Contract) {
+        id = c.id.description
+        vendorID = c.vendorID.description
+        title = c.fields.title
+        kind = c.fields.kind.rawValue
+        status = c.fields.status.rawValue
+        signedOn = c.fields.signedOn
+        startsOn = c.fields.startsOn
+        endsOn = c.fields.endsOn
+        noticeDays = c.fields.noticeDays
+        breachNotificationHours = c.fields.breachNotificationHours
+        clauses = Dictionary(uniqueKeysWithValues: ClauseKind.allCases.map { ($0.rawValue, c.fields.clause($0)) })
+        version = c.version
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, vendorID, title, kind, status, signedOn, startsOn, endsOn, noticeDays, breachNotificationHours, clauses, version
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(vendorID, forKey: .vendorID); try c.encode(title, forKey: .title)
+        try c.encode(kind, forKey: .kind); try c.encode(status, forKey: .status); try c.encode(signedOn, forKey: .signedOn)
+        try c.encode(startsOn, forKey: .startsOn); try c.encode(endsOn, forKey: .endsOn); try c.encode(noticeDays, forKey: .noticeDays)
+        try c.encode(breachNotificationHours, forKey: .breachNotificationHours); try c.encode(clauses, forKey: .clauses)
+        try c.encode(version, forKey: .version)
+    }
+}
+
+struct ContractListJSON: Content {
+    let items: [ContractJSON]
+    let page: Int
+    let perPage: Int
+    let total: Int
+}
+
+struct ContractBodyJSON: Content {
+    struct ClauseBody: Content {
+        var present: Bool?
+        var reference: String?
+    }
+    var vendorID: String?
+    var title: String?
+    var kind: String?
+    var status: String?
+    var signedOn: String?
+    var startsOn: String?
+    var endsOn: String?
+    var noticeDays: Int?
+    var breachNotificationHours: Int?
+    var clauses: [String: ClauseBody]?
+    var version: Int?
+}
+
+struct DocumentJSON: Content {
+    let id: String
+    let filename: String
+    let type: String
+    let size: Int
+    let sha256: String
+    let uploadedBy: String
+    let uploadedAt: String
+    let download: String
+}
+
+struct ContractAPIController: Sendable {
+    func index(req: Request) async throws -> ContractListJSON {
+        let input = try req.query.decode(ContractListInput.self)
+        var errors = ValidationErrors()
+        if let s = input.status, !s.isEmpty, ContractStatus(rawValue: s) == nil { errors.add("status", "Unknown status “\(s)”.") }
+        if let k = input.kind, !k.isEmpty, ContractKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
+        try errors.throwIfAny()
+        let page = try await req.store.contracts.list(input.query)
+        return ContractListJSON(items: page.items.map(ContractJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)
+    }
+
+    func show(req: Request) async throws -> ContractJSON { ContractJSON(try await ContractController().load(req)) }
+
+    func create(req: Request) async throws -> Response {
+        let body = try req.content.decode(ContractBodyJSON.self)
+        guard let vendorID = body.vendorID.flatMap(Vendor.ID.init(string:)) else {
+            throw DomainError.validation(ValidationErrors(["vendorID": "vendorID is required: the vendor's id."]))
+        }
+        let contract = try await req.store.contracts.create(try fields(body, current: nil), vendorID: vendorID, id: req.context.services.ids(), by: req.actor, at: req.now)
+        let response = try await ContractJSON(contract).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/contracts/\(contract.id)")
+        return response
+    }
+
+    func update(req: Request) async throws -> ContractJSON {
+        let contract = try await ContractController().load(req)
+        let body = try req.content.decode(ContractBodyJSON.self)
+        guard let version = body.version else {
+            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
+        }
+        return ContractJSON(try await req.store.contracts.update(contract.id, to: try fields(body, current: contract.fields), expectedVersion: version, by: req.actor, at: req.now))
+    }
+
+    func documents(req: Request) async throws -> [DocumentJSON] {
+        let contract = try await ContractController().load(req)
+        return try await req.store.contracts.documents(contract.id).map {
+            DocumentJSON(id: $0.id.description, filename: $0.filename, type: $0.type.rawValue, size: $0.size, sha256: $0.sha256,
+                         uploadedBy: $0.uploadedBy, uploadedAt: Format.iso($0.uploadedAt), download: "/api/v1/contracts/\(contract.id)/documents/\($0.id)")
+        }
+    }
+
+    func download(req: Request) async throws -> Response {
+        let contract = try await ContractController().load(req)
+        guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
+              let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
+        else { throw DomainError.notFound(entity: "document") }
+        return ContractController.attachment(document, bytes)
+    }
+
+    /// Absent fields keep their current value (PATCH) or are empty (POST).
+    private func fields(_ body: ContractBodyJSON, current: ContractFields?) throws -> ContractFields {
+        var clauses: [ClauseKind: ContractFields.ClauseInput] = [:]
+        for kind in ClauseKind.allCases {
+            let existing = current?.clause(kind)
+            let given = body.clauses?[kind.rawValue]
+            clauses[kind] = .init(present: given?.present ?? existing?.present ?? false, reference: given?.reference ?? existing?.reference)
+        }
+        return try ContractFields.validate(
+            title: body.title ?? current?.title, kind: body.kind ?? current?.kind.rawValue, status: body.status ?? current?.status.rawValue,
+            signedOn: body.signedOn ?? current?.signedOn, startsOn: body.startsOn ?? current?.startsOn, endsOn: body.endsOn ?? current?.endsOn,
+            noticeDays: (body.noticeDays ?? current?.noticeDays).map(String.init),
+            breachNotificationHours: (body.breachNotificationHours ?? current?.breachNotificationHours).map(String.init), clauses: clauses)
+    }
+}

@@ -1,0 +1,293 @@
+import Domain
+import Persistence
+import Vapor
+
+struct ContractRow: Encodable {
+    let title: String
+    let url: String
+    let vendor: String
+    let kind: String
+    let status: String
+    let statusKey: String
+    let ends: String
+    let clausesPresent: String
+}
+
+struct ContractListContext: Encodable {
+    let layout: LayoutContext
+    let rows: [ContractRow]
+    let search: String
+    let statusOptions: [SelectOption]
+    let kindOptions: [SelectOption]
+    let vendorOptions: [SelectOption]
+    let pager: PagerContext
+}
+
+struct ClauseRow: Encodable {
+    let key: String
+    let label: String
+    let present: Bool
+    let reference: String
+}
+
+struct ContractFormContext: Encodable {
+    struct Values: Encodable {
+        let title, signedOn, startsOn, endsOn, noticeDays, breachNotificationHours, version: String
+    }
+
+    let layout: LayoutContext
+    let heading: String
+    let action: String
+    let cancelURL: String
+    let values: Values
+    let kindOptions: [SelectOption]
+    let statusOptions: [SelectOption]
+    let clauses: [ClauseRow]
+    let errors: [String: String]
+    let formError: String?
+}
+
+struct ContractDetailContext: Encodable {
+    struct DocumentRow: Encodable {
+        let filename: String
+        let url: String
+        let size: String
+        let sha256: String
+        let uploaded: String
+    }
+
+    let layout: LayoutContext
+    let title: String
+    let vendor: String
+    let vendorURL: String
+    let kind: String
+    let status: String
+    let statusKey: String
+    let dates: [IntegrationDetailContext.Fact]
+    let clauses: [ClauseRow]
+    let documents: [DocumentRow]?
+    let canEdit: Bool
+    let editURL: String
+    let uploadURL: String
+    let maxSize: String
+    let uploadError: String?
+    let historyURL: String?
+}
+
+/// Contracts per vendor: the clauses a Canvas review needs, and their signed documents.
+struct ContractController: Sendable {
+    func index(req: Request) async throws -> Response {
+        let input = try req.query.decode(ContractListInput.self)
+        let query = input.query
+        let page = try await req.store.contracts.list(query)
+        let names = try await req.store.vendors.names(Set(page.items.map(\.vendorID)))
+        let vendors = try await req.store.vendors.allNames()
+        let base = input.linkParameters
+        return try await req.page("contracts/index", ContractListContext(
+            layout: LayoutContext(req, title: "Contracts"),
+            rows: page.items.map { Self.row($0, vendor: names[$0.vendorID] ?? "—") }, search: query.search ?? "",
+            statusOptions: [SelectOption(value: "", label: "Any status", selected: query.status == nil)]
+                + options(ContractStatus.self, selected: query.status?.rawValue, label: \.label),
+            kindOptions: [SelectOption(value: "", label: "Any kind", selected: query.kind == nil)]
+                + options(ContractKind.self, selected: query.kind?.rawValue, label: \.label),
+            vendorOptions: [SelectOption(value: "", label: "Any vendor", selected: query.vendorID == nil)]
+                + vendors.map { SelectOption(value: $0.id.description, label: $0.name, selected: $0.id == query.vendorID) },
+            pager: PagerContext(page, link: { SiteURL.contracts(query: base.merging(["page": String($0)]) { $1 }).path }, noun: "contracts")))
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await req.page("contracts/show", try await detail(req, try await load(req)))
+    }
+
+    func new(req: Request) async throws -> Response {
+        let vendor = try await loadVendor(req)
+        return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
+                                                          cancel: SiteURL.vendor(vendor.id).path, input: ["kind": "master_agreement", "status": "draft"]))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let vendor = try await loadVendor(req)
+        let input = try req.content.decode([String: String].self)
+        do {
+            let contract = try await req.store.contracts.create(try Self.validate(input), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+            return req.redirect(to: .contract(contract.id), flash: "Contract “\(contract.fields.title)” saved. Attach the signed document below.")
+        } catch let error as DomainError {
+            return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
+                                                              cancel: SiteURL.vendor(vendor.id).path, input: input, error: error), status: ErrorMapping.map(error).status)
+        }
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let contract = try await load(req)
+        return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
+                                                          cancel: SiteURL.contract(contract.id).path, input: Self.input(contract)))
+    }
+
+    func update(req: Request) async throws -> Response {
+        let contract = try await load(req)
+        var input = try req.content.decode([String: String].self)
+        do {
+            guard let version = input["version"].flatMap({ Int($0) }) else {
+                throw DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
+            }
+            let saved = try await req.store.contracts.update(contract.id, to: try Self.validate(input), expectedVersion: version, by: req.actor, at: req.now)
+            return req.redirect(to: .contract(saved.id), flash: "Contract saved.")
+        } catch let error as DomainError {
+            if case .staleVersion = error { input["version"] = String(contract.version) }
+            return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
+                                                              cancel: SiteURL.contract(contract.id).path, input: input, error: error), status: ErrorMapping.map(error).status)
+        }
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let contract = try await load(req)
+        struct Upload: Content { var file: File? }
+        let upload = try req.content.decode(Upload.self)
+        do {
+            guard let file = upload.file, !file.filename.isEmpty else {
+                throw DomainError.validation(ValidationErrors(["file": "Choose a file to attach."]))
+            }
+            let bytes = [UInt8](file.data.readableBytesView)
+            let name = DocumentCheck.cleanName(file.filename)
+            let type = try DocumentCheck.detect(filename: name, bytes: bytes, maxBytes: req.context.config.maxDocumentBytes)
+            let document = ContractDocument(
+                id: req.context.services.ids(), contractID: contract.id, filename: name, type: type, size: bytes.count,
+                sha256: DocumentCheck.sha256(bytes), uploadedBy: req.actor.label, uploadedAt: req.now)
+            try await req.store.contracts.attach(document, bytes: bytes, by: req.actor)
+            return req.redirect(to: .contract(contract.id), flash: "Attached “\(name)”.")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("contracts/show", try await detail(req, contract, uploadError: mapped.fields["file"] ?? mapped.message), status: mapped.status)
+        }
+    }
+
+    /// Always a download: never rendered inline, and sandboxed should a browser try.
+    func download(req: Request) async throws -> Response {
+        let contract = try await load(req)
+        guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
+              let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
+        else { throw DomainError.notFound(entity: "document") }
+        return Self.attachment(document, bytes)
+    }
+
+    static func attachment(_ document: ContractDocument, _ bytes: [UInt8]) -> Response {
+        let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: bytes)))
+        response.headers.replaceOrAdd(name: .contentType, value: document.type.mediaType)
+        let ascii = document.filename.unicodeScalars.map { $0.isASCII && $0 != "\"" ? String($0) : "_" }.joined()
+        let encoded = document.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'")
+        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: document.sha256)
+        return response
+    }
+
+    // MARK: Helpers
+
+    static func validate(_ input: [String: String]) throws -> ContractFields {
+        var clauses: [ClauseKind: ContractFields.ClauseInput] = [:]
+        for kind in ClauseKind.allCases {
+            let present = ["on", "yes", "true"].contains((input["clause_\(kind.rawValue)"] ?? "").lowercased())
+            clauses[kind] = .init(present: present, reference: input["ref_\(kind.rawValue)"])
+        }
+        return try ContractFields.validate(
+            title: input["title"], kind: input["kind"], status: input["status"], signedOn: input["signedOn"], startsOn: input["startsOn"],
+            endsOn: input["endsOn"], noticeDays: input["noticeDays"], breachNotificationHours: input["breachNotificationHours"], clauses: clauses)
+    }
+
+    static func input(_ contract: Contract) -> [String: String] {
+        let f = contract.fields
+        var input: [String: String] = [
+            "title": f.title, "kind": f.kind.rawValue, "status": f.status.rawValue, "signedOn": f.signedOn ?? "", "startsOn": f.startsOn ?? "",
+            "endsOn": f.endsOn ?? "", "noticeDays": f.noticeDays.map(String.init) ?? "",
+            "breachNotificationHours": f.breachNotificationHours.map(String.init) ?? "", "version": String(contract.version),
+        ]
+        for kind in ClauseKind.allCases where f.clause(kind).present {
+            input["clause_\(kind.rawValue)"] = "on"
+            input["ref_\(kind.rawValue)"] = f.clause(kind).reference ?? ""
+        }
+        return input
+    }
+
+    static func row(_ contract: Contract, vendor: String) -> ContractRow {
+        let present = ClauseKind.allCases.filter { contract.fields.clause($0).present }.count
+        return ContractRow(title: contract.fields.title, url: SiteURL.contract(contract.id).path, vendor: vendor, kind: contract.fields.kind.label,
+                           status: contract.fields.status.label, statusKey: contract.fields.status.rawValue, ends: contract.fields.endsOn ?? "—",
+                           clausesPresent: "\(present) of \(ClauseKind.allCases.count)")
+    }
+
+    private func form(_ req: Request, heading: String, action: String, cancel: String, input: [String: String], error: DomainError? = nil) -> ContractFormContext {
+        let mapped = error.map(ErrorMapping.map)
+        return ContractFormContext(
+            layout: LayoutContext(req, title: heading), heading: heading, action: action, cancelURL: cancel,
+            values: .init(title: input["title"] ?? "", signedOn: input["signedOn"] ?? "", startsOn: input["startsOn"] ?? "", endsOn: input["endsOn"] ?? "",
+                          noticeDays: input["noticeDays"] ?? "", breachNotificationHours: input["breachNotificationHours"] ?? "", version: input["version"] ?? ""),
+            kindOptions: options(ContractKind.self, selected: input["kind"], label: \.label),
+            statusOptions: options(ContractStatus.self, selected: input["status"], label: \.label),
+            clauses: ClauseKind.allCases.map {
+                ClauseRow(key: $0.rawValue, label: $0.label, present: ["on", "yes", "true"].contains((input["clause_\($0.rawValue)"] ?? "").lowercased()),
+                          reference: input["ref_\($0.rawValue)"] ?? "")
+            },
+            errors: mapped?.fields ?? [:],
+            formError: mapped.map { $0.fields.isEmpty ? $0.message : "Please correct the fields marked below. Nothing was saved." })
+    }
+
+    private func detail(_ req: Request, _ contract: Contract, uploadError: String? = nil) async throws -> ContractDetailContext {
+        guard let vendor = try await req.store.vendors.find(contract.vendorID) else { throw DomainError.notFound(entity: "vendor") }
+        let documents = try await req.store.contracts.documents(contract.id)
+        let f = contract.fields
+        let role = req.currentUser?.role
+        return ContractDetailContext(
+            layout: LayoutContext(req, title: f.title), title: f.title, vendor: vendor.name, vendorURL: SiteURL.vendor(vendor.id).path,
+            kind: f.kind.label, status: f.status.label, statusKey: f.status.rawValue,
+            dates: [
+                .init(label: "Signed", value: f.signedOn ?? "—"), .init(label: "Starts", value: f.startsOn ?? "—"),
+                .init(label: "Ends", value: f.endsOn ?? "—"), .init(label: "Notice period", value: f.noticeDays.map { "\($0) days" } ?? "—"),
+            ],
+            clauses: ClauseKind.allCases.map {
+                let clause = f.clause($0)
+                let reference = (clause.reference ?? "") + ($0 == .breachNotification && clause.present ? f.breachNotificationHours.map { " — within \($0) hours" } ?? "" : "")
+                return ClauseRow(key: $0.rawValue, label: $0.label, present: clause.present, reference: reference)
+            },
+            documents: documents.map {
+                .init(filename: $0.filename, url: SiteURL.contractDocument(contract.id, $0.id).path, size: DocumentCheck.megabytes($0.size),
+                      sha256: $0.sha256, uploaded: "\(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)")
+            }.nonEmpty,
+            canEdit: Routes.editorAccess.allows(role), editURL: SiteURL.editContract(contract.id).path,
+            uploadURL: SiteURL.contractDocuments(contract.id).path, maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),
+            uploadError: uploadError,
+            historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "contract", "entityID": contract.id.description]).path : nil)
+    }
+
+    func load(_ req: Request) async throws -> Contract {
+        guard let id = req.parameters.get("contractID").flatMap(Contract.ID.init(string:)), let contract = try await req.store.contracts.find(id) else {
+            throw DomainError.notFound(entity: "contract")
+        }
+        return contract
+    }
+
+    private func loadVendor(_ req: Request) async throws -> Vendor {
+        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)), let vendor = try await req.store.vendors.find(id) else {
+            throw DomainError.notFound(entity: "vendor")
+        }
+        return vendor
+    }
+}
+
+struct ContractListInput: Content {
+    var q: String?
+    var status: String?
+    var kind: String?
+    var vendor: String?
+    var page: Int?
+    var per_page: Int?
+
+    var query: ContractQuery {
+        ContractQuery(search: q, status: status.flatMap(ContractStatus.init(rawValue:)), kind: kind.flatMap(ContractKind.init(rawValue:)),
+                      vendorID: vendor.flatMap(Vendor.ID.init(string:)), page: PageRequest(page: page, size: per_page))
+    }
+
+    var linkParameters: [String: String] {
+        let q = query
+        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "", "vendor": q.vendorID?.description ?? ""]
+    }
+}
