@@ -54,3 +54,39 @@ def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, br
 
     browser.get(f"{demo_server.url}/integrations?risk=high")
     assert "Originality reports" in browser.page_source
+
+
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+               b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_admin_records_a_contract_with_its_signed_pdf(demo_server, browser, tmp_path):
+    import hashlib
+
+    wait = WebDriverWait(browser, 15)
+    pdf = tmp_path / "Signed MSA.pdf"
+    pdf.write_bytes(MINIMAL_PDF)
+    sign_in(browser, demo_server, "admin@northfield.example", "/vendors?q=ledgerline")
+    browser.find_element(By.LINK_TEXT, "Ledgerline Attendance").click()
+    browser.find_element(By.ID, "new-contract").click()
+    wait.until(EC.presence_of_element_located((By.ID, "title"))).send_keys("Master services agreement")
+    browser.find_element(By.CSS_SELECTOR, "#status option[value=signed]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    error = wait.until(EC.presence_of_element_located((By.ID, "signedOn-error")))
+    assert "needs the date it was signed" in error.text
+
+    browser.execute_script("document.getElementById('signedOn').value = '2026-06-01'")
+    for clause in ("ferpa_school_official", "out_of_scope_action", "data_deletion"):
+        browser.find_element(By.ID, f"clause_{clause}").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    upload = wait.until(EC.presence_of_element_located((By.ID, "file")))
+    upload.send_keys(str(pdf))
+    browser.find_element(By.ID, "upload-document").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Attached"))
+    page = browser.page_source
+    assert "Signed MSA.pdf" in page
+    assert hashlib.sha256(MINIMAL_PDF).hexdigest() in page
+    rows = browser.find_elements(By.CSS_SELECTOR, "#clauses tbody tr")
+    present = [row.text for row in rows if "yes" in row.text]
+    assert len(present) == 3 and any("outside the declared scope" in row for row in present)
+    screenshot(browser, "contract-with-document")

@@ -59,6 +59,20 @@ enum DemoData {
                  (.activate, nil), (.suspend, "Called enrollment endpoints outside its declared scope.")]),
     ]
 
+    static let contracts: [(vendor: String, fields: ContractFields)] = [
+        ("Quillstone Learning", ContractFields(
+            title: "Master services agreement 2025–2028", kind: .masterAgreement, status: .signed, signedOn: "2025-06-12",
+            startsOn: "2025-07-01", endsOn: "2028-06-30", noticeDays: 90, breachNotificationHours: 72,
+            clauses: [.ferpaSchoolOfficial: Clause(present: true, reference: "§4.1"), .breachNotification: Clause(present: true, reference: "§9.2"),
+                      .dataDeletion: Clause(present: true, reference: "§11"), .accessibilityRemediation: Clause(present: true, reference: "Exhibit C"),
+                      .outOfScopeAction: Clause(present: true, reference: "§12.3")])),
+        ("Brightpath Proctoring", ContractFields(
+            title: "Data privacy agreement (NDPA v2)", kind: .dataPrivacyAgreement, status: .signed, signedOn: "2024-08-20",
+            startsOn: "2024-09-01", endsOn: "2027-01-15", noticeDays: 60, breachNotificationHours: 48,
+            clauses: [.ferpaSchoolOfficial: Clause(present: true, reference: "§2"), .breachNotification: Clause(present: true, reference: "§6"),
+                      .dataDeletion: Clause(present: true, reference: "§8")])),
+    ]
+
     struct Summary {
         let created: Bool
 
@@ -89,6 +103,10 @@ enum DemoData {
         var created: [String: Vendor] = [:]
         for fields in vendors where try await store.vendors.list(VendorQuery(search: fields.name)).total == 0 {
             created[fields.name] = try await store.vendors.create(fields, id: services.ids(), by: actor, at: services.now())
+        }
+        for (name, fields) in contracts {
+            guard let vendor = created[name] else { continue }
+            _ = try await store.contracts.create(fields, vendorID: vendor.id, id: services.ids(), by: actor, at: services.now())
         }
         let owner = try await store.users.find(email: accounts[0].email)
         let checker = EndpointChecker(matcher: app.context.catalog.shippedMatcher)

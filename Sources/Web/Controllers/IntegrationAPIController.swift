@@ -245,14 +245,7 @@ struct IntegrationAPIController: Sendable {
 
     func diff(req: Request) async throws -> WhitelistDiffJSON {
         let integration = try await IntegrationController().load(req)
-        let to = (try? req.query.get(Int.self, at: "to")) ?? integration.whitelistVersion
-        let from = (try? req.query.get(Int.self, at: "from")) ?? max(0, to - 1)
-        let repo = req.store.integrations
-        let old = from > 0 ? try await repo.whitelist(integration.id, version: from) : nil
-        guard let new = try await repo.whitelist(integration.id, version: to), from == 0 || old != nil else {
-            throw DomainError.notFound(entity: "whitelist version")
-        }
-        let diff = WhitelistDiff(from: old?.entries ?? [], to: new.entries)
+        let (from, to, diff) = try await IntegrationController.requestedDiff(req, integration)
         return WhitelistDiffJSON(from: from, to: to, added: diff.added.map(\.key), removed: diff.removed.map(\.key),
                                  justificationChanged: diff.justificationChanged.map { .init(endpoint: $0.key, before: $0.before, after: $0.after) })
     }

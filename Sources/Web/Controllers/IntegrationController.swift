@@ -124,8 +124,8 @@ struct IntegrationController: Sendable {
         }
     }
 
-    func diff(req: Request) async throws -> Response {
-        let integration = try await load(req)
+    /// The versions named by `?from=&to=` (default: the last two) and what changed between them.
+    static func requestedDiff(_ req: Request, _ integration: Integration) async throws -> (from: Int, to: Int, diff: WhitelistDiff) {
         let to = (try? req.query.get(Int.self, at: "to")) ?? integration.whitelistVersion
         let from = (try? req.query.get(Int.self, at: "from")) ?? max(0, to - 1)
         let repo = req.store.integrations
@@ -133,7 +133,12 @@ struct IntegrationController: Sendable {
         guard let new = try await repo.whitelist(integration.id, version: to), from == 0 || old != nil else {
             throw DomainError.notFound(entity: "whitelist version")
         }
-        let diff = WhitelistDiff(from: old?.entries ?? [], to: new.entries)
+        return (from, to, WhitelistDiff(from: old?.entries ?? [], to: new.entries))
+    }
+
+    func diff(req: Request) async throws -> Response {
+        let integration = try await load(req)
+        let (from, to, diff) = try await Self.requestedDiff(req, integration)
         return try await req.page("integrations/diff", WhitelistDiffContext(
             layout: LayoutContext(req, title: "Whitelist changes"), integration: integration.fields.name,
             whitelistURL: SiteURL.whitelist(integration.id).path, from: from, to: to,
