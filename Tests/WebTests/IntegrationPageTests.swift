@@ -70,6 +70,10 @@ struct IntegrationPageTests {
             #expect(v2.status == .seeOther)
             let diff = try await browser.get("\(whitelistPath)/diff?from=1&to=2")
             #expect(diff.text.contains("Removed"))
+            #expect(try await browser.get(whitelistPath).text.contains(#"id="compare-versions""#))
+            let fromNothing = try await browser.get("\(whitelistPath)/diff?from=0&to=2")
+            #expect(fromNothing.text.contains("From version 0 to version 2"))
+            #expect(!fromNothing.text.contains("<h2>Removed</h2>"), "against nothing, everything is added")
             #expect(diff.text.contains("“roster” → “roster for attendance sheets”"))
             #expect(try await browser.get("\(whitelistPath)/diff?from=1&to=9").status == .notFound)
 
