@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf-kit.git", exact: "1.14.3"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Prints figures; not a test. `swift run -c release vendor-review-bench`.

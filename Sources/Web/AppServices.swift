@@ -51,6 +51,8 @@ struct AppContext: Sendable {
     let decoyHash: String
     /// The Canvas endpoint catalog from `data/` (parsed once at start-up) plus imported entries.
     let catalog: CatalogService
+    /// Questionnaire definitions from `data/questionnaires/`, validated at start-up.
+    let questionnaires: [Questionnaire]
 }
 
 extension Application {

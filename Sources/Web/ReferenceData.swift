@@ -22,3 +22,63 @@ enum ReferenceData {
         }
     }
 }
+
+import Yams
+
+extension ReferenceData {
+    static let questionnaireDirectory = "questionnaires/"
+
+    /// Every `*.yaml` in `data/questionnaires/`, validated; a problem names the file and line.
+    static func loadQuestionnaires(dataDirectory: String) throws -> [Questionnaire] {
+        let directory = dataDirectory + questionnaireDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw LoadError(description: "cannot read the questionnaire definitions in \(directory)")
+        }
+        var result: [Questionnaire] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let path = directory + name
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw LoadError(description: "cannot read \(path)")
+            }
+            result.append(try parseQuestionnaire(text, file: path))
+        }
+        if result.isEmpty { throw LoadError(description: "no questionnaire definitions (*.yaml) in \(directory)") }
+        var ids = Set<String>()
+        for questionnaire in result where !ids.insert(questionnaire.id).inserted {
+            throw LoadError(description: "two questionnaire files use the id '\(questionnaire.id)'")
+        }
+        return result
+    }
+
+    static func parseQuestionnaire(_ text: String, file: String) throws -> Questionnaire {
+        let root: Yams.Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw LoadError(description: "\(file): not valid YAML: \(error)")
+        }
+        guard let root else { throw LoadError(description: "\(file): the file is empty") }
+        do {
+            return try QuestionnaireDefinition.parse(definitionNode(root), file: file)
+        } catch let error as DefinitionError {
+            throw LoadError(description: error.description)
+        }
+    }
+
+    /// YAML node → Domain's line-numbered tree. Scalars keep their text as written ("yes" stays "yes").
+    static func definitionNode(_ node: Yams.Node) -> DefinitionNode {
+        let line = node.mark?.line ?? 0
+        switch node {
+        case let .scalar(scalar):
+            return .scalar(scalar.string, line: line)
+        case let .mapping(mapping):
+            return .mapping(mapping.map { pair in
+                (key: pair.key.string ?? "", keyLine: pair.key.mark?.line ?? line, value: definitionNode(pair.value))
+            }, line: line)
+        case let .sequence(sequence):
+            return .sequence(sequence.map(definitionNode), line: line)
+        case .alias:
+            return .scalar("", line: line)
+        }
+    }
+}

@@ -18,6 +18,7 @@ enum SiteURL {
     case audit(query: [String: String] = [:])
     case integrations(query: [String: String] = [:])
     case catalog
+    case questionnaires
     case contracts(query: [String: String] = [:])
     case newContract(Vendor.ID)
     case vendorContracts(Vendor.ID)
@@ -54,6 +55,7 @@ enum SiteURL {
         case let .audit(query): return "/audit" + Self.queryString(query)
         case let .integrations(query): return "/integrations" + Self.queryString(query)
         case .catalog: return "/catalog"
+        case .questionnaires: return "/questionnaires"
         case let .contracts(query): return "/contracts" + Self.queryString(query)
         case let .newContract(id): return "/vendors/\(id)/contracts/new"
         case let .vendorContracts(id): return "/vendors/\(id)/contracts"

@@ -27,7 +27,9 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     var generator = SystemRandomNumberGenerator()
     let decoy = try await hasher.hash(TokenSecret.generate(using: &generator))
     let catalog = CatalogService(shipped: try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
-    app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog)
+    let questionnaires = try ReferenceData.loadQuestionnaires(dataDirectory: config.dataDirectory)
+    app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog,
+                             questionnaires: questionnaires)
 
     Routes.register(app)  // after app.context: routes read limits from the configuration
     Commands.register(app)

@@ -61,6 +61,8 @@ enum Routes {
                  maxBodySize: app.context.config.maxDocumentBytes + 262_144, use: contracts.upload)
         pages.get("contracts/:contractID/documents/:documentID", access: readers, use: contracts.download)
 
+        pages.get("questionnaires", access: readers, use: QuestionnaireController().index)
+
         let catalog = CatalogController()
         pages.get("catalog", access: readers, use: catalog.index)
         pages.on(.POST, "catalog/import", access: editorAccess, maxBodySize: CatalogController.maxUpload, use: catalog.importScopes)

@@ -39,6 +39,7 @@ struct LayoutContext: Encodable {
             items.append(("Integrations", SiteURL.integrations().path))
             items.append(("Contracts", SiteURL.contracts().path))
             items.append(("Catalog", SiteURL.catalog.path))
+            items.append(("Questionnaires", SiteURL.questionnaires.path))
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
             items.append(("API tokens", SiteURL.tokens.path))
