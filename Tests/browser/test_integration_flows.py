@@ -4,7 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_admin_flows import screenshot, sign_in
+from test_admin_flows import click_and_leave, screenshot, sign_in
 
 FIVE_ENDPOINTS = "\n".join([
     "GET /api/v1/courses/123/enrollments?per_page=100  # build attendance rosters",
@@ -18,17 +18,17 @@ FIVE_ENDPOINTS = "\n".join([
 def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, browser):
     wait = WebDriverWait(browser, 15)
     sign_in(browser, demo_server, "admin@northfield.example", "/vendors?q=cobalt")
-    browser.find_element(By.LINK_TEXT, "Cobalt Plagiarism Check").click()
-    browser.find_element(By.ID, "new-integration").click()
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Cobalt Plagiarism Check"))
+    click_and_leave(browser, browser.find_element(By.ID, "new-integration"))
     wait.until(EC.presence_of_element_located((By.ID, "name"))).send_keys("Originality reports")
     browser.find_element(By.CSS_SELECTOR, "#kind option[value=api_developer_key]").click()
     browser.find_element(By.ID, "purpose").send_keys("Check submissions for originality and post reports.")
-    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
-    wait.until(EC.presence_of_element_located((By.ID, "whitelist-link"))).click()
+    click_and_leave(browser, browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
+    click_and_leave(browser, wait.until(EC.presence_of_element_located((By.ID, "whitelist-link"))))
 
     editor = wait.until(EC.presence_of_element_located((By.ID, "entries")))
     editor.send_keys(FIVE_ENDPOINTS)
-    browser.find_element(By.ID, "save-whitelist").click()
+    click_and_leave(browser, browser.find_element(By.ID, "save-whitelist"))
     errors = wait.until(EC.presence_of_element_located((By.ID, "line-errors"))).text
     assert "line 3" in errors and "Did you mean GET /api/v1/courses/:course_id/users" in errors
     assert "coures" in browser.find_element(By.ID, "entries").get_attribute("value"), "the typed list is kept"
@@ -38,7 +38,7 @@ def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, br
     fixed = editor.get_attribute("value").replace("/coures/", "/courses/")
     editor.clear()
     editor.send_keys(fixed)
-    browser.find_element(By.ID, "save-whitelist").click()
+    click_and_leave(browser, browser.find_element(By.ID, "save-whitelist"))
     # The page being left has an #overall-risk too: wait for the new page's text, not the element.
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Endpoint whitelist saved as version 1"))
     assert browser.find_element(By.ID, "overall-risk").text == "high"
@@ -67,21 +67,21 @@ def test_admin_records_a_contract_with_its_signed_pdf(demo_server, browser, tmp_
     pdf = tmp_path / "Signed MSA.pdf"
     pdf.write_bytes(MINIMAL_PDF)
     sign_in(browser, demo_server, "admin@northfield.example", "/vendors?q=ledgerline")
-    browser.find_element(By.LINK_TEXT, "Ledgerline Attendance").click()
-    browser.find_element(By.ID, "new-contract").click()
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Ledgerline Attendance"))
+    click_and_leave(browser, browser.find_element(By.ID, "new-contract"))
     wait.until(EC.presence_of_element_located((By.ID, "title"))).send_keys("Master services agreement")
     browser.find_element(By.CSS_SELECTOR, "#status option[value=signed]").click()
-    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    click_and_leave(browser, browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
     error = wait.until(EC.presence_of_element_located((By.ID, "signedOn-error")))
     assert "needs the date it was signed" in error.text
 
     browser.execute_script("document.getElementById('signedOn').value = '2026-06-01'")
     for clause in ("ferpa_school_official", "out_of_scope_action", "data_deletion"):
         browser.find_element(By.ID, f"clause_{clause}").click()
-    browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    click_and_leave(browser, browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
     upload = wait.until(EC.presence_of_element_located((By.ID, "file")))
     upload.send_keys(str(pdf))
-    browser.find_element(By.ID, "upload-document").click()
+    click_and_leave(browser, browser.find_element(By.ID, "upload-document"))
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Attached"))
     page = browser.page_source
     assert "Signed MSA.pdf" in page
