@@ -13,21 +13,11 @@ struct CatalogPageTests {
      {"resource":"courses","resource_name":"Courses","controller":"courses","action":"index","verb":"GET","scope":"url:GET|/api/v1/courses"}]
     """
 
-    func multipart(_ browser: TestBrowser, csrf: String, filename: String, content: String) async throws -> TestingHTTPResponse {
-        let boundary = "vr-test-boundary"
-        var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/json\r\n\r\n\(content)\r\n"
-        body += "--\(boundary)--\r\n"
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        return try await browser.send(.POST, "/catalog/import", headers: headers, body: ByteBuffer(string: body))
-    }
-
     @Test func anAdminImportsAFileAndTheWhitelistAcceptsTheNewEndpoint() async throws {
         try await withWebApp { h in
             let browser = try await h.signedIn(.admin)
             try await browser.get("/catalog")
-            let imported = try await multipart(browser, csrf: browser.lastCSRF!, filename: "northfield-scopes.json", content: Self.scopes)
+            let imported = try await browser.postMultipart("/catalog/import", csrf: browser.lastCSRF!, filename: "northfield-scopes.json", bytes: Array(Self.scopes.utf8))
             #expect(imported.status == .seeOther)
             let page = try await browser.get("/catalog")
             #expect(page.text.contains("Imported 1 new endpoint(s); 1 already known; 0 item(s) skipped."))
@@ -49,7 +39,7 @@ struct CatalogPageTests {
             let pasted = try await browser.post("/catalog/import", form: ["json": Self.scopes], csrfFrom: "/catalog")
             #expect(pasted.status == .seeOther)
             try await browser.get("/catalog")
-            let wrong = try await multipart(browser, csrf: browser.lastCSRF!, filename: "notes.json", content: "{\"hello\": 1}")
+            let wrong = try await browser.postMultipart("/catalog/import", csrf: browser.lastCSRF!, filename: "notes.json", bytes: Array("{\"hello\": 1}".utf8))
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.text.contains("This file is not the JSON Canvas returns from its scopes API"))
             let empty = try await browser.post("/catalog/import", form: ["json": "  "], csrfFrom: "/catalog")

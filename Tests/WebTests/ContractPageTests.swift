@@ -9,17 +9,6 @@ import VaporTesting
 
 @Suite("Contract pages")
 struct ContractPageTests {
-    func upload(_ browser: TestBrowser, _ path: String, csrf: String, filename: String, bytes: [UInt8]) async throws -> TestingHTTPResponse {
-        let boundary = "vr-contract-boundary"
-        var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-        body.writeBytes(bytes)
-        body.writeString("\r\n--\(boundary)--\r\n")
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        return try await browser.send(.POST, path, headers: headers, body: body)
-    }
-
     @Test(arguments: TestEngine.available)
     func adminRecordsAContractAttachesAPDFAndAnyReaderDownloadsIt(engine: TestEngine) async throws {
         try await withWebApp(engine) { h in
@@ -49,7 +38,7 @@ struct ContractPageTests {
             #expect(page.text.contains("within 72 hours"))
 
             let pdf = Array("%PDF-1.7\n% signed copy\n".utf8) + [0xE2, 0xE3, 0xCF, 0xD3, 0x00]
-            let attached = try await upload(browser, "/contracts/\(contract.id)/documents", csrf: browser.lastCSRF!, filename: "Signed MSA.pdf", bytes: pdf)
+            let attached = try await browser.postMultipart("/contracts/\(contract.id)/documents", csrf: browser.lastCSRF!, filename: "Signed MSA.pdf", bytes: pdf)
             #expect(attached.status == .seeOther)
             let documents = try await h.app.store.contracts.documents(contract.id)
             #expect(documents.map(\.filename) == ["Signed MSA.pdf"])
@@ -78,13 +67,13 @@ struct ContractPageTests {
             let browser = try await h.signedIn(.admin)
             let path = "/contracts/\(contract.id)/documents"
             try await browser.get("/contracts/\(contract.id)")
-            let renamed = try await upload(browser, path, csrf: browser.lastCSRF!, filename: "dpa.pdf", bytes: [0x4D, 0x5A, 0x90, 0x00, 0x03])
+            let renamed = try await browser.postMultipart(path, csrf: browser.lastCSRF!, filename: "dpa.pdf", bytes: [0x4D, 0x5A, 0x90, 0x00, 0x03])
             #expect(renamed.status == .unprocessableEntity)
             #expect(renamed.text.contains("“dpa.pdf” does not contain what its name says"))
-            let script = try await upload(browser, path, csrf: browser.lastCSRF!, filename: "dpa.html", bytes: Array("<script>alert(1)</script>".utf8))
+            let script = try await browser.postMultipart(path, csrf: browser.lastCSRF!, filename: "dpa.html", bytes: Array("<script>alert(1)</script>".utf8))
             #expect(script.status == .unprocessableEntity)
             #expect(script.text.contains("Only PDF and office documents"))
-            let big = try await upload(browser, path, csrf: browser.lastCSRF!, filename: "big.pdf", bytes: Array("%PDF-".utf8) + [UInt8](repeating: 0x41, count: 4_000))
+            let big = try await browser.postMultipart(path, csrf: browser.lastCSRF!, filename: "big.pdf", bytes: Array("%PDF-".utf8) + [UInt8](repeating: 0x41, count: 4_000))
             #expect(big.status == .unprocessableEntity)
             #expect(big.text.contains("The file is 4 KB; the limit is 2 KB."))
             #expect(try await h.app.store.contracts.documents(contract.id).isEmpty)

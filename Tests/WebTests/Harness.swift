@@ -92,6 +92,20 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: Self.encode(fields)))
     }
 
+    /// Posts a multipart form (as a browser uploads files) with the given CSRF token and one file.
+    @discardableResult
+    func postMultipart(_ path: String, csrf: String, fileField: String = "file", filename: String, bytes: [UInt8]) async throws -> TestingHTTPResponse {
+        let boundary = "vr-test-boundary-\(UUID().uuidString)"
+        var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(CSRF.field)\"\r\n\r\n\(csrf)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\n")
+        body.writeString("Content-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await send(.POST, path, headers: headers, body: body)
+    }
+
     @discardableResult
     func login(email: String, password: String, next: String? = nil) async throws -> TestingHTTPResponse {
         var form = ["email": email, "password": password]

@@ -92,7 +92,7 @@ struct ContractAPIController: Sendable {
         return ContractListJSON(items: page.items.map(ContractJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)
     }
 
-    func show(req: Request) async throws -> ContractJSON { ContractJSON(try await ContractController().load(req)) }
+    func show(req: Request) async throws -> ContractJSON { ContractJSON(try await req.contractParameter()) }
 
     func create(req: Request) async throws -> Response {
         let body = try req.content.decode(ContractBodyJSON.self)
@@ -106,16 +106,14 @@ struct ContractAPIController: Sendable {
     }
 
     func update(req: Request) async throws -> ContractJSON {
-        let contract = try await ContractController().load(req)
+        let contract = try await req.contractParameter()
         let body = try req.content.decode(ContractBodyJSON.self)
-        guard let version = body.version else {
-            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
-        }
+        let version = try VersionInput.api(body.version)
         return ContractJSON(try await req.store.contracts.update(contract.id, to: try fields(body, current: contract.fields), expectedVersion: version, by: req.actor, at: req.now))
     }
 
     func documents(req: Request) async throws -> [DocumentJSON] {
-        let contract = try await ContractController().load(req)
+        let contract = try await req.contractParameter()
         return try await req.store.contracts.documents(contract.id).map {
             DocumentJSON(id: $0.id.description, filename: $0.filename, type: $0.type.rawValue, size: $0.size, sha256: $0.sha256,
                          uploadedBy: $0.uploadedBy, uploadedAt: Format.iso($0.uploadedAt), download: "/api/v1/contracts/\(contract.id)/documents/\($0.id)")
@@ -123,7 +121,7 @@ struct ContractAPIController: Sendable {
     }
 
     func download(req: Request) async throws -> Response {
-        let contract = try await ContractController().load(req)
+        let contract = try await req.contractParameter()
         guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
         else { throw DomainError.notFound(entity: "document") }

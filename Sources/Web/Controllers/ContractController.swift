@@ -96,17 +96,17 @@ struct ContractController: Sendable {
     }
 
     func show(req: Request) async throws -> Response {
-        try await req.page("contracts/show", try await detail(req, try await load(req)))
+        try await req.page("contracts/show", try await detail(req, try await req.contractParameter()))
     }
 
     func new(req: Request) async throws -> Response {
-        let vendor = try await loadVendor(req)
+        let vendor = try await req.vendorParameter()
         return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
                                                           cancel: SiteURL.vendor(vendor.id).path, input: ["kind": "master_agreement", "status": "draft"]))
     }
 
     func create(req: Request) async throws -> Response {
-        let vendor = try await loadVendor(req)
+        let vendor = try await req.vendorParameter()
         let input = try req.content.decode([String: String].self)
         do {
             let contract = try await req.store.contracts.create(try Self.validate(input), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
@@ -118,18 +118,16 @@ struct ContractController: Sendable {
     }
 
     func edit(req: Request) async throws -> Response {
-        let contract = try await load(req)
+        let contract = try await req.contractParameter()
         return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
                                                           cancel: SiteURL.contract(contract.id).path, input: Self.input(contract)))
     }
 
     func update(req: Request) async throws -> Response {
-        let contract = try await load(req)
+        let contract = try await req.contractParameter()
         var input = try req.content.decode([String: String].self)
         do {
-            guard let version = input["version"].flatMap({ Int($0) }) else {
-                throw DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
-            }
+            let version = try VersionInput.form(input["version"])
             let saved = try await req.store.contracts.update(contract.id, to: try Self.validate(input), expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .contract(saved.id), flash: "Contract saved.")
         } catch let error as DomainError {
@@ -140,7 +138,7 @@ struct ContractController: Sendable {
     }
 
     func upload(req: Request) async throws -> Response {
-        let contract = try await load(req)
+        let contract = try await req.contractParameter()
         struct Upload: Content { var file: File? }
         let upload = try req.content.decode(Upload.self)
         do {
@@ -163,7 +161,7 @@ struct ContractController: Sendable {
 
     /// Always a download: never rendered inline, and sandboxed should a browser try.
     func download(req: Request) async throws -> Response {
-        let contract = try await load(req)
+        let contract = try await req.contractParameter()
         guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
         else { throw DomainError.notFound(entity: "document") }
@@ -228,7 +226,7 @@ struct ContractController: Sendable {
                           reference: input["ref_\($0.rawValue)"] ?? "")
             },
             errors: mapped?.fields ?? [:],
-            formError: mapped.map { $0.fields.isEmpty ? $0.message : "Please correct the fields marked below. Nothing was saved." })
+            formError: mapped?.formMessage)
     }
 
     private func detail(_ req: Request, _ contract: Contract, uploadError: String? = nil) async throws -> ContractDetailContext {
@@ -258,19 +256,6 @@ struct ContractController: Sendable {
             historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "contract", "entityID": contract.id.description]).path : nil)
     }
 
-    func load(_ req: Request) async throws -> Contract {
-        guard let id = req.parameters.get("contractID").flatMap(Contract.ID.init(string:)), let contract = try await req.store.contracts.find(id) else {
-            throw DomainError.notFound(entity: "contract")
-        }
-        return contract
-    }
-
-    private func loadVendor(_ req: Request) async throws -> Vendor {
-        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)), let vendor = try await req.store.vendors.find(id) else {
-            throw DomainError.notFound(entity: "vendor")
-        }
-        return vendor
-    }
 }
 
 struct ContractListInput: Content {

@@ -179,7 +179,7 @@ struct IntegrationAPIController: Sendable {
     }
 
     func show(req: Request) async throws -> IntegrationJSON {
-        IntegrationJSON(try await IntegrationController().load(req))
+        IntegrationJSON(try await req.integrationParameter())
     }
 
     func create(req: Request) async throws -> Response {
@@ -198,11 +198,9 @@ struct IntegrationAPIController: Sendable {
     }
 
     func update(req: Request) async throws -> IntegrationJSON {
-        let integration = try await IntegrationController().load(req)
+        let integration = try await req.integrationParameter()
         let body = try req.content.decode(IntegrationPatchJSON.self)
-        guard let version = body.version else {
-            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
-        }
+        let version = try VersionInput.api(body.version)
         let f = integration.fields
         let fields = try IntegrationFields.validate(
             name: body.name ?? f.name, kind: body.kind ?? f.kind.rawValue, installLevel: body.installLevel ?? f.installLevel.rawValue,
@@ -214,7 +212,7 @@ struct IntegrationAPIController: Sendable {
     }
 
     func perform(req: Request) async throws -> IntegrationJSON {
-        let integration = try await IntegrationController().load(req)
+        let integration = try await req.integrationParameter()
         let body = try req.content.decode(ActionJSON.self)
         var errors = ValidationErrors()
         let action = body.action.flatMap(IntegrationAction.init(rawValue:))
@@ -226,16 +224,14 @@ struct IntegrationAPIController: Sendable {
     }
 
     func whitelist(req: Request) async throws -> WhitelistJSON {
-        let integration = try await IntegrationController().load(req)
+        let integration = try await req.integrationParameter()
         return WhitelistJSON(try await req.store.integrations.whitelist(integration.id, version: nil))
     }
 
     func saveWhitelist(req: Request) async throws -> WhitelistJSON {
-        let integration = try await IntegrationController().load(req)
+        let integration = try await req.integrationParameter()
         let body = try req.content.decode(WhitelistPutJSON.self)
-        guard let expected = body.version else {
-            throw DomainError.validation(ValidationErrors(["version": "version is required: the whitelist version you last read (0 for none)."]))
-        }
+        let expected = try VersionInput.api(body.version, hint: "the whitelist version you last read (0 for none).")
         let declarations = (body.entries ?? []).map {
             EndpointDeclaration(method: $0.method ?? "", path: $0.path ?? "", justification: $0.justification ?? "")
         }
@@ -244,7 +240,7 @@ struct IntegrationAPIController: Sendable {
     }
 
     func diff(req: Request) async throws -> WhitelistDiffJSON {
-        let integration = try await IntegrationController().load(req)
+        let integration = try await req.integrationParameter()
         let (from, to, diff) = try await IntegrationController.requestedDiff(req, integration)
         return WhitelistDiffJSON(from: from, to: to, added: diff.added.map(\.key), removed: diff.removed.map(\.key),
                                  justificationChanged: diff.justificationChanged.map { .init(endpoint: $0.key, before: $0.before, after: $0.after) })

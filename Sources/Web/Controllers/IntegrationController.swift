@@ -30,21 +30,21 @@ struct IntegrationController: Sendable {
     }
 
     func show(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         return try await req.page("integrations/show", try await detail(req, integration))
     }
 
     // MARK: Create and edit
 
     func new(req: Request) async throws -> Response {
-        let vendor = try await loadVendor(req)
+        let vendor = try await req.vendorParameter()
         return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: nil,
             form: IntegrationForm(kind: IntegrationKind.lti13.rawValue, installLevel: InstallLevel.course.rawValue,
                                   classification: DataClassification.restricted.rawValue, sendsDataToAI: "no")))
     }
 
     func create(req: Request) async throws -> Response {
-        let vendor = try await loadVendor(req)
+        let vendor = try await req.vendorParameter()
         let form = try req.form(IntegrationForm.self)
         do {
             let integration = try await req.store.integrations.create(
@@ -57,17 +57,17 @@ struct IntegrationController: Sendable {
     }
 
     func edit(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let vendor = try await vendorOf(req, integration)
         return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: integration, form: IntegrationForm(integration)))
     }
 
     func update(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let vendor = try await vendorOf(req, integration)
         var form = try req.form(IntegrationForm.self)
         do {
-            guard let version = form.version.flatMap({ Int($0) }) else { throw missingVersion }
+            let version = try VersionInput.form(form.version)
             let saved = try await req.store.integrations.update(integration.id, to: try form.validated(), expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .integration(saved.id), flash: "Integration saved.")
         } catch let error as DomainError {
@@ -79,13 +79,13 @@ struct IntegrationController: Sendable {
 
     /// Status changes are explicit actions, never a free choice of status.
     func perform(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let form = try req.form(ActionForm.self)
         do {
             guard let action = form.action.flatMap(IntegrationAction.init(rawValue:)) else {
                 throw DomainError.validation(ValidationErrors(["action": "Choose an action."]))
             }
-            guard let version = form.version.flatMap({ Int($0) }) else { throw missingVersion }
+            let version = try VersionInput.form(form.version)
             let saved = try await req.store.integrations.perform(action, note: form.note, on: integration.id, expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .integration(saved.id), flash: "\(action.label): the integration is now \(saved.status.label.lowercased()).")
         } catch let error as DomainError {
@@ -98,18 +98,18 @@ struct IntegrationController: Sendable {
     // MARK: Whitelist
 
     func whitelist(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let current = try await req.store.integrations.whitelist(integration.id, version: nil)
         return try await req.page("integrations/whitelist", try await whitelistContext(
             req, integration, current: current, editorText: current.map { Whitelist.text($0.entries) } ?? ""))
     }
 
     func saveWhitelist(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let form = try req.form(WhitelistForm.self)
         let text = form.entries ?? ""
         do {
-            guard let expected = form.whitelistVersion.flatMap({ Int($0) }) else { throw missingVersion }
+            let expected = try VersionInput.form(form.whitelistVersion)
             let checker = EndpointChecker(matcher: try await req.context.catalog.matcher(req.store))
             let entries = try Whitelist.resolve(Whitelist.declarations(fromText: text), checker: checker)
             let saved = try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now)
@@ -137,7 +137,7 @@ struct IntegrationController: Sendable {
     }
 
     func diff(req: Request) async throws -> Response {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         let (from, to, diff) = try await Self.requestedDiff(req, integration)
         return try await req.page("integrations/diff", WhitelistDiffContext(
             layout: LayoutContext(req, title: "Whitelist changes"), integration: integration.fields.name,
@@ -161,12 +161,8 @@ struct IntegrationController: Sendable {
 
     // MARK: Helpers
 
-    private var missingVersion: DomainError {
-        DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
-    }
-
     private func currentWhitelist(_ req: Request) async throws -> (Integration, WhitelistVersion) {
-        let integration = try await load(req)
+        let integration = try await req.integrationParameter()
         guard let current = try await req.store.integrations.whitelist(integration.id, version: nil) else {
             throw DomainError.notFound(entity: "endpoint whitelist")
         }
@@ -191,20 +187,6 @@ struct IntegrationController: Sendable {
             vendorURL: SiteURL.vendor(integration.vendorID).path, kind: integration.fields.kind.label,
             status: integration.status.label, statusKey: integration.status.rawValue,
             risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none")
-    }
-
-    func load(_ req: Request) async throws -> Integration {
-        guard let id = req.parameters.get("integrationID").flatMap(Integration.ID.init(string:)),
-              let integration = try await req.store.integrations.find(id)
-        else { throw DomainError.notFound(entity: "integration") }
-        return integration
-    }
-
-    private func loadVendor(_ req: Request) async throws -> Vendor {
-        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)), let vendor = try await req.store.vendors.find(id) else {
-            throw DomainError.notFound(entity: "vendor")
-        }
-        return vendor
     }
 
     private func vendorOf(_ req: Request, _ integration: Integration) async throws -> Vendor {
@@ -263,7 +245,7 @@ struct IntegrationController: Sendable {
                 + users.map { SelectOption(value: $0.id.description, label: "\($0.name) (\($0.email))", selected: $0.id.description == form.ownerID) },
             aiYes: ["yes", "true", "on"].contains((form.sendsDataToAI ?? "").lowercased()),
             errors: errors,
-            formError: mapped.map { $0.fields.isEmpty ? $0.message : "Please correct the fields marked below. Nothing was saved." })
+            formError: mapped?.formMessage)
     }
 
     private func whitelistContext(

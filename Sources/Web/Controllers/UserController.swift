@@ -59,14 +59,14 @@ struct UserController: Sendable {
     }
 
     func edit(req: Request) async throws -> Response {
-        let user = try await load(req)
+        let user = try await req.userParameter()
         let form = UserForm(email: user.email, name: user.name, role: user.role.rawValue, isActive: user.isActive ? "on" : nil,
                             version: String(user.version))
         return try await req.page("users/form", context(req, form: form, user: user))
     }
 
     func update(req: Request) async throws -> Response {
-        let user = try await load(req)
+        let user = try await req.userParameter()
         var form = try req.form(UserForm.self)
         form.email = user.email
         do {
@@ -74,22 +74,13 @@ struct UserController: Sendable {
             if user.id == req.currentUser?.id, changes.role != .admin || !changes.isActive {
                 throw DomainError.validation(ValidationErrors(["role": "You cannot remove your own admin role or deactivate yourself."]))
             }
-            guard let version = form.version.flatMap({ Int($0) }) else {
-                throw DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
-            }
+            let version = try VersionInput.form(form.version)
             let saved = try await req.store.users.update(user.id, to: changes, expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .users, flash: "Account for \(saved.email) saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { form.version = String(user.version) }
             return try await req.page("users/form", context(req, form: form, user: user, error: error), status: ErrorMapping.map(error).status)
         }
-    }
-
-    private func load(_ req: Request) async throws -> User {
-        guard let id = req.parameters.get("userID").flatMap(User.ID.init(string:)),
-              let user = try await req.store.users.find(id)
-        else { throw DomainError.notFound(entity: "user") }
-        return user
     }
 
     private func context(_ req: Request, form: UserForm, user: User?, error: DomainError? = nil) -> UserFormContext {
@@ -103,7 +94,7 @@ struct UserController: Sendable {
             version: form.version ?? "",
             roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) },
             errors: errors,
-            formError: mapped.map { $0.fields.isEmpty ? $0.message : "Please correct the fields marked below. Nothing was saved." },
+            formError: mapped?.formMessage,
             cancelURL: SiteURL.users.path)
     }
 }

@@ -85,7 +85,7 @@ struct VendorAPIController: Sendable {
     }
 
     func show(req: Request) async throws -> VendorJSON {
-        VendorJSON(try await load(req))
+        VendorJSON(try await req.vendorParameter())
     }
 
     func create(req: Request) async throws -> Response {
@@ -100,11 +100,9 @@ struct VendorAPIController: Sendable {
     }
 
     func update(req: Request) async throws -> VendorJSON {
-        let vendor = try await load(req)
+        let vendor = try await req.vendorParameter()
         let body = try req.content.decode(VendorPatchJSON.self)
-        guard let version = body.version else {
-            throw DomainError.validation(ValidationErrors(["version": "version is required: send the version you last read."]))
-        }
+        let version = try VersionInput.api(body.version)
         let current = vendor.fields
         let fields = try VendorFields.validate(
             name: body.name ?? current.name, website: body.website ?? current.website,
@@ -126,10 +124,4 @@ struct VendorAPIController: Sendable {
         return response
     }
 
-    private func load(_ req: Request) async throws -> Vendor {
-        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)),
-              let vendor = try await req.store.vendors.find(id)
-        else { throw DomainError.notFound(entity: "vendor") }
-        return vendor
-    }
 }

@@ -24,7 +24,7 @@ struct VendorController: Sendable {
     }
 
     func show(req: Request) async throws -> Response {
-        let vendor = try await load(req)
+        let vendor = try await req.vendorParameter()
         let role = req.currentUser?.role
         let integrations = try await req.store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
         return try await req.page("vendors/show", VendorDetailContext(
@@ -50,17 +50,15 @@ struct VendorController: Sendable {
     }
 
     func edit(req: Request) async throws -> Response {
-        let vendor = try await load(req)
+        let vendor = try await req.vendorParameter()
         return try await req.page("vendors/form", editForm(req, vendor, VendorForm(vendor)))
     }
 
     func update(req: Request) async throws -> Response {
-        let vendor = try await load(req)
+        let vendor = try await req.vendorParameter()
         let form = try req.form(VendorForm.self)
         do {
-            guard let version = form.version.flatMap({ Int($0) }) else {
-                throw DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
-            }
+            let version = try VersionInput.form(form.version)
             let saved = try await req.store.vendors.update(
                 vendor.id, to: try form.validated(), expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .vendor(saved.id), flash: "Vendor “\(saved.name)” saved.")
@@ -73,25 +71,17 @@ struct VendorController: Sendable {
         }
     }
 
-    private func load(_ req: Request) async throws -> Vendor {
-        guard let id = req.parameters.get("vendorID").flatMap(Vendor.ID.init(string:)),
-              let vendor = try await req.store.vendors.find(id)
-        else { throw DomainError.notFound(entity: "vendor") }
-        return vendor
-    }
-
     private func newForm(_ req: Request, _ form: VendorForm, error: DomainError? = nil) -> VendorFormContext {
         let mapped = error.map(ErrorMapping.map)
         return VendorFormContext(
             req, heading: "New vendor", action: "/vendors", cancelURL: SiteURL.vendors().path, submitLabel: "Create vendor",
-            form: form, errors: mapped?.fields ?? [:], formError: mapped.map { $0.fields.isEmpty ? $0.message : nil } ?? nil)
+            form: form, errors: mapped?.fields ?? [:], formError: mapped?.formMessage)
     }
 
     private func editForm(_ req: Request, _ vendor: Vendor, _ form: VendorForm, error: DomainError? = nil) -> VendorFormContext {
         let mapped = error.map(ErrorMapping.map)
         return VendorFormContext(
             req, heading: "Edit \(vendor.name)", action: SiteURL.vendor(vendor.id).path, cancelURL: SiteURL.vendor(vendor.id).path,
-            submitLabel: "Save changes", form: form, errors: mapped?.fields ?? [:],
-            formError: mapped.map { $0.fields.isEmpty ? $0.message : nil } ?? nil)
+            submitLabel: "Save changes", form: form, errors: mapped?.fields ?? [:], formError: mapped?.formMessage)
     }
 }

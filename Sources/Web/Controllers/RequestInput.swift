@@ -1,0 +1,41 @@
+import Domain
+import Persistence
+import Vapor
+
+/// Input every controller reads the same way: records named by path parameters, and the version
+/// a form or JSON body says it was based on.
+extension Request {
+    /// The record named by a path parameter; `.notFound(entity)` for a missing or malformed id.
+    func record<T>(_ parameter: String, _ entity: String, _ find: (Identifier<T>) async throws -> T?) async throws -> T {
+        guard let id = parameters.get(parameter).flatMap(Identifier<T>.init(string:)), let found = try await find(id) else {
+            throw DomainError.notFound(entity: entity)
+        }
+        return found
+    }
+
+    func vendorParameter() async throws -> Vendor { try await record("vendorID", "vendor", store.vendors.find) }
+    func integrationParameter() async throws -> Integration { try await record("integrationID", "integration", store.integrations.find) }
+    func contractParameter() async throws -> Contract { try await record("contractID", "contract", store.contracts.find) }
+    func userParameter() async throws -> User { try await record("userID", "user", store.users.find) }
+}
+
+enum VersionInput {
+    /// The hidden `version` field of an edit form.
+    static func form(_ raw: String?) throws -> Int {
+        guard let version = raw.flatMap({ Int($0) }) else {
+            throw DomainError.validation(ValidationErrors(["version": "The form is missing its version; reload the page."]))
+        }
+        return version
+    }
+
+    /// The `version` of a JSON body.
+    static func api(_ value: Int?, hint: String = "send the version you last read.") throws -> Int {
+        guard let value else { throw DomainError.validation(ValidationErrors(["version": "version is required: \(hint)"])) }
+        return value
+    }
+}
+
+extension ErrorMapping {
+    /// The banner above a form: the message itself, or a pointer to the marked fields.
+    var formMessage: String { fields.isEmpty ? message : "Please correct the fields marked below. Nothing was saved." }
+}
