@@ -15,6 +15,9 @@ public struct Store: Sendable {
     public let integrations: any IntegrationRepository
     public let catalog: any CatalogRepository
     public let contracts: any ContractRepository
+    public let answers: any AnswerRepository
+    public let vendorLinks: any VendorLinkRepository
+    public let reviews: any ReviewRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -24,6 +27,9 @@ public struct Store: Sendable {
         integrations = FluentIntegrationRepository(database: database)
         catalog = FluentCatalogRepository(database: database)
         contracts = FluentContractRepository(database: database)
+        answers = FluentAnswerRepository(database: database)
+        vendorLinks = FluentVendorLinkRepository(database: database)
+        reviews = FluentReviewRepository(database: database)
     }
 }
 

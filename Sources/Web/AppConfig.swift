@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Persistence
 
@@ -13,6 +14,11 @@ public struct AppConfig: Sendable {
     public var maxBodySize: Int
     /// Largest contract document accepted (default 20 MB).
     public var maxDocumentBytes: Int
+    /// Where mail goes: .eml files under `OUTBOX_DIR` (default var/outbox/) unless `SMTP_URL` is set.
+    public var outboxDirectory: String
+    var smtp: SMTPSettings?
+    /// The sender of every message, `MAIL_FROM`.
+    public var mailFrom: String
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -49,6 +55,11 @@ public struct AppConfig: Sendable {
         guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
             throw Invalid(variable: "PUBLIC_URL", problem: "must start with http:// or https://")
         }
+        let mailFrom = env["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "VendorReview <vendorreview@localhost.localdomain>"
+        guard Check.isEmail(MailMessage.address(mailFrom)), !mailFrom.contains("\n"), !mailFrom.contains("\r") else {
+            throw Invalid(variable: "MAIL_FROM", problem: "must be an address such as VendorReview <review@university.edu>")
+        }
+        let smtp = try env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { try SMTPSettings.parse($0, caFile: env["SMTP_CA_FILE"]) }
         return AppConfig(
             database: database,
             templatesDirectory: directory("TEMPLATES_DIR", default: "templates"),
@@ -57,6 +68,9 @@ public struct AppConfig: Sendable {
             bcryptCost: try integer("BCRYPT_COST", default: 12, range: 4...16),
             sessionIdleTimeout: TimeInterval(try integer("SESSION_IDLE_MINUTES", default: 480, range: 5...10_080) * 60),
             maxBodySize: try integer("MAX_BODY_BYTES", default: 1_048_576, range: 16_384...104_857_600),
-            maxDocumentBytes: try integer("MAX_DOCUMENT_BYTES", default: 20 * 1_048_576, range: 1_024...524_288_000))
+            maxDocumentBytes: try integer("MAX_DOCUMENT_BYTES", default: 20 * 1_048_576, range: 1_024...524_288_000),
+            outboxDirectory: directory("OUTBOX_DIR", default: "var/outbox"),
+            smtp: smtp,
+            mailFrom: mailFrom)
     }
 }

@@ -53,6 +53,11 @@ struct AppContext: Sendable {
     let catalog: CatalogService
     /// Questionnaire definitions from `data/questionnaires/`, validated at start-up.
     let questionnaires: [Questionnaire]
+    let mailer: Mailer
+    /// Throttles vendor answer links (per link, and per address for unknown links).
+    let linkLimiter: RateLimiter
+
+    func questionnaire(_ id: String) -> Questionnaire? { questionnaires.first { $0.id == id } }
 }
 
 extension Application {

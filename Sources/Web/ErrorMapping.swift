@@ -47,6 +47,20 @@ struct ErrorMapping: Sendable {
         case .invalidToken:
             return .init(status: .unauthorized, code: "unauthorized",
                          message: "A valid API token is required: send Authorization: Bearer <token>.", fields: [:])
+        case let .locked(entity):
+            return .init(status: .conflict, code: "locked",
+                         message: "This \(entity) has been decided and is locked. To change the outcome, start a new review; this one stays in the history.",
+                         fields: [:])
+        case .separationOfDuties:
+            return .init(status: .forbidden, code: "separation_of_duties",
+                         message: "You own this integration, so you cannot decide its reviews (separation of duties). Ask another reviewer.", fields: [:])
+        case .linkUnusable:
+            return .init(status: .notFound, code: "link_unusable",
+                         message: "This answer link is not valid. It may have expired or been withdrawn; ask your contact at the institution for a new one.",
+                         fields: [:])
+        case .rateLimited:
+            return .init(status: .tooManyRequests, code: "rate_limited",
+                         message: "Too many requests in a short time. Wait a few minutes and try again.", fields: [:])
         }
     }
 

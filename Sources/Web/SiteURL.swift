@@ -35,6 +35,21 @@ enum SiteURL {
     case whitelistDiff(Integration.ID, from: Int, to: Int)
     case whitelistScopes(Integration.ID)
     case whitelistDeveloperKey(Integration.ID)
+    case answers(Integration.ID, String)
+    case answerMarks(Integration.ID, String)
+    case answerEvidence(Integration.ID, String)
+    case evidence(Integration.ID, EvidenceDocument.ID)
+    case vendorLinks(Integration.ID)
+    case revokeVendorLink(Integration.ID, VendorLink.ID)
+    case integrationReviews(Integration.ID)
+    case review(Review.ID)
+    case reviewFindings(Review.ID)
+    case reviewFinding(Review.ID, Finding.ID)
+    case reviewDecision(Review.ID)
+    case respond(String)
+    case respondQuestionnaire(String, String)
+    case respondEvidence(String, String)
+    case respondSubmit(String)
 
     var path: String {
         switch self {
@@ -72,7 +87,27 @@ enum SiteURL {
         case let .whitelistDiff(id, from, to): return "/integrations/\(id)/whitelist/diff" + Self.queryString(["from": String(from), "to": String(to)])
         case let .whitelistScopes(id): return "/integrations/\(id)/whitelist/scopes.txt"
         case let .whitelistDeveloperKey(id): return "/integrations/\(id)/whitelist/developer-key.json"
+        case let .answers(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))"
+        case let .answerMarks(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))/marks"
+        case let .answerEvidence(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))/evidence"
+        case let .evidence(id, doc): return "/integrations/\(id)/evidence/\(doc)"
+        case let .vendorLinks(id): return "/integrations/\(id)/links"
+        case let .revokeVendorLink(id, link): return "/integrations/\(id)/links/\(link)/revoke"
+        case let .integrationReviews(id): return "/integrations/\(id)/reviews"
+        case let .review(id): return "/reviews/\(id)"
+        case let .reviewFindings(id): return "/reviews/\(id)/findings"
+        case let .reviewFinding(id, finding): return "/reviews/\(id)/findings/\(finding)"
+        case let .reviewDecision(id): return "/reviews/\(id)/decision"
+        case let .respond(secret): return "/respond/\(Self.segment(secret))"
+        case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
+        case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"
+        case let .respondSubmit(secret): return "/respond/\(Self.segment(secret))/submit"
         }
+    }
+
+    /// A path segment from a value that is not an id (questionnaire ids, link secrets).
+    static func segment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""
     }
 
     static func queryString(_ items: [String: String]) -> String {

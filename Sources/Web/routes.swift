@@ -7,6 +7,8 @@ enum Routes {
     static let editorAccess = Access.adminOnly
     static let userAdminAccess = Access.adminOnly
     static let auditAccess = Access.auditTrail
+    /// Reviewers record marks, findings and decisions; admins may too.
+    static let reviewAccess = Access.roles([.admin, .reviewer])
 
     static func register(_ app: Application) {
         let registry = app.routeRegistry
@@ -81,6 +83,35 @@ enum Routes {
         pages.get("integrations/:integrationID/whitelist/scopes.txt", access: readers, use: integrations.scopes)
         pages.get("integrations/:integrationID/whitelist/developer-key.json", access: readers, use: integrations.developerKey)
 
+        let answers = AnswerController()
+        let evidenceLimit = app.context.config.maxDocumentBytes + 262_144
+        pages.get("integrations/:integrationID/questionnaires/:questionnaireID", access: readers, use: answers.show)
+        pages.post("integrations/:integrationID/questionnaires/:questionnaireID", access: editorAccess, use: answers.save)
+        pages.post("integrations/:integrationID/questionnaires/:questionnaireID/marks", access: reviewAccess, use: answers.mark)
+        pages.on(.POST, "integrations/:integrationID/questionnaires/:questionnaireID/evidence", access: editorAccess,
+                 maxBodySize: evidenceLimit, use: answers.upload)
+        pages.get("integrations/:integrationID/evidence/:documentID", access: readers, use: answers.download)
+
+        let links = VendorLinkController()
+        pages.post("integrations/:integrationID/links", access: editorAccess, use: links.create)
+        pages.post("integrations/:integrationID/links/:linkID/revoke", access: editorAccess, use: links.revoke)
+
+        // Vendor contacts: no account, only the secret in the address, and only this integration's questions.
+        let respond = VendorResponseController()
+        pages.get("respond/:secret", access: .anyone, use: respond.index)
+        pages.post("respond/:secret/submit", access: .anyone, use: respond.submit)
+        pages.get("respond/:secret/:questionnaireID", access: .anyone, use: respond.questionnaire)
+        pages.post("respond/:secret/:questionnaireID", access: .anyone, use: respond.save)
+        pages.on(.POST, "respond/:secret/:questionnaireID/evidence", access: .anyone, maxBodySize: evidenceLimit, use: respond.upload)
+
+        let reviews = ReviewController()
+        pages.post("integrations/:integrationID/reviews", access: reviewAccess, use: reviews.create)
+        pages.get("reviews/:reviewID", access: readers, use: reviews.show)
+        pages.post("reviews/:reviewID", access: reviewAccess, use: reviews.update)
+        pages.post("reviews/:reviewID/findings", access: reviewAccess, use: reviews.addFinding)
+        pages.post("reviews/:reviewID/findings/:findingID", access: reviewAccess, use: reviews.setFindingStatus)
+        pages.post("reviews/:reviewID/decision", access: reviewAccess, use: reviews.decide)
+
         let vendorAPI = VendorAPIController()
         api.get("openapi.yaml", access: .anyone, use: vendorAPI.openAPI)
         api.get("me", access: readers, use: vendorAPI.me)
@@ -106,5 +137,17 @@ enum Routes {
         api.get("integrations/:integrationID/whitelist", access: readers, use: integrationAPI.whitelist)
         api.on(.PUT, "integrations/:integrationID/whitelist", access: editorAccess, use: integrationAPI.saveWhitelist)
         api.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrationAPI.diff)
+
+        let reviewAPI = ReviewAPIController()
+        api.get("integrations/:integrationID/questionnaires", access: readers, use: reviewAPI.questionnaires)
+        api.on(.PUT, "integrations/:integrationID/questionnaires/:questionnaireID", access: editorAccess, use: reviewAPI.saveAnswers)
+        api.post("integrations/:integrationID/questionnaires/:questionnaireID/marks", access: reviewAccess, use: reviewAPI.mark)
+        api.get("integrations/:integrationID/reviews", access: readers, use: reviewAPI.reviews)
+        api.post("integrations/:integrationID/reviews", access: reviewAccess, use: reviewAPI.create)
+        api.get("reviews/:reviewID", access: readers, use: reviewAPI.show)
+        api.patch("reviews/:reviewID", access: reviewAccess, use: reviewAPI.update)
+        api.post("reviews/:reviewID/findings", access: reviewAccess, use: reviewAPI.addFinding)
+        api.patch("reviews/:reviewID/findings/:findingID", access: reviewAccess, use: reviewAPI.updateFinding)
+        api.post("reviews/:reviewID/decision", access: reviewAccess, use: reviewAPI.decide)
     }
 }

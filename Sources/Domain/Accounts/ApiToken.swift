@@ -72,7 +72,7 @@ public enum TokenSecret {
     public static let prefix = "vr_"
 
     /// A new token value from 32 random bytes, URL-safe base64 with a recognisable prefix.
-    public static func generate<G: RandomNumberGenerator>(using generator: inout G) -> String {
+    public static func generate<G: RandomNumberGenerator>(prefix: String = prefix, using generator: inout G) -> String {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let encoded = Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
@@ -86,7 +86,7 @@ public enum TokenSecret {
         SHA256.hash(data: Data(token.utf8)).hexString
     }
 
-    public static func hint(_ token: String) -> String { String(token.prefix(prefix.count + 4)) + "…" }
+    public static func hint(_ token: String, prefix: String = prefix) -> String { String(token.prefix(prefix.count + 4)) + "…" }
 }
 
 extension Sequence where Element == UInt8 {

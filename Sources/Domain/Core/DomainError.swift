@@ -16,4 +16,12 @@ public enum DomainError: Error, Equatable, Sendable {
     case invalidCredentials
     /// An API token is missing, unknown, revoked or expired; deliberately generic.
     case invalidToken
+    /// The record is decided and may no longer change (a decided review).
+    case locked(entity: String)
+    /// The integration's owner may not decide its own reviews.
+    case separationOfDuties
+    /// A vendor answer link is unknown, expired or revoked; deliberately generic.
+    case linkUnusable
+    /// Too many requests in a short time.
+    case rateLimited
 }

@@ -299,3 +299,24 @@ public struct IntegrationQuery: Equatable, Sendable {
         self.page = page
     }
 }
+
+extension CalendarDay {
+    /// The UTC calendar day of an instant, "2026-11-23".
+    public static func of(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// The same day `months` later, clamped to the month's end (2028-02-29 + 12 months → 2029-02-28).
+    public static func adding(months: Int, to day: String) -> String {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return day }
+        let total = parts[0] * 12 + (parts[1] - 1) + months
+        let year = total / 12, month = total % 12 + 1
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return String(format: "%04d-%02d-%02d", year, month, min(parts[2], days))
+    }
+}

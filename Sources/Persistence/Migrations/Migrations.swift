@@ -12,5 +12,8 @@ enum Migrations {
         CreateWhitelist(),
         CreateCatalogEntry(),
         CreateContract(),
+        CreateAnswer(),
+        CreateVendorLink(),
+        CreateReview(),
     ]
 }

@@ -165,17 +165,18 @@ struct ContractController: Sendable {
         guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
         else { throw DomainError.notFound(entity: "document") }
-        return Self.attachment(document, bytes)
+        return Self.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
     }
 
-    static func attachment(_ document: ContractDocument, _ bytes: [UInt8]) -> Response {
+    /// A stored document as a download: never rendered inline, and sandboxed should a browser try.
+    static func attachment(filename: String, type: DocumentType, sha256: String, _ bytes: [UInt8]) -> Response {
         let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: bytes)))
-        response.headers.replaceOrAdd(name: .contentType, value: document.type.mediaType)
-        let ascii = document.filename.unicodeScalars.map { $0.isASCII && $0 != "\"" ? String($0) : "_" }.joined()
-        let encoded = document.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        response.headers.replaceOrAdd(name: .contentType, value: type.mediaType)
+        let ascii = filename.unicodeScalars.map { $0.isASCII && $0 != "\"" ? String($0) : "_" }.joined()
+        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'")
-        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: document.sha256)
+        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: sha256)
         return response
     }
 

@@ -194,7 +194,8 @@ struct IntegrationController: Sendable {
         return vendor
     }
 
-    private func detail(_ req: Request, _ integration: Integration, actionErrors: [String: String] = [:]) async throws -> IntegrationDetailContext {
+    func detail(_ req: Request, _ integration: Integration, actionErrors: [String: String] = [:],
+                panels: IntegrationPanels.Input = .init()) async throws -> IntegrationDetailContext {
         let vendor = try await vendorOf(req, integration)
         let f = integration.fields
         let owner = try await f.ownerID.asyncMap { try await req.store.users.find($0) } ?? nil
@@ -221,7 +222,8 @@ struct IntegrationController: Sendable {
             actions: canEdit ? IntegrationAction.available(from: integration.status).map { .init(value: $0.rawValue, label: $0.label, needsNote: $0.needsNote) }.nonEmpty : nil,
             version: integration.version,
             historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "integration", "entityID": integration.id.description]).path : nil,
-            actionErrors: actionErrors)
+            actionErrors: actionErrors,
+            panels: try await IntegrationPanels.build(req, integration, input: panels))
     }
 
     private func formContext(

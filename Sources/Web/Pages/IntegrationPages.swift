@@ -127,6 +127,7 @@ struct IntegrationDetailContext: Encodable {
     let version: Int
     let historyURL: String?
     let actionErrors: [String: String]
+    let panels: IntegrationPanels
 }
 
 struct WhitelistEntryRow: Encodable {

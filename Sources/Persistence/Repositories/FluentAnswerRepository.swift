@@ -1,0 +1,213 @@
+import Domain
+import Fluent
+import Foundation
+
+final class AnswerModel: Model, @unchecked Sendable {
+    static let schema = "answers"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "integration_id") var integrationID: UUID
+    @Field(key: "questionnaire_id") var questionnaireID: String
+    @Field(key: "questionnaire_version") var questionnaireVersion: Int
+    @Field(key: "question_id") var questionID: String
+    @Field(key: "question_text") var questionText: String
+    /// A JSON array of strings.
+    @Field(key: "answer_values") var values: String
+    @Field(key: "source") var source: String
+    @Field(key: "answered_by") var answeredBy: String
+    @Field(key: "answered_at") var answeredAt: Date
+    @OptionalField(key: "mark") var mark: String?
+    @OptionalField(key: "mark_comment") var markComment: String?
+    @OptionalField(key: "marked_by") var markedBy: String?
+    @OptionalField(key: "marked_at") var markedAt: Date?
+
+    init() {}
+
+    static func encode(_ values: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    func toDomain() throws -> Answer {
+        guard let source = AnswerSource(rawValue: source), let values = try? JSONDecoder().decode([String].self, from: Data(values.utf8))
+        else { throw PersistenceError.corruptRow(table: Self.schema) }
+        return Answer(
+            integrationID: .init(integrationID), questionnaireID: questionnaireID, questionnaireVersion: questionnaireVersion, questionID: questionID,
+            questionText: questionText, values: values, source: source, answeredBy: answeredBy, answeredAt: answeredAt,
+            mark: mark.flatMap(AnswerMark.init(rawValue:)), markComment: markComment, markedBy: markedBy, markedAt: markedAt)
+    }
+}
+
+final class EvidenceDocumentModel: Model, @unchecked Sendable {
+    static let schema = "evidence_documents"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "integration_id") var integrationID: UUID
+    @Field(key: "questionnaire_id") var questionnaireID: String
+    @Field(key: "questionnaire_version") var questionnaireVersion: Int
+    @Field(key: "question_id") var questionID: String
+    @Field(key: "filename") var filename: String
+    @Field(key: "type") var type: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "content") var content: Data
+    @Field(key: "source") var source: String
+    @Field(key: "uploaded_by") var uploadedBy: String
+    @Field(key: "uploaded_at") var uploadedAt: Date
+
+    init() {}
+
+    func toDomain() throws -> EvidenceDocument {
+        guard let id, let type = DocumentType(rawValue: type), let source = AnswerSource(rawValue: source) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        return EvidenceDocument(
+            id: .init(id), integrationID: .init(integrationID), questionnaireID: questionnaireID, questionnaireVersion: questionnaireVersion,
+            questionID: questionID, filename: filename, type: type, size: size, sha256: sha256, source: source, uploadedBy: uploadedBy,
+            uploadedAt: uploadedAt)
+    }
+}
+
+struct FluentAnswerRepository: AnswerRepository {
+    let database: any Database
+
+    func answers(_ integration: Integration.ID) async throws -> [Answer] {
+        try await AnswerModel.query(on: database).filter(\.$integrationID == integration.rawValue)
+            .sort(\.$questionnaireID).sort(\.$questionnaireVersion).sort(\.$questionID).all().map { try $0.toDomain() }
+    }
+
+    private static func rows(_ tx: any Database, _ integration: Integration.ID, _ questionnaire: Questionnaire) async throws -> [String: AnswerModel] {
+        let rows = try await AnswerModel.query(on: tx).filter(\.$integrationID == integration.rawValue)
+            .filter(\.$questionnaireID == questionnaire.id).filter(\.$questionnaireVersion == questionnaire.version).all()
+        return Dictionary(rows.map { ($0.questionID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func integrationName(_ tx: any Database, _ id: Integration.ID) async throws -> String {
+        guard let model = try await IntegrationModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }
+        return model.name
+    }
+
+    func save(_ values: [String: [String]], questionnaire: Questionnaire, integration: Integration.ID, source: AnswerSource,
+              by actor: Actor, at now: Date) async throws -> Int {
+        try await AuditedWrite.run(on: database) { tx in
+            let name = try await Self.integrationName(tx, integration)
+            let existing = try await Self.rows(tx, integration, questionnaire)
+            var changes: [String] = []
+            for question in questionnaire.questions {
+                guard let given = values[question.id] else { continue }
+                let before = existing[question.id]
+                let previous = try before?.toDomain().values ?? []
+                if previous == given { continue }
+                if given.isEmpty {
+                    try await before?.delete(on: tx)
+                } else {
+                    let model = before ?? AnswerModel()
+                    if before == nil {
+                        model.id = UUID()
+                        model.integrationID = integration.rawValue
+                        model.questionnaireID = questionnaire.id
+                        model.questionnaireVersion = questionnaire.version
+                        model.questionID = question.id
+                    }
+                    model.questionText = question.text
+                    model.values = AnswerModel.encode(given)
+                    model.source = source.rawValue
+                    model.answeredBy = actor.label
+                    model.answeredAt = now
+                    // A changed answer needs a fresh look: its earlier mark no longer applies.
+                    model.mark = nil
+                    model.markComment = nil
+                    model.markedBy = nil
+                    model.markedAt = nil
+                    try await model.save(on: tx)
+                }
+                changes.append("\(question.id): “\(AnswerSheet.summary(previous, limit: 60))” → “\(AnswerSheet.summary(given, limit: 60))”")
+            }
+            if changes.isEmpty { return (0, []) }
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "answer",
+                summary: "\(name) — \(questionnaire.title) v\(questionnaire.version) (\(source.label.lowercased()) answers): " + changes.joined(separator: "; "))
+            return (changes.count, [entry])
+        }
+    }
+
+    func mark(_ questionID: String, questionnaire: Questionnaire, integration: Integration.ID, as mark: AnswerMark, comment: String?,
+              by actor: Actor, at now: Date) async throws {
+        try await AuditedWrite.run(on: database) { tx in
+            let name = try await Self.integrationName(tx, integration)
+            guard let model = try await Self.rows(tx, integration, questionnaire)[questionID] else { throw DomainError.notFound(entity: "answer") }
+            model.mark = mark.rawValue
+            model.markComment = comment
+            model.markedBy = actor.label
+            model.markedAt = now
+            try await model.update(on: tx)
+            let entry = AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "mark",
+                summary: "\(name) — \(questionnaire.title) v\(questionnaire.version) \(questionID) marked \(mark.label.lowercased())" + (comment.map { ": \($0)" } ?? ""))
+            return ((), [entry])
+        }
+    }
+
+    func evidence(_ integration: Integration.ID) async throws -> [EvidenceDocument] {
+        // The content column is left out: listing never loads the files themselves.
+        try await EvidenceDocumentModel.query(on: database).filter(\.$integrationID == integration.rawValue)
+            .field(\.$id).field(\.$integrationID).field(\.$questionnaireID).field(\.$questionnaireVersion).field(\.$questionID)
+            .field(\.$filename).field(\.$type).field(\.$size).field(\.$sha256).field(\.$source).field(\.$uploadedBy).field(\.$uploadedAt)
+            .sort(\.$uploadedAt).sort(\.$filename).all().map { try $0.toDomain() }
+    }
+
+    func attach(_ document: EvidenceDocument, bytes: [UInt8], questionText: String, by actor: Actor) async throws {
+        try await AuditedWrite.run(on: database) { tx in
+            let name = try await Self.integrationName(tx, document.integrationID)
+            let model = EvidenceDocumentModel()
+            model.id = document.id.rawValue
+            model.integrationID = document.integrationID.rawValue
+            model.questionnaireID = document.questionnaireID
+            model.questionnaireVersion = document.questionnaireVersion
+            model.questionID = document.questionID
+            model.filename = document.filename
+            model.type = document.type.rawValue
+            model.size = document.size
+            model.sha256 = document.sha256
+            model.content = Data(bytes)
+            model.source = document.source.rawValue
+            model.uploadedBy = document.uploadedBy
+            model.uploadedAt = document.uploadedAt
+            try await model.create(on: tx)
+            // The evidence question's answer lists the files given for it.
+            let answer = try await AnswerModel.query(on: tx).filter(\.$integrationID == document.integrationID.rawValue)
+                .filter(\.$questionnaireID == document.questionnaireID).filter(\.$questionnaireVersion == document.questionnaireVersion)
+                .filter(\.$questionID == document.questionID).first()
+            let row = answer ?? AnswerModel()
+            var files = try answer?.toDomain().values ?? []
+            files.append(document.filename)
+            if answer == nil {
+                row.id = UUID()
+                row.integrationID = document.integrationID.rawValue
+                row.questionnaireID = document.questionnaireID
+                row.questionnaireVersion = document.questionnaireVersion
+                row.questionID = document.questionID
+            }
+            row.questionText = questionText
+            row.values = AnswerModel.encode(files)
+            row.source = document.source.rawValue
+            row.answeredBy = document.uploadedBy
+            row.answeredAt = document.uploadedAt
+            row.mark = nil
+            row.markComment = nil
+            row.markedBy = nil
+            row.markedAt = nil
+            try await row.save(on: tx)
+            let entry = AuditEntry(
+                occurredAt: document.uploadedAt, actor: actor, entityType: "integration", entityID: document.integrationID.description, action: "evidence",
+                summary: "\(name) — \(document.questionID): attached “\(document.filename)” (\(DocumentCheck.megabytes(document.size)), SHA-256 \(document.sha256)) from the \(document.source.label.lowercased())")
+            return ((), [entry])
+        }
+    }
+
+    func evidenceDocument(_ id: EvidenceDocument.ID, of integration: Integration.ID) async throws -> (EvidenceDocument, [UInt8])? {
+        guard let model = try await EvidenceDocumentModel.query(on: database)
+            .filter(\.$id == id.rawValue).filter(\.$integrationID == integration.rawValue).first()
+        else { return nil }
+        return (try model.toDomain(), [UInt8](model.content))
+    }
+}

@@ -1,0 +1,162 @@
+import Domain
+import Persistence
+import Vapor
+
+struct AnswerPageContext: Encodable {
+    struct Earlier: Encodable {
+        let version: Int
+        let question: String
+        let text: String
+        let answer: String
+        let by: String
+    }
+
+    let layout: LayoutContext
+    let integrationName: String
+    let integrationURL: String
+    let title: String
+    let version: Int
+    let description: String
+    let progress: ProgressView
+    let sections: [SectionView]
+    let canAnswer: Bool
+    let canUpload: Bool
+    let canMark: Bool
+    let action: String
+    let markURL: String
+    let evidenceURL: String
+    let maxSize: String
+    let markOptions: [SelectOption]
+    let formError: String?
+    let earlier: [Earlier]?
+}
+
+/// Staff view of one integration's questionnaire: answers (staff or vendor), deviations, evidence
+/// and reviewer marks.
+struct AnswerController: Sendable {
+    func show(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await Self.parameters(req)
+        return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire))
+    }
+
+    func save(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await Self.parameters(req)
+        let submitted = FormPairs.answers(FormPairs.parse(req), questionnaire: questionnaire)
+        do {
+            let cleaned = try AnswerSheet.validate(submitted, for: questionnaire)
+            let changed = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration.id, source: .staff,
+                                                           by: req.actor, at: req.now)
+            return req.redirect(to: .answers(integration.id, questionnaire.id),
+                                flash: changed == 0 ? "No answers changed." : "Saved \(changed) answer\(changed == 1 ? "" : "s").")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire, submitted: submitted, error: mapped),
+                                      status: mapped.status)
+        }
+    }
+
+    func mark(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await Self.parameters(req)
+        let input = try req.content.decode([String: String].self)
+        do {
+            let questionID = input["question"] ?? ""
+            let (mark, comment) = try AnswerMark.validate(mark: input["mark"], comment: input["comment"])
+            try await req.store.answers.mark(questionID, questionnaire: questionnaire, integration: integration.id, as: mark, comment: comment,
+                                             by: req.actor, at: req.now)
+            return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "\(questionID) marked \(mark.label.lowercased()).")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire, error: mapped), status: mapped.status)
+        }
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await Self.parameters(req)
+        do {
+            let name = try await EvidenceUpload.store(req, integration: integration.id, questionnaire: questionnaire, source: .staff, actor: req.actor)
+            return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "Attached “\(name)”.")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire, error: mapped), status: mapped.status)
+        }
+    }
+
+    func download(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        guard let id = req.parameters.get("documentID").flatMap(EvidenceDocument.ID.init(string:)),
+              let (document, bytes) = try await req.store.answers.evidenceDocument(id, of: integration.id)
+        else { throw DomainError.notFound(entity: "document") }
+        return ContractController.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+    }
+
+    static func parameters(_ req: Request) async throws -> (Integration, Questionnaire) {
+        let integration = try await req.integrationParameter()
+        guard let questionnaire = req.parameters.get("questionnaireID").flatMap(req.context.questionnaire) else {
+            throw DomainError.notFound(entity: "questionnaire")
+        }
+        return (integration, questionnaire)
+    }
+
+    private func context(
+        _ req: Request, _ integration: Integration, _ questionnaire: Questionnaire, submitted: [String: [String]]? = nil, error: ErrorMapping? = nil
+    ) async throws -> AnswerPageContext {
+        let answers = try await req.store.answers.answers(integration.id)
+        let evidence = try await req.store.answers.evidence(integration.id)
+        let role = req.currentUser?.role
+        var values = AnswerSheet.values(answers, for: questionnaire)
+        if let submitted { values.merge(submitted) { $1 } }
+        let earlier = answers.filter { $0.questionnaireID == questionnaire.id && $0.questionnaireVersion != questionnaire.version }
+            .map { AnswerPageContext.Earlier(version: $0.questionnaireVersion, question: $0.questionID, text: $0.questionText,
+                                             answer: $0.values.map(AnswerSheet.humanize).joined(separator: ", "),
+                                             by: "\($0.source.label): \($0.answeredBy), \(Format.dateTime($0.answeredAt))") }
+        return AnswerPageContext(
+            layout: LayoutContext(req, title: "\(questionnaire.title) — \(integration.fields.name)"),
+            integrationName: integration.fields.name, integrationURL: SiteURL.integration(integration.id).path,
+            title: questionnaire.title, version: questionnaire.version, description: questionnaire.description,
+            progress: ProgressView(QuestionnaireProgress(questionnaire, answers: values)),
+            sections: QuestionnaireView.sections(questionnaire, answers: answers, evidence: evidence, submitted: submitted,
+                                                 errors: error?.fields ?? [:], staffView: true,
+                                                 fileURL: { SiteURL.evidence(integration.id, $0.id).path }),
+            canAnswer: Routes.editorAccess.allows(role), canUpload: Routes.editorAccess.allows(role), canMark: Routes.reviewAccess.allows(role),
+            action: SiteURL.answers(integration.id, questionnaire.id).path, markURL: SiteURL.answerMarks(integration.id, questionnaire.id).path,
+            evidenceURL: SiteURL.answerEvidence(integration.id, questionnaire.id).path,
+            maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),
+            markOptions: options(AnswerMark.self, selected: nil, label: \.label),
+            formError: error.map { $0.fields.isEmpty ? $0.message : "Please correct the answers marked below. Nothing was saved." },
+            earlier: earlier.nonEmpty)
+    }
+}
+
+/// Stores one evidence upload (form fields `question` and `file`) for a questionnaire.
+enum EvidenceUpload {
+    struct Upload: Content {
+        var question: String?
+        var file: File?
+    }
+
+    static func store(_ req: Request, integration: Integration.ID, questionnaire: Questionnaire, source: AnswerSource, actor: Actor) async throws -> String {
+        let upload = try req.content.decode(Upload.self)
+        guard let question = questionnaire.questions.first(where: { $0.id == upload.question && $0.type == .fileEvidence }) else {
+            throw DomainError.validation(ValidationErrors(["file": "Choose which question the file answers."]))
+        }
+        guard let file = upload.file, !file.filename.isEmpty else {
+            throw DomainError.validation(ValidationErrors([question.id: "Choose a file to attach."]))
+        }
+        let bytes = [UInt8](file.data.readableBytesView)
+        let name = DocumentCheck.cleanName(file.filename)
+        let type: DocumentType
+        do {
+            type = try DocumentCheck.detect(filename: name, bytes: bytes, maxBytes: req.context.config.maxDocumentBytes)
+        } catch let DomainError.validation(errors) {
+            throw DomainError.validation(ValidationErrors([question.id: errors["file"] ?? "The file was refused."]))
+        }
+        let existing = try await req.store.answers.evidence(integration).filter { $0.questionID == question.id && $0.questionnaireVersion == questionnaire.version }
+        if existing.count >= 10 { throw DomainError.validation(ValidationErrors([question.id: "At most 10 files per question."])) }
+        let document = EvidenceDocument(
+            id: req.context.services.ids(), integrationID: integration, questionnaireID: questionnaire.id, questionnaireVersion: questionnaire.version,
+            questionID: question.id, filename: name, type: type, size: bytes.count, sha256: DocumentCheck.sha256(bytes), source: source,
+            uploadedBy: actor.label, uploadedAt: req.now)
+        try await req.store.answers.attach(document, bytes: bytes, questionText: question.text, by: actor)
+        return name
+    }
+}

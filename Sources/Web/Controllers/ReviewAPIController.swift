@@ -1,0 +1,188 @@
+import Domain
+import Persistence
+import Vapor
+
+/// Encodes every key, with JSON null for an absent value (the API never leaves fields out).
+struct NullableJSON<Key: CodingKey>: Encodable {
+    let fields: [(Key, (any Encodable)?)]
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        for (key, value) in fields {
+            if let value { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+    }
+}
+
+struct JSONKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+enum ReviewJSON {
+    static func object(_ pairs: KeyValuePairs<String, (any Encodable)?>) -> NullableJSON<JSONKey> {
+        NullableJSON(fields: pairs.map { (JSONKey($0.key), $0.value) })
+    }
+
+    static func answer(_ a: Answer) -> NullableJSON<JSONKey> {
+        object(["questionID": a.questionID, "questionText": a.questionText, "values": a.values, "source": a.source.rawValue,
+                "answeredBy": a.answeredBy, "answeredAt": Format.iso(a.answeredAt), "mark": a.mark?.rawValue, "markComment": a.markComment,
+                "markedBy": a.markedBy, "markedAt": a.markedAt.map(Format.iso)])
+    }
+
+    static func questionnaire(_ q: Questionnaire, answers: [Answer]) -> NullableJSON<JSONKey> {
+        let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(answers, for: q))
+        let mine = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version }
+        return object([
+            "id": q.id, "version": q.version, "title": q.title, "percent": progress.percent, "complete": progress.isComplete,
+            "missing": progress.missing.map(\.id),
+            "deviations": progress.deviations.map { object(["questionID": $0.question.id, "severity": $0.severity.rawValue, "answer": $0.answer]) },
+            "answers": mine.map(answer),
+        ])
+    }
+
+    static func finding(_ f: Finding) -> NullableJSON<JSONKey> {
+        object(["id": f.id.description, "title": f.title, "description": f.description, "severity": f.severity.rawValue, "status": f.status.rawValue,
+                "riskAcceptedBy": f.riskAcceptedBy, "dueOn": f.dueOn, "createdAt": Format.iso(f.createdAt), "updatedAt": Format.iso(f.updatedAt)])
+    }
+
+    static func review(_ r: Review, findings: [Finding]?) -> NullableJSON<JSONKey> {
+        object([
+            "id": r.id.description, "integrationID": r.integrationID.description, "kind": r.kind.rawValue,
+            "reviewerID": r.fields.reviewerID.description, "scope": r.fields.scope,
+            "outcomes": Dictionary(uniqueKeysWithValues: r.fields.outcomes.map { ($0.key.rawValue, $0.value.rawValue) }),
+            "remediation": r.fields.remediation, "decision": r.decision?.decision.rawValue, "conditions": r.decision?.conditions,
+            "decidedOn": r.decision?.decidedOn, "validUntil": r.decision?.validUntil, "decidedBy": r.decidedBy,
+            "supersedes": r.supersedes?.description, "locked": r.isDecided, "createdBy": r.createdBy, "createdAt": Format.iso(r.createdAt),
+            "version": r.version, "findings": findings.map { $0.map(finding) },
+        ])
+    }
+}
+
+extension Encodable {
+    /// A JSON response of this value.
+    func json(_ req: Request, status: HTTPStatus = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let response = Response(status: status, body: .init(data: try encoder.encode(self)))
+        response.headers.contentType = .json
+        return response
+    }
+}
+
+/// Questionnaire answers and reviews over the JSON API; the same rules as the web forms.
+struct ReviewAPIController: Sendable {
+    struct AnswersBody: Content { var answers: [String: [String]]? }
+    struct MarkBody: Content { var question: String?; var mark: String?; var comment: String? }
+    struct ReviewBody: Content {
+        var kind: String?
+        var reviewerID: String?
+        var scope: String?
+        var supersedes: String?
+        var outcomes: [String: String]?
+        var remediation: String?
+        var version: Int?
+    }
+    struct FindingBody: Content { var title: String?; var description: String?; var severity: String?; var dueOn: String?; var status: String? }
+    struct DecisionBody: Content { var decision: String?; var conditions: String?; var validUntil: String?; var version: Int? }
+
+    func questionnaires(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        let answers = try await req.store.answers.answers(integration.id)
+        return try req.context.questionnaires.map { ReviewJSON.questionnaire($0, answers: answers) }.json(req)
+    }
+
+    func saveAnswers(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await AnswerController.parameters(req)
+        let body = try req.content.decode(AnswersBody.self)
+        let cleaned = try AnswerSheet.validate(body.answers ?? [:], for: questionnaire)
+        _ = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration.id, source: .staff, by: req.actor, at: req.now)
+        return try ReviewJSON.questionnaire(questionnaire, answers: try await req.store.answers.answers(integration.id)).json(req)
+    }
+
+    func mark(req: Request) async throws -> Response {
+        let (integration, questionnaire) = try await AnswerController.parameters(req)
+        let body = try req.content.decode(MarkBody.self)
+        let (mark, comment) = try AnswerMark.validate(mark: body.mark, comment: body.comment)
+        try await req.store.answers.mark(body.question ?? "", questionnaire: questionnaire, integration: integration.id, as: mark, comment: comment,
+                                         by: req.actor, at: req.now)
+        return try ReviewJSON.questionnaire(questionnaire, answers: try await req.store.answers.answers(integration.id)).json(req)
+    }
+
+    func reviews(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        return try await req.store.reviews.reviews(integration.id).map { ReviewJSON.review($0, findings: nil) }.json(req)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        let body = try req.content.decode(ReviewBody.self)
+        guard let kind = ReviewKind(rawValue: body.kind ?? "") else {
+            throw DomainError.validation(ValidationErrors(["kind": "kind is security or accessibility."]))
+        }
+        let fields = try ReviewFields.validate(reviewerID: body.reviewerID, scope: body.scope, outcomes: [:], remediation: nil,
+                                               reviewers: try await ReviewController.reviewers(req), ownerID: integration.fields.ownerID)
+        let review = try await req.store.reviews.create(fields, kind: kind, integration: integration.id, id: req.context.services.ids(),
+                                                        supersedes: body.supersedes.flatMap(Review.ID.init(string:)), by: req.actor, at: req.now)
+        return try ReviewJSON.review(review, findings: []).json(req, status: .created)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        return try ReviewJSON.review(review, findings: try await req.store.reviews.findings(review.id)).json(req)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let body = try req.content.decode(ReviewBody.self)
+        try review.ensureOpen()
+        let version = try VersionInput.api(body.version)
+        let integration = try await ReviewController.integration(req, review)
+        var outcomes: [ACRArea: String] = [:]
+        for area in ACRArea.allCases { outcomes[area] = body.outcomes?[area.rawValue] ?? review.fields.outcomes[area]?.rawValue }
+        if let unknown = body.outcomes?.keys.first(where: { ACRArea(rawValue: $0) == nil }) {
+            throw DomainError.validation(ValidationErrors(["outcomes": "“\(unknown)” is not an ACR area."]))
+        }
+        let fields = try ReviewFields.validate(
+            reviewerID: body.reviewerID ?? review.fields.reviewerID.description, scope: body.scope ?? review.fields.scope,
+            outcomes: review.kind == .accessibility ? outcomes : [:], remediation: body.remediation ?? review.fields.remediation,
+            reviewers: try await ReviewController.reviewers(req), ownerID: integration.fields.ownerID)
+        let saved = try await req.store.reviews.update(review.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
+        return try ReviewJSON.review(saved, findings: try await req.store.reviews.findings(review.id)).json(req)
+    }
+
+    func addFinding(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let body = try req.content.decode(FindingBody.self)
+        let fields = try FindingFields.validate(title: body.title, description: body.description, severity: body.severity, dueOn: body.dueOn)
+        let finding = try await req.store.reviews.addFinding(fields, to: review.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+        return try ReviewJSON.finding(finding).json(req, status: .created)
+    }
+
+    func updateFinding(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let body = try req.content.decode(FindingBody.self)
+        guard let id = req.parameters.get("findingID").flatMap(Finding.ID.init(string:)) else { throw DomainError.notFound(entity: "finding") }
+        guard let status = FindingStatus(rawValue: body.status ?? "") else {
+            throw DomainError.validation(ValidationErrors(["status": "status is open, remediated or risk_accepted."]))
+        }
+        return try ReviewJSON.finding(try await req.store.reviews.setFindingStatus(id, of: review.id, to: status, by: req.actor, at: req.now)).json(req)
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let body = try req.content.decode(DecisionBody.self)
+        let user = try req.requireUser()
+        try SeparationOfDuties.ensureCanDecide(user, integration: try await ReviewController.integration(req, review))
+        let version = try VersionInput.api(body.version)
+        let today = CalendarDay.of(req.now)
+        let decided = try await req.store.reviews.decide(review.id, expectedVersion: version, by: req.actor, decidedByID: user.id, at: req.now) { current, findings in
+            try ReviewDecisionRecord.validate(decision: body.decision, conditions: body.conditions, validUntil: body.validUntil, today: today,
+                                              review: current, findings: findings)
+        }
+        return try ReviewJSON.review(decided, findings: try await req.store.reviews.findings(review.id)).json(req)
+    }
+}

@@ -1,0 +1,241 @@
+import Domain
+import Persistence
+import Vapor
+
+struct ReviewPageContext: Encodable {
+    struct FindingRow: Encodable {
+        let title: String
+        let description: String
+        let severity: String
+        let severityKey: String
+        let status: String
+        let statusKey: String
+        let due: String
+        let acceptedBy: String?
+        let url: String
+        let statusOptions: [SelectOption]
+    }
+    struct OutcomeRow: Encodable {
+        let key: String
+        let label: String
+        let outcome: String
+        let options: [SelectOption]
+    }
+    struct HistoryRow: Encodable {
+        let url: String
+        let state: String
+        let started: String
+        let current: Bool
+    }
+
+    let layout: LayoutContext
+    let kind: String
+    let isAccessibility: Bool
+    let integrationName: String
+    let integrationURL: String
+    let reviewer: String
+    let scope: String
+    let started: String
+    let decided: Bool
+    let decision: String?
+    let decisionKey: String?
+    let conditions: String?
+    let decidedBy: String?
+    let decidedOn: String?
+    let validUntil: String?
+    let supersedesURL: String?
+    let findings: [FindingRow]?
+    let outcomes: [OutcomeRow]
+    let remediation: String
+    let canEdit: Bool
+    let canRenew: Bool
+    let reviewID: String
+    let kindKey: String
+    let canDecide: Bool
+    let decideBlocked: String?
+    let updateURL: String
+    let findingsURL: String
+    let decisionURL: String
+    let renewURL: String
+    let version: Int
+    let reviewerOptions: [SelectOption]
+    let severityOptions: [SelectOption]
+    let decisionOptions: [SelectOption]
+    let defaultValidUntil: String
+    let values: [String: String]
+    let errors: [String: String]
+    let formError: String?
+    let history: [HistoryRow]?
+    let auditURL: String?
+}
+
+/// Security and accessibility reviews: findings, ACR outcomes and a decision that locks the review.
+struct ReviewController: Sendable {
+    func create(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        let input = try req.content.decode([String: String].self)
+        do {
+            let kind = ReviewKind(rawValue: input["kind"] ?? "")
+            guard let kind else { throw DomainError.validation(ValidationErrors(["kind": "Choose a security or an accessibility review."])) }
+            let fields = try ReviewFields.validate(
+                reviewerID: input["reviewerID"], scope: input["scope"], outcomes: [:], remediation: nil,
+                reviewers: try await Self.reviewers(req), ownerID: integration.fields.ownerID)
+            let supersedes = input["supersedes"].flatMap(Review.ID.init(string:))
+            let review = try await req.store.reviews.create(fields, kind: kind, integration: integration.id, id: req.context.services.ids(),
+                                                            supersedes: supersedes, by: req.actor, at: req.now)
+            return req.redirect(to: .review(review.id), flash: "\(kind.label) started.")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            let context = try await IntegrationController().detail(req, integration, panels: .init(reviewValues: input, reviewErrors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields))
+            return try await req.page("integrations/show", context, status: mapped.status)
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        return try await req.page("reviews/show", try await context(req, review))
+    }
+
+    func update(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let input = try req.content.decode([String: String].self)
+        do {
+            try review.ensureOpen()
+            let integration = try await Self.integration(req, review)
+            var outcomes: [ACRArea: String] = [:]
+            for area in ACRArea.allCases { outcomes[area] = input["outcome_\(area.rawValue)"] }
+            let fields = try ReviewFields.validate(
+                reviewerID: input["reviewerID"], scope: input["scope"], outcomes: review.kind == .accessibility ? outcomes : [:],
+                remediation: input["remediation"], reviewers: try await Self.reviewers(req), ownerID: integration.fields.ownerID)
+            _ = try await req.store.reviews.update(review.id, to: fields, expectedVersion: try VersionInput.form(input["version"]), by: req.actor, at: req.now)
+            return req.redirect(to: .review(review.id), flash: "Review saved.")
+        } catch let error as DomainError {
+            return try await failed(req, review, error, values: input)
+        }
+    }
+
+    func addFinding(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let input = try req.content.decode([String: String].self)
+        do {
+            let fields = try FindingFields.validate(title: input["title"], description: input["description"], severity: input["severity"], dueOn: input["dueOn"])
+            _ = try await req.store.reviews.addFinding(fields, to: review.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+            return req.redirect(to: .review(review.id), flash: "Finding “\(fields.title)” recorded.")
+        } catch let error as DomainError {
+            return try await failed(req, review, error, values: input)
+        }
+    }
+
+    func setFindingStatus(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let input = try req.content.decode([String: String].self)
+        do {
+            guard let id = req.parameters.get("findingID").flatMap(Finding.ID.init(string:)) else { throw DomainError.notFound(entity: "finding") }
+            guard let status = FindingStatus(rawValue: input["status"] ?? "") else {
+                throw DomainError.validation(ValidationErrors(["status": "Choose open, remediated or risk accepted."]))
+            }
+            let finding = try await req.store.reviews.setFindingStatus(id, of: review.id, to: status, by: req.actor, at: req.now)
+            return req.redirect(to: .review(review.id), flash: "“\(finding.title)” is now \(status.label.lowercased()).")
+        } catch let error as DomainError {
+            return try await failed(req, review, error, values: [:])
+        }
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let review = try await req.reviewParameter()
+        let input = try req.content.decode([String: String].self)
+        do {
+            let user = try req.requireUser()
+            try SeparationOfDuties.ensureCanDecide(user, integration: try await Self.integration(req, review))
+            let today = CalendarDay.of(req.now)
+            let decided = try await req.store.reviews.decide(
+                review.id, expectedVersion: try VersionInput.form(input["version"]), by: req.actor, decidedByID: user.id, at: req.now
+            ) { current, findings in
+                try ReviewDecisionRecord.validate(decision: input["decision"], conditions: input["conditions"], validUntil: input["validUntil"],
+                                                  today: today, review: current, findings: findings)
+            }
+            return req.redirect(to: .review(decided.id), flash: "\(decided.kind.label) decided: \(decided.decision?.decision.label.lowercased() ?? ""). It is now locked.")
+        } catch let error as DomainError {
+            return try await failed(req, review, error, values: input)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func reviewers(_ req: Request) async throws -> [User] {
+        try await req.store.users.list().filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) }
+    }
+
+    static func integration(_ req: Request, _ review: Review) async throws -> Integration {
+        guard let integration = try await req.store.integrations.find(review.integrationID) else { throw DomainError.notFound(entity: "integration") }
+        return integration
+    }
+
+    private func failed(_ req: Request, _ review: Review, _ error: DomainError, values: [String: String]) async throws -> Response {
+        let mapped = ErrorMapping.map(error)
+        let current = try await req.store.reviews.find(review.id) ?? review
+        var values = values
+        if case .staleVersion = error { values["version"] = String(current.version) }
+        return try await req.page("reviews/show", try await context(req, current, values: values, errors: mapped.fields,
+                                                                   formError: mapped.fields.isEmpty ? mapped.message : mapped.formMessage),
+                                  status: mapped.status)
+    }
+
+    private func context(
+        _ req: Request, _ review: Review, values: [String: String] = [:], errors: [String: String] = [:], formError: String? = nil
+    ) async throws -> ReviewPageContext {
+        let integration = try await Self.integration(req, review)
+        let findings = try await req.store.reviews.findings(review.id)
+        let users = try await req.store.users.list()
+        let name = { (id: User.ID) in users.first { $0.id == id }.map { "\($0.name) (\($0.email))" } ?? "—" }
+        let user = req.currentUser
+        let canEdit = Routes.reviewAccess.allows(user?.role) && !review.isDecided
+        var decideBlocked: String?
+        if canEdit, let user, (try? SeparationOfDuties.ensureCanDecide(user, integration: integration)) == nil {
+            decideBlocked = ErrorMapping.map(DomainError.separationOfDuties).message
+        }
+        let history = try await req.store.reviews.reviews(integration.id).filter { $0.kind == review.kind }
+        let today = CalendarDay.of(req.now)
+        let reviewers = try await Self.reviewers(req).filter { $0.id != integration.fields.ownerID }
+        let selectedReviewer = values["reviewerID"] ?? review.fields.reviewerID.description
+        return ReviewPageContext(
+            layout: LayoutContext(req, title: "\(review.kind.label) — \(integration.fields.name)"), kind: review.kind.label,
+            isAccessibility: review.kind == .accessibility, integrationName: integration.fields.name, integrationURL: SiteURL.integration(integration.id).path,
+            reviewer: name(review.fields.reviewerID), scope: review.fields.scope, started: "\(Format.dateTime(review.createdAt)) by \(review.createdBy)",
+            decided: review.isDecided, decision: review.decision?.decision.label, decisionKey: review.decision?.decision.rawValue,
+            conditions: review.decision?.conditions, decidedBy: review.decidedBy, decidedOn: review.decision?.decidedOn,
+            validUntil: review.decision.map { $0.validUntil + (review.isCurrent(on: today) || $0.decision == .reject ? "" : " (expired)") },
+            supersedesURL: review.supersedes.map { SiteURL.review($0).path },
+            findings: findings.map { f in
+                .init(title: f.title, description: f.description, severity: f.severity.label, severityKey: f.severity.rawValue, status: f.status.label,
+                      statusKey: f.status.rawValue, due: f.dueOn ?? "—", acceptedBy: f.riskAcceptedBy, url: SiteURL.reviewFinding(review.id, f.id).path,
+                      statusOptions: options(FindingStatus.self, selected: f.status.rawValue, label: \.label))
+            }.nonEmpty,
+            outcomes: ACRArea.allCases.map { area in
+                let chosen = values["outcome_\(area.rawValue)"] ?? review.fields.outcomes[area]?.rawValue ?? ""
+                return .init(key: area.rawValue, label: area.label, outcome: review.fields.outcomes[area]?.label ?? "Not recorded",
+                             options: [SelectOption(value: "", label: "Not recorded", selected: chosen.isEmpty)]
+                                + options(ACROutcome.self, selected: chosen, label: \.label))
+            },
+            remediation: values["remediation"] ?? review.fields.remediation ?? "",
+            canEdit: canEdit, canRenew: Routes.reviewAccess.allows(user?.role) && review.isDecided, reviewID: review.id.description,
+            kindKey: review.kind.rawValue, canDecide: canEdit && decideBlocked == nil, decideBlocked: decideBlocked,
+            updateURL: SiteURL.review(review.id).path, findingsURL: SiteURL.reviewFindings(review.id).path,
+            decisionURL: SiteURL.reviewDecision(review.id).path, renewURL: SiteURL.integrationReviews(integration.id).path,
+            version: Int(values["version"] ?? "") ?? review.version,
+            reviewerOptions: reviewers.map { SelectOption(value: $0.id.description, label: "\($0.name) (\($0.role.label))", selected: $0.id.description == selectedReviewer) },
+            severityOptions: options(FindingSeverity.self, selected: values["severity"] ?? "medium", label: \.label),
+            decisionOptions: options(ReviewDecision.self, selected: values["decision"], label: \.label),
+            defaultValidUntil: CalendarDay.adding(months: 12, to: today),
+            values: values, errors: errors, formError: formError,
+            history: history.count > 1 ? history.map {
+                .init(url: SiteURL.review($0.id).path, state: $0.decision.map { "\($0.decision.label) on \($0.decidedOn)" } ?? "In progress",
+                      started: Format.date($0.createdAt), current: $0.id == review.id)
+            } : nil,
+            auditURL: Routes.auditAccess.allows(user?.role) ? SiteURL.audit(query: ["entityType": "review", "entityID": review.id.description]).path : nil)
+    }
+}
+
+extension Request {
+    func reviewParameter() async throws -> Review { try await record("reviewID", "review", store.reviews.find) }
+}

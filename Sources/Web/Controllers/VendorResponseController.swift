@@ -1,0 +1,197 @@
+import Domain
+import Persistence
+import Vapor
+
+struct RespondIndexContext: Encodable {
+    struct Item: Encodable {
+        let title: String
+        let description: String
+        let url: String
+        let progress: ProgressView
+    }
+
+    let layout: LayoutContext
+    let vendor: String
+    let integration: String
+    let contact: String
+    let expires: String
+    let submitted: String?
+    let items: [Item]
+    let submitURL: String
+    let allComplete: Bool
+}
+
+struct RespondQuestionnaireContext: Encodable {
+    let layout: LayoutContext
+    let integration: String
+    let title: String
+    let description: String
+    let version: Int
+    let progress: ProgressView
+    let sections: [SectionView]
+    let action: String
+    let evidenceURL: String
+    let canUpload = true
+    let backURL: String
+    let maxSize: String
+    let formError: String?
+}
+
+/// What a vendor contact reaches through an answer link: this integration's questionnaires, and
+/// nothing else. Unknown, expired and revoked links all get the same answer.
+struct VendorResponseController: Sendable {
+    struct Session {
+        let link: VendorLink
+        let integration: Integration
+        let vendorName: String
+        let secret: String
+
+        var actor: Actor { Actor(userID: nil, label: "vendor contact \(link.contactName) <\(link.contactEmail)>") }
+    }
+
+    static let requestsPerLink = 300
+    static let failedLookupsPerAddress = 20
+    static let window: TimeInterval = 600
+
+    func index(req: Request) async throws -> Response {
+        let session = try await Self.open(req)
+        let answers = try await req.store.answers.answers(session.integration.id)
+        let items = req.context.questionnaires.map { q in
+            RespondIndexContext.Item(title: q.title, description: q.description, url: SiteURL.respondQuestionnaire(session.secret, q.id).path,
+                                     progress: ProgressView(QuestionnaireProgress(q, answers: AnswerSheet.values(answers, for: q))))
+        }
+        return try await Self.page(req, "respond/index", RespondIndexContext(
+            layout: LayoutContext(req, title: "Questions about \(session.integration.fields.name)"), vendor: session.vendorName,
+            integration: session.integration.fields.name, contact: "\(session.link.contactName) <\(session.link.contactEmail)>",
+            expires: Format.dateTime(session.link.expiresAt), submitted: session.link.submittedAt.map(Format.dateTime), items: items,
+            submitURL: SiteURL.respondSubmit(session.secret).path, allComplete: items.allSatisfy(\.progress.complete)))
+    }
+
+    func questionnaire(req: Request) async throws -> Response {
+        let session = try await Self.open(req)
+        return try await Self.page(req, "respond/questionnaire", try await context(req, session, try Self.questionnaire(req)))
+    }
+
+    func save(req: Request) async throws -> Response {
+        let session = try await Self.open(req)
+        let questionnaire = try Self.questionnaire(req)
+        let submitted = FormPairs.answers(FormPairs.parse(req), questionnaire: questionnaire)
+        do {
+            let cleaned = try AnswerSheet.validate(submitted, for: questionnaire)
+            let changed = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: session.integration.id, source: .vendor,
+                                                           by: session.actor, at: req.now)
+            req.session.data[SessionKeys.flash] = changed == 0 ? "No answers changed." : "Saved your answers to \(questionnaire.title)."
+            return req.redirect(to: SiteURL.respond(session.secret).path, redirectType: .normal)
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await Self.page(req, "respond/questionnaire", try await context(req, session, questionnaire, submitted: submitted, error: mapped),
+                                       status: mapped.status)
+        }
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let session = try await Self.open(req)
+        let questionnaire = try Self.questionnaire(req)
+        do {
+            let name = try await EvidenceUpload.store(req, integration: session.integration.id, questionnaire: questionnaire, source: .vendor, actor: session.actor)
+            req.session.data[SessionKeys.flash] = "Attached “\(name)”."
+            return req.redirect(to: SiteURL.respondQuestionnaire(session.secret, questionnaire.id).path, redirectType: .normal)
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await Self.page(req, "respond/questionnaire", try await context(req, session, questionnaire, error: mapped), status: mapped.status)
+        }
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let session = try await Self.open(req)
+        try await req.store.vendorLinks.markSubmitted(session.link.id, by: session.actor, at: req.now)
+        await Self.notifyOwner(req, session)
+        req.session.data[SessionKeys.flash] = "Thank you. Your answers were submitted and the integration’s owner has been told. You can still correct them until the link expires."
+        return req.redirect(to: SiteURL.respond(session.secret).path, redirectType: .normal)
+    }
+
+    // MARK: Helpers
+
+    /// The link named in the path, if it is usable, with throttling per link and per address.
+    static func open(_ req: Request) async throws -> Session {
+        let secret = req.parameters.get("secret") ?? ""
+        let now = req.now
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let limiter = req.context.linkLimiter
+        if await limiter.exhausted("bad:\(address)", limit: failedLookupsPerAddress, window: window, now: now) { throw DomainError.rateLimited }
+        let hash = TokenSecret.hash(secret)
+        guard secret.hasPrefix(VendorLink.secretPrefix), secret.count < 100,
+              let link = try await req.store.vendorLinks.find(secretHash: hash), link.isUsable(at: now),
+              let integration = try await req.store.integrations.find(link.integrationID)
+        else {
+            _ = await limiter.allow("bad:\(address)", limit: failedLookupsPerAddress, window: window, now: now)
+            req.logger.notice("answer link refused", metadata: ["address": .string(address)])
+            throw DomainError.linkUnusable
+        }
+        guard await limiter.allow("link:\(hash)", limit: requestsPerLink, window: window, now: now) else { throw DomainError.rateLimited }
+        if link.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true { try await req.store.vendorLinks.touch(link.id, at: now) }
+        let vendor = try await req.store.vendors.find(integration.vendorID)
+        return Session(link: link, integration: integration, vendorName: vendor?.name ?? "", secret: secret)
+    }
+
+    static func questionnaire(_ req: Request) throws -> Questionnaire {
+        guard let questionnaire = req.parameters.get("questionnaireID").flatMap(req.context.questionnaire) else {
+            throw DomainError.notFound(entity: "questionnaire")
+        }
+        return questionnaire
+    }
+
+    /// Link pages are never cached, indexed, or sent on as a referrer (the address is the secret).
+    static func page(_ req: Request, _ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
+        let response = try await req.page(template, context, status: status)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex, nofollow")
+        return response
+    }
+
+    /// Tells the integration's owner (or, with no owner set, every active admin). A mail failure is
+    /// logged; the submission itself is already saved.
+    static func notifyOwner(_ req: Request, _ session: Session) async {
+        do {
+            var recipients: [String] = []
+            if let owner = try await session.integration.fields.ownerID.asyncMap({ try await req.store.users.find($0) }) ?? nil, owner.isActive {
+                recipients = ["\(owner.name) <\(owner.email)>"]
+            } else {
+                recipients = try await req.store.users.list().filter { $0.isActive && $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
+            }
+            guard !recipients.isEmpty else { return }
+            let base = req.context.config.publicURL.hasSuffix("/") ? String(req.context.config.publicURL.dropLast()) : req.context.config.publicURL
+            try await req.context.mailer.send(
+                to: recipients, subject: "\(session.vendorName) submitted answers for \(session.integration.fields.name)",
+                body: """
+                \(session.link.contactName) <\(session.link.contactEmail)> of \(session.vendorName) submitted answers to the review \
+                questionnaires for \(session.integration.fields.name).
+
+                Review them here:
+                \(base)\(SiteURL.integration(session.integration.id).path)
+                """,
+                logger: req.logger)
+        } catch {
+            req.logger.error("could not notify the integration owner of a vendor submission", metadata: ["integration": .string(session.integration.id.description)])
+        }
+    }
+
+    private func context(
+        _ req: Request, _ session: Session, _ questionnaire: Questionnaire, submitted: [String: [String]]? = nil, error: ErrorMapping? = nil
+    ) async throws -> RespondQuestionnaireContext {
+        let answers = try await req.store.answers.answers(session.integration.id)
+        let evidence = try await req.store.answers.evidence(session.integration.id)
+        var values = AnswerSheet.values(answers, for: questionnaire)
+        if let submitted { values.merge(submitted) { $1 } }
+        return RespondQuestionnaireContext(
+            layout: LayoutContext(req, title: questionnaire.title), integration: session.integration.fields.name, title: questionnaire.title,
+            description: questionnaire.description, version: questionnaire.version,
+            progress: ProgressView(QuestionnaireProgress(questionnaire, answers: values)),
+            sections: QuestionnaireView.sections(questionnaire, answers: answers, evidence: evidence, submitted: submitted, errors: error?.fields ?? [:],
+                                                 staffView: false, fileURL: { _ in nil }),
+            action: SiteURL.respondQuestionnaire(session.secret, questionnaire.id).path,
+            evidenceURL: SiteURL.respondEvidence(session.secret, questionnaire.id).path, backURL: SiteURL.respond(session.secret).path,
+            maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),
+            formError: error.map { $0.fields.isEmpty ? $0.message : "Please correct the answers marked below. Nothing was saved." })
+    }
+}

@@ -1,0 +1,119 @@
+import Domain
+import Vapor
+
+/// The parts of an integration's page that come from issue #4: questionnaire progress, reviews
+/// and vendor answer links.
+struct IntegrationPanels: Encodable {
+    struct QuestionnaireRow: Encodable {
+        let title: String
+        let url: String
+        let version: Int
+        let percent: Int
+        let complete: Bool
+        let deviations: String
+        let fromVendor: Int
+    }
+    struct ReviewRow: Encodable {
+        let kind: String
+        let url: String
+        let reviewer: String
+        let state: String
+        let stateKey: String
+        let validUntil: String
+        let started: String
+    }
+    struct LinkRow: Encodable {
+        let hint: String
+        let contact: String
+        let created: String
+        let expires: String
+        let lastUsed: String
+        let submitted: String
+        let state: String
+        let revokeURL: String?
+    }
+    struct NewLink: Encodable {
+        let url: String
+        let mailed: Bool
+        let contact: String
+    }
+
+    /// What a handler passes in: a link just created, or a form to show again with its errors.
+    struct Input {
+        var newLink: NewLink? = nil
+        var linkValues: [String: String] = [:]
+        var linkErrors: [String: String] = [:]
+        var reviewValues: [String: String] = [:]
+        var reviewErrors: [String: String] = [:]
+    }
+
+    let questionnaires: [QuestionnaireRow]
+    let reviews: [ReviewRow]?
+    let canReview: Bool
+    let reviewURL: String
+    let reviewerOptions: [SelectOption]
+    let reviewKindOptions: [SelectOption]
+    let reviewScope: String
+    let reviewErrors: [String: String]
+    let links: [LinkRow]?
+    let canLink: Bool
+    let linkURL: String
+    let linkName: String
+    let linkEmail: String
+    let linkDays: String
+    let linkErrors: [String: String]
+    let defaultDays: Int
+    let maxDays: Int
+    let newLink: NewLink?
+
+    static func build(_ req: Request, _ integration: Integration, input: Input) async throws -> IntegrationPanels {
+        let role = req.currentUser?.role
+        let now = req.now
+        let answers = try await req.store.answers.answers(integration.id)
+        let questionnaires = req.context.questionnaires.map { q in
+            let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(answers, for: q))
+            let fromVendor = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version && $0.source == .vendor }.count
+            return QuestionnaireRow(
+                title: q.title, url: SiteURL.answers(integration.id, q.id).path, version: q.version, percent: progress.percent,
+                complete: progress.isComplete,
+                deviations: progress.deviations.isEmpty ? "none" : progress.deviations.map { "\($0.question.id) (\($0.severity.rawValue))" }.joined(separator: ", "),
+                fromVendor: fromVendor)
+        }
+        let users = try await req.store.users.list()
+        let names = Dictionary(users.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let today = CalendarDay.of(now)
+        let reviews = try await req.store.reviews.reviews(integration.id).map { review in
+            let state: (String, String)
+            if let decision = review.decision {
+                let expired = decision.decision != .reject && today > decision.validUntil
+                state = (decision.decision.label + (expired ? " (expired)" : ""), expired ? "expired" : decision.decision.rawValue)
+            } else {
+                state = ("In progress", "in_review")
+            }
+            return ReviewRow(kind: review.kind.label, url: SiteURL.review(review.id).path, reviewer: names[review.fields.reviewerID] ?? "—",
+                             state: state.0, stateKey: state.1, validUntil: review.decision?.validUntil ?? "—", started: Format.date(review.createdAt))
+        }
+        let canLink = Routes.editorAccess.allows(role)
+        let links = canLink ? try await req.store.vendorLinks.list(integration.id) : []
+        let reviewers = users.filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) && $0.id != integration.fields.ownerID }
+        return IntegrationPanels(
+            questionnaires: questionnaires, reviews: reviews.nonEmpty,
+            canReview: Routes.reviewAccess.allows(role), reviewURL: SiteURL.integrationReviews(integration.id).path,
+            reviewerOptions: reviewers.map {
+                SelectOption(value: $0.id.description, label: "\($0.name) (\($0.role.label))",
+                             selected: $0.id.description == (input.reviewValues["reviewerID"] ?? req.currentUser?.id.description))
+            },
+            reviewKindOptions: options(ReviewKind.self, selected: input.reviewValues["kind"] ?? ReviewKind.security.rawValue, label: \.label),
+            reviewScope: input.reviewValues["scope"] ?? "", reviewErrors: input.reviewErrors,
+            links: links.map { link in
+                LinkRow(hint: link.hint, contact: "\(link.contactName) <\(link.contactEmail)>", created: "\(Format.dateTime(link.createdAt)) by \(link.createdBy)",
+                        expires: Format.dateTime(link.expiresAt), lastUsed: Format.dateTime(link.lastUsedAt),
+                        submitted: link.submittedAt.map(Format.dateTime) ?? "not yet", state: link.state(at: now).rawValue,
+                        revokeURL: link.isUsable(at: now) ? SiteURL.revokeVendorLink(integration.id, link.id).path : nil)
+            }.nonEmpty,
+            canLink: canLink, linkURL: SiteURL.vendorLinks(integration.id).path,
+            linkName: input.linkValues["contactName"] ?? "", linkEmail: input.linkValues["contactEmail"] ?? "",
+            linkDays: input.linkValues["days"] ?? String(VendorLink.defaultDays), linkErrors: input.linkErrors,
+            defaultDays: VendorLink.defaultDays, maxDays: VendorLink.maxDays, newLink: input.newLink)
+    }
+}
