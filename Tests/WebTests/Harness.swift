@@ -22,6 +22,14 @@ struct WebHarness: Sendable {
     let app: Application
     let clock: TestClock
     let users: [Role: User]
+    /// Where this test's mail is written (.eml files).
+    let outbox: String
+
+    /// The messages written so far, oldest first.
+    func mail() throws -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return try names.map { try String(contentsOfFile: outbox + $0, encoding: .utf8) }
+    }
 
     func user(_ role: Role) -> User { users[role]! }
 
@@ -50,6 +58,10 @@ func withWebApp(
         var config = try AppConfig.fromEnvironment([:], workingDirectory: repositoryRoot)
         config.database = database
         config.bcryptCost = 4
+        // Mail goes to a fresh outbox per test, never into the repository's var/.
+        let outbox = NSTemporaryDirectory() + "vr-outbox-\(UUID().uuidString)/"
+        config.outboxDirectory = outbox
+        defer { try? FileManager.default.removeItem(atPath: outbox) }
         adjust(&config)
         try await configure(app, config: config, services: AppServices(now: { clock.now }))
         try await app.autoMigrate()
@@ -60,7 +72,7 @@ func withWebApp(
                 NewUser(email: "\(role.rawValue)@northfield.example", name: "Test \(role.label)", role: role),
                 id: .init(UUID()), passwordHash: hash, by: .commandLine, at: clock.now)
         }
-        try await body(WebHarness(app: app, clock: clock, users: users))
+        try await body(WebHarness(app: app, clock: clock, users: users, outbox: outbox))
     }
 }
 
@@ -94,9 +106,14 @@ final class TestBrowser: @unchecked Sendable {
 
     /// Posts a multipart form (as a browser uploads files) with the given CSRF token and one file.
     @discardableResult
-    func postMultipart(_ path: String, csrf: String, fileField: String = "file", filename: String, bytes: [UInt8]) async throws -> TestingHTTPResponse {
+    func postMultipart(
+        _ path: String, csrf: String, extra: [String: String] = [:], fileField: String = "file", filename: String, bytes: [UInt8]
+    ) async throws -> TestingHTTPResponse {
         let boundary = "vr-test-boundary-\(UUID().uuidString)"
         var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(CSRF.field)\"\r\n\r\n\(csrf)\r\n")
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\n")
         body.writeString("Content-Type: application/octet-stream\r\n\r\n")
         body.writeBytes(bytes)
@@ -160,4 +177,9 @@ func jsonHeaders(_ token: String) -> HTTPHeaders {
 
 func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+}
+
+/// The field messages and form banner of a page, to explain a failed expectation.
+func errorsIn(_ html: String) -> [String] {
+    html.matches(of: /(?:field-error|alert error)"[^>]*>([^<]*)/).map { String($0.1) }
 }

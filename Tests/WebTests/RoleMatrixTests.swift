@@ -27,6 +27,14 @@ struct RoleMatrixTests {
             let document = ContractDocument(id: .init(UUID()), contractID: contract.id, filename: "m.pdf", type: .pdf, size: pdf.count,
                                             sha256: DocumentCheck.sha256(pdf), uploadedBy: "test", uploadedAt: h.clock.now)
             try await h.app.store.contracts.attach(document, bytes: pdf, by: .commandLine)
+            let reviewer = h.user(.reviewer)
+            let review = try await h.app.store.reviews.create(ReviewFields(reviewerID: reviewer.id, scope: "matrix"), kind: .security,
+                                                              integration: integration.id, id: .init(UUID()), supersedes: nil, by: .commandLine, at: h.clock.now)
+            let finding = try await h.app.store.reviews.addFinding(FindingFields(title: "m", description: "", severity: .low), to: review.id,
+                                                                   id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let link = try await h.app.store.vendorLinks.create(VendorLinkFields(contactName: "M", contactEmail: "m@vendor.example"),
+                                                                integration: integration.id, id: .init(UUID()), secretHash: TokenSecret.hash("vl_matrix"),
+                                                                hint: "vl_matr…", by: .commandLine, at: h.clock.now)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -44,6 +52,11 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":integrationID", with: integration.id.description)
                     .replacingOccurrences(of: ":contractID", with: contract.id.description)
                     .replacingOccurrences(of: ":documentID", with: document.id.description)
+                    .replacingOccurrences(of: ":questionnaireID", with: "ferpa")
+                    .replacingOccurrences(of: ":reviewID", with: review.id.description)
+                    .replacingOccurrences(of: ":findingID", with: finding.id.description)
+                    .replacingOccurrences(of: ":linkID", with: link.id.description)
+                    .replacingOccurrences(of: ":secret", with: "vl_matrix")
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)

@@ -8,7 +8,7 @@ struct RequestIDMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Request-ID", value: request.id)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if response.headers.first(name: "Referrer-Policy") == nil { response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin") }
         if response.headers.first(name: "Content-Security-Policy") == nil {
             response.headers.replaceOrAdd(
                 name: "Content-Security-Policy",
