@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "Web", "Domain", "Persistence", "TestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
     ]

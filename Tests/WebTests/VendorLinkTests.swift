@@ -4,6 +4,8 @@ import Persistence
 import Testing
 import Vapor
 import VaporTesting
+import NIOCore
+import NIOEmbedded
 @testable import Web
 
 /// Sets up a vendor with an integration owned by the reviewer, and returns it.
@@ -189,5 +191,18 @@ struct MailTransportTests {
         #expect(SMTPReply.parseLine("hello") == nil)
         #expect(SMTPReply(code: 250, lines: ["hi", "starttls", "auth plain login"]).capabilities == ["STARTTLS", "AUTH PLAIN LOGIN"])
         #expect(SMTPReply.dotStuffed("a\r\n.b\r\n") == "a\r\n..b\r\n")
+    }
+}
+
+@Suite("SMTP line framing")
+struct SMTPLineDecoderTests {
+    @Test func crlfLinesArriveWithoutTheirLineEnds() throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPLineDecoder()))
+        try channel.writeInbound(ByteBuffer(string: "250-mail.example\r\n250-STARTTLS\r\n250 HE"))
+        try channel.writeInbound(ByteBuffer(string: "LP\r\n"))
+        var lines: [String] = []
+        while let line = try channel.readInbound(as: String.self) { lines.append(line) }
+        #expect(lines == ["250-mail.example", "250-STARTTLS", "250 HELP"])
+        #expect(SMTPReply(code: 250, lines: lines.map { SMTPReply.parseLine($0)!.text }).capabilities.contains("STARTTLS"))
     }
 }

@@ -40,7 +40,9 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         args = [str(BINARY), "serve", "--port", str(self.port)] + (["--demo"] if demo else [])
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
-        full_env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", **(env or {}))
+        # Links in mail point at this server; mail goes to a throw-away outbox unless SMTP_URL is given.
+        self.outbox = tempfile.mkdtemp(prefix="vr-outbox-")
+        full_env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", PUBLIC_URL=self.url, OUTBOX_DIR=self.outbox, **(env or {}))
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

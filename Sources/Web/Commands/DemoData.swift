@@ -110,11 +110,13 @@ enum DemoData {
         }
         let owner = try await store.users.find(email: accounts[0].email)
         let checker = EndpointChecker(matcher: app.context.catalog.shippedMatcher)
+        var first: Integration?
         for demo in integrations {
             guard let vendor = created[demo.vendor] else { continue }
             var fields = demo.fields
             fields.ownerID = owner?.id
             let integration = try await store.integrations.create(fields, vendorID: vendor.id, id: services.ids(), by: actor, at: services.now())
+            if first == nil { first = integration }
             let entries = try Whitelist.resolve(Whitelist.declarations(fromText: demo.endpoints), checker: checker)
             _ = try await store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: 0, by: actor, at: services.now())
             var version = integration.version
@@ -122,6 +124,38 @@ enum DemoData {
                 version = try await store.integrations.perform(action.0, note: action.1, on: integration.id, expectedVersion: version, by: actor, at: services.now()).version
             }
         }
+        if let first { try await loadReview(app, first, actor: actor) }
         return Summary(created: true)
+    }
+
+    /// Vendor answers for two questionnaires, and a decided security review with a risk-accepted finding.
+    static func loadReview(_ app: Application, _ integration: Integration, actor: Actor) async throws {
+        let store = app.store
+        let services = app.context.services
+        let vendorContact = Actor(userID: nil, label: "vendor contact Lena Park <lena.park@ledgerline.example>")
+        if let ferpa = app.context.questionnaire("ferpa") {
+            _ = try await store.answers.save(
+                ["VR-FERPA-01": ["enrollments_and_rosters"], "VR-FERPA-02": ["yes"], "VR-FERPA-03": ["no"]],
+                questionnaire: ferpa, integration: integration.id, source: .vendor, by: vendorContact, at: services.now())
+        }
+        if let accessibility = app.context.questionnaire("accessibility") {
+            _ = try await store.answers.save(
+                ["VR-A11Y-01": ["no"], "VR-A11Y-05": ["partially"], "VR-A11Y-06": ["Date picker is not keyboard operable; fix planned for 2027-03."]],
+                questionnaire: accessibility, integration: integration.id, source: .vendor, by: vendorContact, at: services.now())
+        }
+        guard let reviewer = try await store.users.find(email: accounts[1].email) else { return }
+        let reviewerActor = Actor(user: reviewer)
+        let review = try await store.reviews.create(
+            ReviewFields(reviewerID: reviewer.id, scope: "OAuth flow, token storage and the declared endpoints"), kind: .security,
+            integration: integration.id, id: services.ids(), supersedes: nil, by: reviewerActor, at: services.now())
+        let finding = try await store.reviews.addFinding(
+            FindingFields(title: "Refresh tokens kept for 90 days after uninstall", description: "Vendor deletes them on request only.", severity: .medium),
+            to: review.id, id: services.ids(), by: reviewerActor, at: services.now())
+        _ = try await store.reviews.setFindingStatus(finding.id, of: review.id, to: .riskAccepted, by: reviewerActor, at: services.now())
+        let today = CalendarDay.of(services.now())
+        _ = try await store.reviews.decide(review.id, expectedVersion: review.version, by: reviewerActor, decidedByID: reviewer.id, at: services.now()) { current, findings in
+            try ReviewDecisionRecord.validate(decision: "approve_with_conditions", conditions: "Delete refresh tokens within 30 days of uninstall by 2027-03-01.",
+                                              validUntil: nil, today: today, review: current, findings: findings)
+        }
     }
 }

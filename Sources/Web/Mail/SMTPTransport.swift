@@ -93,7 +93,7 @@ struct SMTPTransport: MailTransport {
             var hello = try await command("EHLO \(clientName)", expect: [250])
             if let tls {
                 guard hello.capabilities.contains("STARTTLS") else {
-                    throw MailDeliveryError(description: "the SMTP server does not offer STARTTLS, which SMTP_URL requires")
+                    throw MailDeliveryError(description: "the SMTP server does not offer STARTTLS, which SMTP_URL requires (it offers \(hello.capabilities.joined(separator: ", ")))")
                 }
                 _ = try await command("STARTTLS", expect: [220])
                 let serverName = settings.host.isIPAddress ? nil : settings.host
@@ -163,8 +163,8 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1
-        var line = buffer.readString(length: length) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        // Trimmed as scalars: Swift reads "\r\n" as one Character, so hasSuffix("\n") would miss it.
+        let line = (buffer.readString(length: length) ?? "").trimmingCharacters(in: .newlines)
         context.fireChannelRead(wrapInboundOut(line))
         return .continue
     }

@@ -55,6 +55,8 @@ struct IntegrationPanels: Encodable {
     let reviewKindOptions: [SelectOption]
     let reviewScope: String
     let reviewErrors: [String: String]
+    /// Whether the form is shown open (it came back with errors). Leaf counts an empty dictionary as true.
+    let reviewOpen: Bool
     let links: [LinkRow]?
     let canLink: Bool
     let linkURL: String
@@ -62,6 +64,7 @@ struct IntegrationPanels: Encodable {
     let linkEmail: String
     let linkDays: String
     let linkErrors: [String: String]
+    let linkOpen: Bool
     let defaultDays: Int
     let maxDays: Int
     let newLink: NewLink?
@@ -104,7 +107,7 @@ struct IntegrationPanels: Encodable {
                              selected: $0.id.description == (input.reviewValues["reviewerID"] ?? req.currentUser?.id.description))
             },
             reviewKindOptions: options(ReviewKind.self, selected: input.reviewValues["kind"] ?? ReviewKind.security.rawValue, label: \.label),
-            reviewScope: input.reviewValues["scope"] ?? "", reviewErrors: input.reviewErrors,
+            reviewScope: input.reviewValues["scope"] ?? "", reviewErrors: input.reviewErrors, reviewOpen: !input.reviewErrors.isEmpty,
             links: links.map { link in
                 LinkRow(hint: link.hint, contact: "\(link.contactName) <\(link.contactEmail)>", created: "\(Format.dateTime(link.createdAt)) by \(link.createdBy)",
                         expires: Format.dateTime(link.expiresAt), lastUsed: Format.dateTime(link.lastUsedAt),
@@ -113,7 +116,7 @@ struct IntegrationPanels: Encodable {
             }.nonEmpty,
             canLink: canLink, linkURL: SiteURL.vendorLinks(integration.id).path,
             linkName: input.linkValues["contactName"] ?? "", linkEmail: input.linkValues["contactEmail"] ?? "",
-            linkDays: input.linkValues["days"] ?? String(VendorLink.defaultDays), linkErrors: input.linkErrors,
+            linkDays: input.linkValues["days"] ?? String(VendorLink.defaultDays), linkErrors: input.linkErrors, linkOpen: !input.linkErrors.isEmpty,
             defaultDays: VendorLink.defaultDays, maxDays: VendorLink.maxDays, newLink: input.newLink)
     }
 }
