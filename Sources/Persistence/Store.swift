@@ -18,6 +18,7 @@ public struct Store: Sendable {
     public let answers: any AnswerRepository
     public let vendorLinks: any VendorLinkRepository
     public let reviews: any ReviewRepository
+    public let releases: any KeyReleaseRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -30,6 +31,7 @@ public struct Store: Sendable {
         answers = FluentAnswerRepository(database: database)
         vendorLinks = FluentVendorLinkRepository(database: database)
         reviews = FluentReviewRepository(database: database)
+        releases = FluentKeyReleaseRepository(database: database)
     }
 }
 

@@ -54,6 +54,8 @@ struct AppContext: Sendable {
     /// Questionnaire definitions from `data/questionnaires/`, validated at start-up.
     let questionnaires: [Questionnaire]
     let mailer: Mailer
+    /// The institution's rules from `data/policy.yaml`.
+    let policy: Policy
     /// Throttles vendor answer links (per link, and per address for unknown links).
     let linkLimiter: RateLimiter
 

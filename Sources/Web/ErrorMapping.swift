@@ -58,6 +58,11 @@ struct ErrorMapping: Sendable {
             return .init(status: .notFound, code: "link_unusable",
                          message: "This answer link is not valid. It may have expired or been withdrawn; ask your contact at the institution for a new one.",
                          fields: [:])
+        case let .gateUnmet(items):
+            return .init(status: .conflict, code: "gate_unmet",
+                         message: "The issuance gate is not met, so no key can be released yet: \(items.count) item(s) open.", fields: items)
+        case .codeRefused:
+            return .init(status: .unprocessableEntity, code: "code_refused", message: "That code did not work.", fields: ["code": "That code did not work."])
         case .rateLimited:
             return .init(status: .tooManyRequests, code: "rate_limited",
                          message: "Too many requests in a short time. Wait a few minutes and try again.", fields: [:])

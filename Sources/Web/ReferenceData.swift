@@ -82,3 +82,28 @@ extension ReferenceData {
         }
     }
 }
+
+extension ReferenceData {
+    /// `data/policy.yaml`, or the defaults when the file is absent. Questionnaires it names must exist.
+    static func loadPolicy(dataDirectory: String, questionnaires: [Questionnaire]) throws -> Policy {
+        let path = dataDirectory + "policy.yaml"
+        guard FileManager.default.fileExists(atPath: path) else { return .standard }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(description: "cannot read \(path)")
+        }
+        let policy: Policy
+        do {
+            guard let root = try Yams.compose(yaml: text) else { return .standard }
+            policy = try Policy.parse(definitionNode(root), file: path)
+        } catch let error as DefinitionError {
+            throw LoadError(description: error.description)
+        } catch {
+            throw LoadError(description: "\(path): not valid YAML: \(error)")
+        }
+        let known = Set(questionnaires.map(\.id))
+        if let missing = policy.questionnaireIDs.first(where: { !known.contains($0) }) {
+            throw LoadError(description: "\(path): the policy names the questionnaire '\(missing)', which is not in questionnaires/")
+        }
+        return policy
+    }
+}

@@ -47,6 +47,12 @@ enum SiteURL {
     case reviewFinding(Review.ID, Finding.ID)
     case reviewDecision(Review.ID)
     case respond(String)
+    case acceptWhitelist(Integration.ID)
+    case integrationReleases(Integration.ID)
+    case release(KeyRelease.ID)
+    case releaseVerify(KeyRelease.ID)
+    case releaseResend(KeyRelease.ID)
+    case releaseActions(KeyRelease.ID)
     case respondQuestionnaire(String, String)
     case respondEvidence(String, String)
     case respondSubmit(String)
@@ -98,6 +104,12 @@ enum SiteURL {
         case let .reviewFindings(id): return "/reviews/\(id)/findings"
         case let .reviewFinding(id, finding): return "/reviews/\(id)/findings/\(finding)"
         case let .reviewDecision(id): return "/reviews/\(id)/decision"
+        case let .acceptWhitelist(id): return "/integrations/\(id)/whitelist/accept"
+        case let .integrationReleases(id): return "/integrations/\(id)/releases"
+        case let .release(id): return "/releases/\(id)"
+        case let .releaseVerify(id): return "/releases/\(id)/verify"
+        case let .releaseResend(id): return "/releases/\(id)/resend"
+        case let .releaseActions(id): return "/releases/\(id)/actions"
         case let .respond(secret): return "/respond/\(Self.segment(secret))"
         case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
         case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"

@@ -28,10 +28,11 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let decoy = try await hasher.hash(TokenSecret.generate(using: &generator))
     let catalog = CatalogService(shipped: try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
     let questionnaires = try ReferenceData.loadQuestionnaires(dataDirectory: config.dataDirectory)
+    let policy = try ReferenceData.loadPolicy(dataDirectory: config.dataDirectory, questionnaires: questionnaires)
     let transport: any MailTransport = config.smtp.map { SMTPTransport(settings: $0, clientName: Mailer.clientName(config.publicURL)) }
         ?? FileOutbox(directory: config.outboxDirectory, now: services.now)
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog,
-                             questionnaires: questionnaires, mailer: Mailer(from: config.mailFrom, transport: transport, now: services.now),
+                             questionnaires: questionnaires, mailer: Mailer(from: config.mailFrom, transport: transport, now: services.now), policy: policy,
                              linkLimiter: RateLimiter())
 
     Routes.register(app)  // after app.context: routes read limits from the configuration

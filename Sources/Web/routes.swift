@@ -112,6 +112,14 @@ enum Routes {
         pages.post("reviews/:reviewID/findings/:findingID", access: reviewAccess, use: reviews.setFindingStatus)
         pages.post("reviews/:reviewID/decision", access: reviewAccess, use: reviews.decide)
 
+        let releases = ReleaseController()
+        pages.post("integrations/:integrationID/whitelist/accept", access: reviewAccess, use: releases.acceptWhitelist)
+        pages.post("integrations/:integrationID/releases", access: editorAccess, use: releases.request)
+        pages.get("releases/:releaseID", access: readers, use: releases.show)
+        pages.post("releases/:releaseID/verify", access: editorAccess, use: releases.verify)
+        pages.post("releases/:releaseID/resend", access: editorAccess, use: releases.resend)
+        pages.post("releases/:releaseID/actions", access: editorAccess, use: releases.perform)
+
         let vendorAPI = VendorAPIController()
         api.get("openapi.yaml", access: .anyone, use: vendorAPI.openAPI)
         api.get("me", access: readers, use: vendorAPI.me)
@@ -137,6 +145,15 @@ enum Routes {
         api.get("integrations/:integrationID/whitelist", access: readers, use: integrationAPI.whitelist)
         api.on(.PUT, "integrations/:integrationID/whitelist", access: editorAccess, use: integrationAPI.saveWhitelist)
         api.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrationAPI.diff)
+
+        let releaseAPI = ReleaseAPIController()
+        api.get("integrations/:integrationID/gate", access: readers, use: releaseAPI.gate)
+        api.get("integrations/:integrationID/releases", access: readers, use: releaseAPI.list)
+        api.post("integrations/:integrationID/releases", access: editorAccess, use: releaseAPI.request)
+        api.get("releases/:releaseID", access: readers, use: releaseAPI.show)
+        api.post("releases/:releaseID/verify", access: editorAccess, use: releaseAPI.verify)
+        api.post("releases/:releaseID/resend", access: editorAccess, use: releaseAPI.resend)
+        api.post("releases/:releaseID/actions", access: editorAccess, use: releaseAPI.perform)
 
         let reviewAPI = ReviewAPIController()
         api.get("integrations/:integrationID/questionnaires", access: readers, use: reviewAPI.questionnaires)

@@ -24,4 +24,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case linkUnusable
     /// Too many requests in a short time.
     case rateLimited
+    /// The issuance gate has unmet items (id → reason); nothing may be released.
+    case gateUnmet([String: String])
+    /// A key release confirmation code did not work; deliberately says nothing about why.
+    case codeRefused
 }

@@ -153,4 +153,8 @@ public protocol IntegrationRepository: Sendable {
     func saveWhitelist(_ entries: [WhitelistEntry], for id: Integration.ID, expectedWhitelistVersion: Int, by actor: Actor, at now: Date) async throws -> WhitelistVersion
     func whitelist(_ id: Integration.ID, version: Int?) async throws -> WhitelistVersion?
     func whitelistVersions(_ id: Integration.ID) async throws -> [WhitelistVersion]
+    /// A reviewer accepts the current whitelist version (not the integration's owner).
+    func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance
+    /// The acceptance of the highest accepted version, if any.
+    func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance?
 }

@@ -15,5 +15,6 @@ enum Migrations {
         CreateAnswer(),
         CreateVendorLink(),
         CreateReview(),
+        CreateKeyRelease(),
     ]
 }

@@ -126,10 +126,30 @@ struct FluentIntegrationRepository: IntegrationRepository {
             integration.updatedAt = now
             try await integration.update(on: tx)
             let risk = saved.summary.overallRisk.map { ", overall risk \($0)" } ?? ""
-            let audit = AuditEntry(
+            var audit = [AuditEntry(
                 occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "whitelist",
-                summary: "\(integration.name) — endpoint whitelist version \(number) (\(entries.count) endpoints\(risk)): \(diff.summary)")
-            return (saved, [audit])
+                summary: "\(integration.name) — endpoint whitelist version \(number) (\(entries.count) endpoints\(risk)): \(diff.summary)")]
+            // A released key no longer matches what is declared: flag it and re-open the review.
+            let released = try await KeyReleaseModel.query(on: tx).filter(\.$integrationID == id.rawValue)
+                .filter(\.$state ~~ [ReleaseState.released.rawValue, ReleaseState.off.rawValue]).filter(\.$scopeChanged == false).all()
+            if !released.isEmpty {
+                for release in released {
+                    release.scopeChanged = true
+                    release.version += 1
+                    try await release.update(on: tx)
+                }
+                var reopened = ""
+                if let status = IntegrationStatus(rawValue: integration.status), IntegrationAction.reopen.allowedFrom.contains(status), status != .suspended {
+                    integration.status = IntegrationStatus.inReview.rawValue
+                    integration.version += 1
+                    try await integration.update(on: tx)
+                    reopened = "; review re-opened (was \(status.label.lowercased()))"
+                }
+                audit.append(AuditEntry(
+                    occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "scope_changed",
+                    summary: "\(integration.name) — scope changed since release of \(released.count) key(s)\(reopened)"))
+            }
+            return (saved, audit)
         }
     }
 
@@ -187,5 +207,50 @@ struct FluentIntegrationRepository: IntegrationRepository {
             throw DomainError.validation(ValidationErrors(["ownerID": "Choose an active user as the internal owner."]))
         }
         return user.email
+    }
+
+    func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let integration = try await IntegrationModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }
+            guard integration.whitelistVersion == version, version > 0 else {
+                throw DomainError.staleVersion(entity: "endpoint whitelist", expected: version, actual: integration.whitelistVersion)
+            }
+            if integration.ownerID == userID.rawValue { throw DomainError.separationOfDuties }
+            if let existing = try await WhitelistAcceptanceModel.query(on: tx).filter(\.$integrationID == id.rawValue).filter(\.$version == version).first() {
+                return (try existing.toDomain(), [])
+            }
+            let model = WhitelistAcceptanceModel()
+            model.id = UUID()
+            model.integrationID = id.rawValue
+            model.version = version
+            model.acceptedBy = actor.label
+            model.acceptedByID = userID.rawValue
+            model.acceptedAt = now
+            try await model.create(on: tx)
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "integration", entityID: id.description, action: "whitelist_accept",
+                                   summary: "\(integration.name) — endpoint whitelist version \(version) accepted")
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance? {
+        try await WhitelistAcceptanceModel.query(on: database).filter(\.$integrationID == id.rawValue).sort(\.$version, .descending).first()?.toDomain()
+    }
+}
+
+final class WhitelistAcceptanceModel: Model, @unchecked Sendable {
+    static let schema = "whitelist_acceptances"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "integration_id") var integrationID: UUID
+    @Field(key: "version") var version: Int
+    @Field(key: "accepted_by") var acceptedBy: String
+    @Field(key: "accepted_by_id") var acceptedByID: UUID
+    @Field(key: "accepted_at") var acceptedAt: Date
+
+    init() {}
+
+    func toDomain() throws -> WhitelistAcceptance {
+        WhitelistAcceptance(integrationID: .init(integrationID), version: version, acceptedBy: acceptedBy, acceptedByID: .init(acceptedByID), acceptedAt: acceptedAt)
     }
 }

@@ -255,6 +255,7 @@ struct IntegrationController: Sendable {
         errors: [String: String] = [:], formError: String? = nil
     ) async throws -> WhitelistPageContext {
         let versions = try await req.store.integrations.whitelistVersions(integration.id)
+        let acceptance = try await req.store.integrations.whitelistAcceptance(integration.id)
         let summary = current?.summary
         return WhitelistPageContext(
             layout: LayoutContext(req, title: "Endpoints — \(integration.fields.name)"), integration: integration.fields.name,
@@ -273,6 +274,10 @@ struct IntegrationController: Sendable {
                       diffURL: SiteURL.whitelistDiff(integration.id, from: $0.number - 1, to: $0.number).path)
             }.nonEmpty,
             canEdit: Routes.editorAccess.allows(req.currentUser?.role), editorText: editorText,
+            accepted: acceptance.flatMap { $0.version == integration.whitelistVersion ? "Version \($0.version) accepted by \($0.acceptedBy), \(Format.dateTime($0.acceptedAt))." : nil },
+            canAccept: Routes.reviewAccess.allows(req.currentUser?.role) && current != nil && acceptance?.version != integration.whitelistVersion
+                && req.currentUser?.id != integration.fields.ownerID,
+            acceptURL: SiteURL.acceptWhitelist(integration.id).path,
             errors: errors, errorLines: errors.sorted { lineOrder($0.key, $1.key) }.map { "\($0.key): \($0.value)" }.nonEmpty, formError: formError)
     }
 

@@ -170,6 +170,10 @@ struct WhitelistPageContext: Encodable {
     let versions: [VersionRow]?
     let canEdit: Bool
     let editorText: String
+    /// Reviewer acceptance of the current version (a gate item).
+    let accepted: String?
+    let canAccept: Bool
+    let acceptURL: String
     let errors: [String: String]
     let errorLines: [String]?
     let formError: String?

@@ -45,6 +45,16 @@ struct IntegrationPanels: Encodable {
         var linkErrors: [String: String] = [:]
         var reviewValues: [String: String] = [:]
         var reviewErrors: [String: String] = [:]
+        var releaseError: String? = nil
+    }
+    struct ReleaseRow: Encodable {
+        let url: String
+        let state: String
+        let stateKey: String
+        let requested: String
+        let canvasKeyID: String
+        let rereview: String
+        let scopeChanged: Bool
     }
 
     let questionnaires: [QuestionnaireRow]
@@ -68,6 +78,11 @@ struct IntegrationPanels: Encodable {
     let defaultDays: Int
     let maxDays: Int
     let newLink: NewLink?
+    let gate: GateView
+    let releases: [ReleaseRow]?
+    let canRelease: Bool
+    let releaseURL: String
+    let releaseError: String?
 
     static func build(_ req: Request, _ integration: Integration, input: Input) async throws -> IntegrationPanels {
         let role = req.currentUser?.role
@@ -117,6 +132,14 @@ struct IntegrationPanels: Encodable {
             canLink: canLink, linkURL: SiteURL.vendorLinks(integration.id).path,
             linkName: input.linkValues["contactName"] ?? "", linkEmail: input.linkValues["contactEmail"] ?? "",
             linkDays: input.linkValues["days"] ?? String(VendorLink.defaultDays), linkErrors: input.linkErrors, linkOpen: !input.linkErrors.isEmpty,
-            defaultDays: VendorLink.defaultDays, maxDays: VendorLink.maxDays, newLink: input.newLink)
+            defaultDays: VendorLink.defaultDays, maxDays: VendorLink.maxDays, newLink: input.newLink,
+            gate: GateView(try await GateService.evaluate(req, integration)),
+            releases: try await req.store.releases.list(integration.id).map { release in
+                let state = release.state(at: now, policy: req.context.policy)
+                return ReleaseRow(url: SiteURL.release(release.id).path, state: state.label, stateKey: state.rawValue,
+                                  requested: "\(Format.dateTime(release.requestedAt)) by \(release.requestedBy)", canvasKeyID: release.details?.canvasKeyID ?? "—",
+                                  rereview: release.details?.rereviewOn ?? "—", scopeChanged: release.scopeChanged)
+            }.nonEmpty,
+            canRelease: canLink, releaseURL: SiteURL.integrationReleases(integration.id).path, releaseError: input.releaseError)
     }
 }

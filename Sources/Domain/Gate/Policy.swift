@@ -1,0 +1,112 @@
+import Foundation
+
+/// Who may hold a Canvas user access token, by institution policy.
+public enum TokenHolders: String, CaseIterable, Codable, Sendable {
+    case adminsOnly = "admins_only"
+    case everyoneButStudents = "everyone_but_students"
+    case everyone
+}
+
+/// The institution's rules, from `data/policy.yaml`. Every value has a default taken from the
+/// guidance this product is built on, so the file states only what an institution changes.
+public struct Policy: Equatable, Sendable {
+    // The gate
+    public var contractEndingWarningDays = 30
+    public var requiredClauses: [ClauseKind] = [.ferpaSchoolOfficial, .breachNotification, .outOfScopeAction]
+    public var requiredQuestionnaires = ["ferpa", "coppa", "key_handling", "ai_use"]
+    public var userFacingKinds: [IntegrationKind] = [.lti13, .lti11]
+    public var accessibilityQuestionnaire = "accessibility"
+    // Key release
+    public var codeValidMinutes = 5
+    public var maxCodes = 3
+    public var maxAttempts = 5
+    public var lockAfterMinutes = 15
+    // Reminders
+    public var reminderDays = [90, 30, 7]
+    // User access tokens
+    public var tokenHolders = TokenHolders.everyoneButStudents
+    public var tokenPurposeRequired = true
+    public var studentTokenMaxDays = 120
+
+    public init() {}
+
+    public static let standard = Policy()
+
+    /// Reads the policy tree; unknown keys and bad values name the file and line.
+    public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
+        func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens)") }
+        var policy = Policy()
+        func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
+            guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
+            return pairs
+        }
+        func scalar(_ node: DefinitionNode) throws -> String {
+            guard case let .scalar(text, _) = node else { throw fail(node.line, "expected a single value") }
+            return text
+        }
+        func int(_ node: DefinitionNode, _ range: ClosedRange<Int>) throws -> Int {
+            guard let value = Int(try scalar(node)), range.contains(value) else {
+                throw fail(node.line, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+        func list(_ node: DefinitionNode) throws -> [String] {
+            guard case let .sequence(items, _) = node else { throw fail(node.line, "expected a list such as [a, b]") }
+            return try items.map(scalar)
+        }
+        func bool(_ node: DefinitionNode) throws -> Bool {
+            switch try scalar(node).lowercased() {
+            case "true", "yes": return true
+            case "false", "no": return false
+            default: throw fail(node.line, "expected true or false")
+            }
+        }
+        func enumList<T: RawRepresentable & CaseIterable>(_ node: DefinitionNode, _: T.Type) throws -> [T] where T.RawValue == String {
+            try list(node).map { raw in
+                guard let value = T(rawValue: raw) else {
+                    throw fail(node.line, "'\(raw)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+        }
+        for (section, sectionLine, body) in sections {
+            for (key, keyLine, value) in try pairs(body) {
+                switch (section, key) {
+                case ("gate", "contract_ending_warning_days"): policy.contractEndingWarningDays = try int(value, 0...365)
+                case ("gate", "required_contract_clauses"): policy.requiredClauses = try enumList(value, ClauseKind.self)
+                case ("gate", "required_questionnaires"): policy.requiredQuestionnaires = try list(value)
+                case ("gate", "user_facing_kinds"): policy.userFacingKinds = try enumList(value, IntegrationKind.self)
+                case ("gate", "accessibility_questionnaire"): policy.accessibilityQuestionnaire = try scalar(value)
+                case ("release", "code_valid_minutes"): policy.codeValidMinutes = try int(value, 1...60)
+                case ("release", "max_codes"): policy.maxCodes = try int(value, 1...10)
+                case ("release", "max_attempts"): policy.maxAttempts = try int(value, 1...20)
+                case ("release", "lock_after_minutes"): policy.lockAfterMinutes = try int(value, 1...240)
+                case ("reminders", "days_ahead"):
+                    policy.reminderDays = try list(value).map { raw in
+                        guard let days = Int(raw), (1...365).contains(days) else { throw fail(value.line, "'\(raw)' is not a number of days from 1 to 365") }
+                        return days
+                    }.sorted(by: >)
+                case ("tokens", "who_may_hold"):
+                    guard let holders = TokenHolders(rawValue: try scalar(value)) else {
+                        throw fail(value.line, "who_may_hold is admins_only, everyone_but_students or everyone")
+                    }
+                    policy.tokenHolders = holders
+                case ("tokens", "purpose_required"): policy.tokenPurposeRequired = try bool(value)
+                case ("tokens", "student_max_days"): policy.studentTokenMaxDays = try int(value, 1...3650)
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _):
+                    throw fail(keyLine, "unknown key '\(key)' in \(section)")
+                default:
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens)")
+                }
+            }
+        }
+        if policy.codeValidMinutes > policy.lockAfterMinutes {
+            throw fail(root.line, "a code cannot stay valid longer than the release stays open (lock_after_minutes)")
+        }
+        return policy
+    }
+
+    /// The questionnaire ids the policy names, for checking against the shipped definitions.
+    public var questionnaireIDs: [String] { requiredQuestionnaires + [accessibilityQuestionnaire] }
+}

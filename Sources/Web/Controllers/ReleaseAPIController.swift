@@ -1,0 +1,74 @@
+import Domain
+import Persistence
+import Vapor
+
+/// The gate and key release over the JSON API; the same operations as the pages.
+struct ReleaseAPIController: Sendable {
+    struct RequestBody: Content { var previous: String? }
+    struct VerifyBody: Content {
+        var code: String?
+        var canvasKeyID: String?
+        var allowIncludeParameters: Bool?
+        var expiresOn: String?
+        var rereviewOn: String?
+    }
+    struct ActionBody: Content { var action: String?; var note: String? }
+
+    static func gateJSON(_ gate: Gate) -> NullableJSON<JSONKey> {
+        ReviewJSON.object([
+            "met": gate.isMet,
+            "items": gate.items.map { ReviewJSON.object(["id": $0.id, "title": $0.title, "status": $0.status.rawValue, "reason": $0.reason, "fix": GateService.link($0.fix)]) },
+        ])
+    }
+
+    static func releaseJSON(_ r: KeyRelease, policy: Policy, now: Date) -> NullableJSON<JSONKey> {
+        ReviewJSON.object([
+            "id": r.id.description, "integrationID": r.integrationID.description, "state": r.state(at: now, policy: policy).rawValue,
+            "requestedBy": r.requestedBy, "requestedAt": Format.iso(r.requestedAt), "codesSent": r.codesSent, "attempts": r.attempts,
+            "verifiedAt": r.verifiedAt.map(Format.iso), "canvasKeyID": r.details?.canvasKeyID, "scopes": r.details?.scopes,
+            "allowIncludeParameters": r.details?.allowIncludeParameters, "expiresOn": r.details?.expiresOn, "rereviewOn": r.details?.rereviewOn,
+            "whitelistVersion": r.whitelistVersion, "previousID": r.previousID?.description, "scopeChanged": r.scopeChanged, "note": r.note,
+        ])
+    }
+
+    func gate(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        return try Self.gateJSON(try await GateService.evaluate(req, integration)).json(req)
+    }
+
+    func list(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        return try await req.store.releases.list(integration.id).map { Self.releaseJSON($0, policy: req.context.policy, now: req.now) }.json(req)
+    }
+
+    func request(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        let body = (try? req.content.decode(RequestBody.self)) ?? RequestBody()
+        let release = try await ReleaseController.start(req, integration, previous: body.previous.flatMap(KeyRelease.ID.init(string:)))
+        return try Self.releaseJSON(release, policy: req.context.policy, now: req.now).json(req, status: .created)
+    }
+
+    func show(req: Request) async throws -> Response {
+        try Self.releaseJSON(try await req.releaseParameter(), policy: req.context.policy, now: req.now).json(req)
+    }
+
+    func verify(req: Request) async throws -> Response {
+        let release = try await req.releaseParameter()
+        let body = try req.content.decode(VerifyBody.self)
+        let released = try await ReleaseController.verify(req, release, code: body.code ?? "", canvasKeyID: body.canvasKeyID,
+                                                          include: body.allowIncludeParameters == true ? "on" : nil, expiresOn: body.expiresOn,
+                                                          rereviewOn: body.rereviewOn)
+        return try Self.releaseJSON(released, policy: req.context.policy, now: req.now).json(req)
+    }
+
+    func resend(req: Request) async throws -> Response {
+        let updated = try await ReleaseController.resend(req, try await req.releaseParameter())
+        return try Self.releaseJSON(updated, policy: req.context.policy, now: req.now).json(req)
+    }
+
+    func perform(req: Request) async throws -> Response {
+        let body = try req.content.decode(ActionBody.self)
+        let updated = try await ReleaseController.perform(req, try await req.releaseParameter(), action: body.action, note: body.note)
+        return try Self.releaseJSON(updated, policy: req.context.policy, now: req.now).json(req)
+    }
+}
