@@ -35,6 +35,10 @@ struct RoleMatrixTests {
             let link = try await h.app.store.vendorLinks.create(VendorLinkFields(contactName: "M", contactEmail: "m@vendor.example"),
                                                                 integration: integration.id, id: .init(UUID()), secretHash: TokenSecret.hash("vl_matrix"),
                                                                 hint: "vl_matr…", by: .commandLine, at: h.clock.now)
+            let releaseID = KeyRelease.ID(UUID())
+            try await h.app.store.releases.create(KeyRelease(
+                id: releaseID, integrationID: integration.id, requestedBy: "m", requestedByID: h.user(.admin).id, requestedByEmail: "admin@northfield.example",
+                requestedAt: h.clock.now, codeHash: "x", codeIssuedAt: h.clock.now, whitelistVersion: 1), by: .commandLine)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -57,6 +61,7 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":findingID", with: finding.id.description)
                     .replacingOccurrences(of: ":linkID", with: link.id.description)
                     .replacingOccurrences(of: ":secret", with: "vl_matrix")
+                    .replacingOccurrences(of: ":releaseID", with: releaseID.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)

@@ -199,8 +199,11 @@ struct ReleaseController: Sendable {
                                                   scopes: whitelist.scopeLines, today: today)
         let policy = req.context.policy
         let now = req.now
+        let result = OutcomeBox()
         let updated = try await req.store.releases.update(release.id, by: req.actor, at: now) { release in
-            switch release.verify(code, details: details, at: now, policy: policy) {
+            let outcome = release.verify(code, details: details, at: now, policy: policy)
+            result.set(outcome)
+            switch outcome {
             case .released:
                 return ("release", "code confirmed; key \(details.canvasKeyID) released with \(details.scopes.count) scopes (enforced), include parameters "
                     + (details.allowIncludeParameters ? "allowed" : "not allowed") + (details.expiresOn.map { ", expires \($0)" } ?? "") + ", re-review by \(details.rereviewOn)")
@@ -213,7 +216,7 @@ struct ReleaseController: Sendable {
                 return ("code_refused", "code entered for a release that is \(release.state.label.lowercased())")
             }
         }
-        guard updated.state == .released, updated.verifiedAt == now else {
+        guard result.value == .released else {
             if updated.state == .locked {
                 throw DomainError.validation(ValidationErrors(["code": "That code did not work, and this release is now locked. Start a new release."]))
             }
@@ -303,6 +306,14 @@ struct ReleaseController: Sendable {
             values: values, errors: errors, formError: formError,
             historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "key_release", "entityID": release.id.description]).path : nil)
     }
+}
+
+/// Carries the verification outcome out of the transaction that decided it.
+final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: KeyRelease.Outcome?
+    var value: KeyRelease.Outcome? { lock.withLock { stored } }
+    func set(_ outcome: KeyRelease.Outcome) { lock.withLock { stored = outcome } }
 }
 
 extension Request {

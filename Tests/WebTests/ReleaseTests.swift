@@ -1,0 +1,153 @@
+import Domain
+import Foundation
+import Persistence
+import TestSupport
+import Testing
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// Completes every gate item for an integration owned by the admin, through the repositories.
+func makeReady(_ h: WebHarness) async throws -> Integration {
+    let store = h.app.store
+    let now = h.clock.now
+    let reviewer = h.user(.reviewer)
+    let reviewerActor = Actor(user: reviewer)
+    let vendor = try await store.vendors.create(VendorFields(name: "Ready Vendor", securityContactEmail: "security@ready.example", standing: .goodStanding),
+                                                id: .init(UUID()), by: .commandLine, at: now)
+    _ = try await store.contracts.create(ContractFields(
+        title: "MSA", kind: .masterAgreement, status: .signed, signedOn: "2020-01-01", startsOn: "2020-01-01", breachNotificationHours: 72,
+        clauses: [.ferpaSchoolOfficial: Clause(present: true), .breachNotification: Clause(present: true), .outOfScopeAction: Clause(present: true)]),
+        vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: now)
+    let integration = try await store.integrations.create(
+        IntegrationFields(name: "Ready sync", kind: .apiDeveloperKey, installLevel: .rootAccount, purpose: "Sync", classification: .restricted,
+                          ownerID: h.user(.admin).id),
+        vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: now)
+    _ = try await store.integrations.saveWhitelist(
+        [WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/users", justification: "roster", group: "Users", kinds: [.roster])],
+        for: integration.id, expectedWhitelistVersion: 0, by: .commandLine, at: now)
+    _ = try await store.integrations.acceptWhitelist(integration.id, version: 1, by: reviewerActor, userID: reviewer.id, at: now)
+    for id in h.app.context.policy.requiredQuestionnaires {
+        let q = h.app.context.questionnaire(id)!
+        var values: [String: [String]] = [:]
+        for question in q.questions {
+            switch question.type {
+            case .date: values[question.id] = ["2026-01-01"]
+            case .text: values[question.id] = ["Answered"]
+            case .fileEvidence: values[question.id] = ["evidence.pdf"]
+            default: values[question.id] = [question.expected?.first ?? question.allowedValues?.first ?? "x"]
+            }
+        }
+        _ = try await store.answers.save(values, questionnaire: q, integration: integration.id, source: .vendor, by: .system, at: now)
+    }
+    let review = try await store.reviews.create(ReviewFields(reviewerID: reviewer.id, scope: "all"), kind: .security, integration: integration.id,
+                                                id: .init(UUID()), supersedes: nil, by: reviewerActor, at: now)
+    let today = CalendarDay.of(now)
+    _ = try await store.reviews.decide(review.id, expectedVersion: 1, by: reviewerActor, decidedByID: reviewer.id, at: now) { current, findings in
+        try ReviewDecisionRecord.validate(decision: "approve", conditions: nil, validUntil: nil, today: today, review: current, findings: findings)
+    }
+    return integration
+}
+
+/// The six-digit code in the newest confirmation message. Outbox files share the test clock's time
+/// in their names, so the newest is found by the file's own modification time.
+func latestCode(_ h: WebHarness) throws -> String {
+    let names = try FileManager.default.contentsOfDirectory(atPath: h.outbox).filter { $0.hasSuffix(".eml") }
+    let codes = try names.compactMap { name -> (Date, String)? in
+        let path = h.outbox + name
+        guard let code = try String(contentsOfFile: path, encoding: .utf8).firstMatch(of: /is:\r\n\r\n    (\d{6})/)?.1 else { return nil }
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date ?? .distantPast
+        return (modified, String(code))
+    }
+    return try #require(codes.max { $0.0 < $1.0 }?.1)
+}
+
+@Suite("Gate and key release over HTTP")
+struct ReleaseTests {
+    @Test func anUnmetGateRefusesReleaseWithTheOpenItems() async throws {
+        try await withWebApp { h in
+            let integration = try await seedIntegration(h)
+            let admin = try await h.signedIn(.admin)
+            let page = "/integrations/\(integration.id)"
+            let view = try await admin.get(page)
+            #expect(view.text.contains("Issuance gate") && view.text.contains("no key can be released yet"))
+            let refused = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
+            #expect(refused.status == .conflict && refused.text.contains("The issuance gate is not met"))
+            #expect(try await h.app.store.releases.list(integration.id).isEmpty)
+            let token = try await h.token(.admin)
+            let api = try await h.app.testing().sendRequest(.POST, "/api/v1/integrations/\(integration.id)/releases", headers: jsonHeaders(token), body: try jsonBody([:]))
+            #expect(api.status == .conflict)
+            let error = try #require(try json(api)["error"] as? [String: Any])
+            #expect(error["code"] as? String == "gate_unmet")
+            let fields = try #require(error["fields"] as? [String: String])
+            #expect(fields["security_review"] != nil && fields["contract"] != nil && fields["vendor_standing"] != nil)
+            let gate = try json(try await h.app.testing().sendRequest(.GET, "/api/v1/integrations/\(integration.id)/gate", headers: bearer(try await h.token(.auditor))))
+            #expect(gate["met"] as? Bool == false && (gate["items"] as? [Any])?.count == 10)
+            let reviewerTry = try await (try await h.signedIn(.reviewer)).post(page + "/releases", form: [:], csrfFrom: page)
+            #expect(reviewerTry.status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aMetGateReleasesAfterTheEmailedCode(engine: TestEngine) async throws {
+        try await withWebApp(engine) { h in
+            let integration = try await makeReady(h)
+            let admin = try await h.signedIn(.admin)
+            let page = "/integrations/\(integration.id)"
+            #expect(try await admin.get(page).text.contains("Every item is met"))
+            let requested = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
+            #expect(requested.status == .seeOther, "\(errorsIn(requested.text))")
+            let releasePath = try #require(requested.location)
+            let code = try latestCode(h)
+
+            // Another admin cannot confirm someone else's release.
+            let other = try await h.app.store.users.create(NewUser(email: "second@northfield.example", name: "Second", role: .admin), id: .init(UUID()),
+                                                           passwordHash: try await h.app.context.hasher.hash(WebHarness.password), by: .commandLine, at: h.clock.now)
+            let second = TestBrowser(app: h.app)
+            _ = try await second.login(email: other.email, password: WebHarness.password)
+            let stolen = try await second.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "170000000000555", "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+            #expect(stolen.status == .unprocessableEntity)
+
+            let wrong = try await admin.post(releasePath + "/verify", form: ["code": code == "000000" ? "111111" : "000000", "canvasKeyID": "170000000000555",
+                                                                              "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+            #expect(wrong.status == .unprocessableEntity && wrong.text.contains("That code did not work."))
+            let missingKey = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "", "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+            #expect(missingKey.status == .unprocessableEntity && missingKey.text.contains("developer key&#39;s id") || missingKey.text.contains("developer key's id"))
+            let released = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "170000000000555", "rereviewOn": "2099-01-01"],
+                                                csrfFrom: releasePath)
+            #expect(released.status == .seeOther, "\(errorsIn(released.text))")
+            let view = try await admin.get(releasePath)
+            #expect(view.text.contains("Released (on)") && view.text.contains("170000000000555") && view.text.contains("url:GET|/api/v1/courses/:course_id/users"))
+            #expect(try h.mail().contains { $0.contains("To: security@ready.example") && $0.contains("Developer key released") }, "the vendor is told after release")
+            let reuse = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "170000000000555", "rereviewOn": "2099-01-01"],
+                                             csrfFrom: releasePath)
+            #expect(reuse.status == .unprocessableEntity, "a used code is refused")
+
+            // Turning the key off needs a reason and is audited.
+            let off = try await admin.post(releasePath + "/actions", form: ["action": "turn_off", "note": "Vendor called endpoints outside scope"], csrfFrom: releasePath)
+            #expect(off.status == .seeOther)
+            #expect(try await admin.get(releasePath).text.contains(">Off<"))
+            let actions = try await h.app.store.audit.list(AuditQuery(entityType: "key_release")).items.map(\.action)
+            #expect(Set(actions) == ["request", "release", "code_refused", "turn_off"], "every attempt is audited: \(actions)")
+        }
+    }
+
+    @Test func theReleaseLocksAfterFifteenMinutesAndResendsAreLimited() async throws {
+        try await withWebApp { h in
+            let integration = try await makeReady(h)
+            let admin = try await h.signedIn(.admin)
+            let page = "/integrations/\(integration.id)"
+            let releasePath = try #require(try await admin.post(page + "/releases", form: [:], csrfFrom: page).location)
+            for _ in 0..<2 {
+                #expect(try await admin.post(releasePath + "/resend", form: [:], csrfFrom: releasePath).status == .seeOther)
+            }
+            let fourth = try await admin.post(releasePath + "/resend", form: [:], csrfFrom: releasePath)
+            #expect(fourth.status == .unprocessableEntity && fourth.text.contains("All 3 codes"))
+            let code = try latestCode(h)
+            h.clock.advance(by: 15 * 60)
+            let late = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "1", "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+            #expect(late.status == .unprocessableEntity && late.text.contains("locked"))
+            #expect(try await admin.get(releasePath).text.contains("Locked"))
+        }
+    }
+}
