@@ -19,6 +19,7 @@ public struct Store: Sendable {
     public let vendorLinks: any VendorLinkRepository
     public let reviews: any ReviewRepository
     public let releases: any KeyReleaseRepository
+    public let reminders: any ReminderLog
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -32,6 +33,7 @@ public struct Store: Sendable {
         vendorLinks = FluentVendorLinkRepository(database: database)
         reviews = FluentReviewRepository(database: database)
         releases = FluentKeyReleaseRepository(database: database)
+        reminders = FluentReminderLog(database: database)
     }
 }
 

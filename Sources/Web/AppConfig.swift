@@ -19,6 +19,8 @@ public struct AppConfig: Sendable {
     var smtp: SMTPSettings?
     /// The sender of every message, `MAIL_FROM`.
     public var mailFrom: String
+    /// How often a running server sends due reminders (`REMINDER_INTERVAL_MINUTES`, default 60; 0 = never).
+    public var reminderIntervalMinutes: Int
 
     public struct Invalid: Error, CustomStringConvertible {
         public let variable: String
@@ -71,6 +73,7 @@ public struct AppConfig: Sendable {
             maxDocumentBytes: try integer("MAX_DOCUMENT_BYTES", default: 20 * 1_048_576, range: 1_024...524_288_000),
             outboxDirectory: directory("OUTBOX_DIR", default: "var/outbox"),
             smtp: smtp,
-            mailFrom: mailFrom)
+            mailFrom: mailFrom,
+            reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080))
     }
 }

@@ -62,3 +62,36 @@ struct KeyReleaseRepositoryTests {
         }
     }
 }
+
+@Suite("Reminder log on every engine")
+struct ReminderLogTests {
+    @Test(arguments: TestEngine.available)
+    func aReminderIsDeliveredOnceEvenWhenInstancesRace(engine: TestEngine) async throws {
+        try await withMigratedApp(engine) { app in
+            let log = app.store.reminders
+            let subject = ReminderSubject(kind: .contractEnds, subjectID: "c1", title: "MSA", day: "2027-02-20", recipients: ["ana@x.edu"], link: nil)
+            let reminder = try #require(Reminders.due([subject], today: "2027-01-25", thresholds: [90, 30, 7], alreadySent: []).first)
+            let deliveries = Counter()
+            // A failed delivery records nothing, so the next run tries again.
+            await #expect(throws: TestFailure.self) {
+                _ = try await log.record(reminder, at: t0) { throw TestFailure() }
+            }
+            #expect(try await log.sentKeys().isEmpty)
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await log.record(reminder, at: t0) { deliveries.increment() } } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1 && deliveries.value == 1)
+            #expect(try await log.sentKeys() == Set(reminder.keys))
+        }
+    }
+}
+
+struct TestFailure: Error {}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

@@ -25,6 +25,14 @@ struct WebHarness: Sendable {
     /// Where this test's mail is written (.eml files).
     let outbox: String
 
+    /// The decoded subject of a message.
+    static func subject(of message: String) -> String {
+        guard let line = message.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("Subject: ") }) else { return "" }
+        let value = String(line.dropFirst("Subject: ".count))
+        guard value.hasPrefix("=?UTF-8?B?"), value.hasSuffix("?="), let data = Data(base64Encoded: String(value.dropFirst(10).dropLast(2))) else { return value }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The messages written so far, oldest first.
     func mail() throws -> [String] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()

@@ -151,3 +151,23 @@ struct ReleaseTests {
         }
     }
 }
+
+@Suite("Reminders over the app")
+struct ReminderServiceTests {
+    @Test func contractEndsAppearOnTheDashboardAndAreMailedOnce() async throws {
+        try await withWebApp { h in
+            let vendor = try await h.app.store.vendors.create(VendorFields(name: "Ending Vendor"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let ends = CalendarDay.adding(days: 20, to: CalendarDay.of(h.clock.now))
+            _ = try await h.app.store.contracts.create(ContractFields(title: "Short MSA", kind: .masterAgreement, status: .signed, signedOn: "2020-01-01", endsOn: ends),
+                                                       vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let dashboard = try await (try await h.signedIn(.procurement)).get("/")
+            #expect(dashboard.text.contains("Contract ends") && dashboard.text.contains("20 days") && dashboard.text.contains("Short MSA"))
+            async let first = ReminderService.send(h.app, logger: h.app.logger)
+            async let second = ReminderService.send(h.app, logger: h.app.logger)
+            #expect(try await first + second == 1)
+            #expect(try await ReminderService.send(h.app, logger: h.app.logger) == 0)
+            let mails = try h.mail().filter { WebHarness.subject(of: $0) == "Contract ends in 20 days: “Short MSA” with Ending Vendor" }
+            #expect(mails.count == 1 && mails[0].contains("To: Test Admin <admin@northfield.example>"))
+        }
+    }
+}

@@ -42,7 +42,8 @@ class Server:
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
         # Links in mail point at this server; mail goes to a throw-away outbox unless SMTP_URL is given.
         self.outbox = tempfile.mkdtemp(prefix="vr-outbox-")
-        full_env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", PUBLIC_URL=self.url, OUTBOX_DIR=self.outbox, **(env or {}))
+        full_env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", PUBLIC_URL=self.url, OUTBOX_DIR=self.outbox,
+                        REMINDER_INTERVAL_MINUTES="0", **(env or {}))
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

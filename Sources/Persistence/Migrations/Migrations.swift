@@ -16,5 +16,6 @@ enum Migrations {
         CreateVendorLink(),
         CreateReview(),
         CreateKeyRelease(),
+        CreateReminderLog(),
     ]
 }

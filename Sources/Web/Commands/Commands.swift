@@ -25,6 +25,7 @@ enum Commands {
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(EndpointsCommands(), as: "endpoints")
         app.asyncCommands.use(CatalogCommands(), as: "catalog")
+        app.asyncCommands.use(ReminderCommands(), as: "reminders")
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.
@@ -82,9 +83,24 @@ struct ServeCommand: AsyncCommand {
             let summary = try await DemoData.load(app)
             context.console.print(summary.describe(url: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"))
         }
+        let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
+        defer { reminders?.cancel() }
         var forwarded = context
         forwarded.input = CommandInput(arguments: ["vendor-review serve", "--hostname", host, "--port", String(port)])
         try await vaporServe.run(using: &forwarded)
+    }
+}
+
+struct ReminderCommands: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+
+    var help: String { "Sends the reminders due today (contract ends, re-reviews, key expiry), each once. For cron; `serve` also runs it hourly." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.connect(app)
+        let sent = try await ReminderService.send(app, logger: app.logger)
+        context.console.print("\(sent) reminder(s) sent")
     }
 }
 

@@ -16,6 +16,17 @@ struct DashboardContext: Encodable {
     /// Recent audit events (named `rows` for the shared audit table partial).
     let rows: [AuditRowContext]
     let auditURL: String?
+    struct Upcoming: Encodable {
+        let what: String
+        let title: String
+        let day: String
+        let daysLeft: Int
+        let urgency: String
+        let url: String?
+    }
+    /// Re-reviews, contract ends and key expiry within the reminder horizon, soonest first.
+    let upcoming: [Upcoming]?
+    let horizon: Int
 }
 
 struct DashboardController: Sendable {
@@ -31,9 +42,17 @@ struct DashboardController: Sendable {
         }
         let canAudit = Routes.auditAccess.allows(user.role)
         let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
+        let thresholds = req.context.policy.reminderDays
+        let upcoming = Reminders.upcoming(try await ReminderService.subjects(req.application), today: CalendarDay.of(req.now), thresholds: thresholds)
         return try await req.page("dashboard/index", DashboardContext(
             layout: LayoutContext(req, title: "Dashboard"), greeting: "Welcome, \(user.name)", role: user.role.label,
-            counts: counts, rows: recent.map(AuditRowContext.init), auditURL: canAudit ? SiteURL.audit().path : nil))
+            counts: counts, rows: recent.map(AuditRowContext.init), auditURL: canAudit ? SiteURL.audit().path : nil,
+            upcoming: upcoming.map { subject, days in
+                .init(what: subject.kind.label, title: subject.title, day: subject.day, daysLeft: days,
+                      urgency: days <= (thresholds.min() ?? 7) ? "risk-high" : days <= (thresholds.sorted().dropFirst().first ?? 30) ? "risk-medium" : "risk-low",
+                      url: GateService.link(subject.link))
+            }.nonEmpty,
+            horizon: thresholds.max() ?? 90))
     }
 }
 

@@ -1,0 +1,42 @@
+import Domain
+import Fluent
+import Foundation
+
+final class ReminderSentModel: Model, @unchecked Sendable {
+    static let schema = "reminders_sent"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "reminder_key") var key: String
+    @Field(key: "sent_at") var sentAt: Date
+
+    init() {}
+}
+
+struct FluentReminderLog: ReminderLog {
+    let database: any Database
+
+    func sentKeys() async throws -> Set<String> {
+        Set(try await ReminderSentModel.query(on: database).all().map(\.key))
+    }
+
+    func record(_ reminder: Reminder, at now: Date, deliver: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+        // Inside the audited transaction every instance queues on the chain head, so the check
+        // below and the insert cannot interleave; the unique key is the second line of defence.
+        try await AuditedWrite.run(on: database) { tx in
+            let tightest = Reminders.key(reminder.subject, threshold: reminder.threshold)
+            if try await ReminderSentModel.query(on: tx).filter(\.$key == tightest).count() > 0 { return (false, []) }
+            for key in reminder.keys where try await ReminderSentModel.query(on: tx).filter(\.$key == key).count() == 0 {
+                let model = ReminderSentModel()
+                model.id = UUID()
+                model.key = key
+                model.sentAt = now
+                try await model.create(on: tx)
+            }
+            try await deliver()
+            let s = reminder.subject
+            let entry = AuditEntry(occurredAt: now, actor: .system, entityType: "reminder", entityID: s.subjectID, action: "remind",
+                                   summary: "\(s.kind.label): \(s.title) on \(s.day) (\(reminder.daysLeft) days) — told \(s.recipients.joined(separator: ", "))")
+            return (true, [entry])
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Domain
+import Persistence
+import Vapor
+
+/// Collects dated obligations, shows them on the dashboard and mails each reminder once.
+enum ReminderService {
+    static func subjects(_ app: Application) async throws -> [ReminderSubject] {
+        let store = app.store
+        let users = try await store.users.list().filter(\.isActive)
+        let admins = users.filter { $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
+        func owner(_ integration: Integration) -> [String] {
+            guard let id = integration.fields.ownerID, let user = users.first(where: { $0.id == id }) else { return admins }
+            return ["\(user.name) <\(user.email)>"]
+        }
+        var subjects: [ReminderSubject] = []
+        let contracts = try await store.contracts.list(ContractQuery(status: .signed, page: PageRequest(page: 1, size: 100))).items
+        let vendorNames = try await store.vendors.names(Set(contracts.map(\.vendorID)))
+        for contract in contracts {
+            guard let ends = contract.fields.endsOn else { continue }
+            subjects.append(ReminderSubject(kind: .contractEnds, subjectID: contract.id.description,
+                                            title: "“\(contract.fields.title)” with \(vendorNames[contract.vendorID] ?? "a vendor")", day: ends,
+                                            recipients: admins, link: .contract(contract.id)))
+        }
+        var page = 1
+        while true {
+            let batch = try await store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
+            for integration in batch.items where integration.status != .retired {
+                if let day = integration.fields.nextReviewOn {
+                    subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,
+                                                    recipients: owner(integration), link: .editIntegration(integration.id)))
+                }
+                for release in try await store.releases.list(integration.id) where release.state == .released || release.state == .off {
+                    guard let details = release.details else { continue }
+                    subjects.append(ReminderSubject(kind: .keyRereview, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
+                                                    day: details.rereviewOn, recipients: owner(integration), link: .editIntegration(integration.id)))
+                    if let expires = details.expiresOn {
+                        subjects.append(ReminderSubject(kind: .keyExpires, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
+                                                        day: expires, recipients: owner(integration), link: .editIntegration(integration.id)))
+                    }
+                }
+                let reviews = try await store.reviews.reviews(integration.id)
+                for kind in ReviewKind.allCases {
+                    // Only the newest decided review of each kind matters.
+                    guard let review = reviews.filter({ $0.kind == kind && $0.isDecided }).max(by: { $0.createdAt < $1.createdAt }),
+                          let decision = review.decision, decision.decision != .reject else { continue }
+                    subjects.append(ReminderSubject(kind: .reviewExpires, subjectID: review.id.description, title: "\(integration.fields.name) \(kind.label.lowercased())",
+                                                    day: decision.validUntil, recipients: owner(integration), link: .review(review.id)))
+                }
+            }
+            if !batch.hasNext { break }
+            page += 1
+        }
+        return subjects
+    }
+
+    /// Sends every reminder due today; returns how many went out from this instance.
+    @discardableResult
+    static func send(_ app: Application, logger: Logger) async throws -> Int {
+        let now = app.context.services.now()
+        let today = CalendarDay.of(now)
+        let due = Reminders.due(try await subjects(app), today: today, thresholds: app.context.policy.reminderDays,
+                                alreadySent: try await app.store.reminders.sentKeys())
+        var sent = 0
+        let base = app.context.config.publicURL.hasSuffix("/") ? String(app.context.config.publicURL.dropLast()) : app.context.config.publicURL
+        for reminder in due where !reminder.subject.recipients.isEmpty {
+            let s = reminder.subject
+            let mailer = app.context.mailer
+            let delivered = try await app.store.reminders.record(reminder, at: now) {
+                try await mailer.send(
+                    to: s.recipients, subject: "\(s.kind.label) in \(reminder.daysLeft) days: \(s.title)",
+                    body: """
+                    \(s.kind.label): \(s.title) on \(s.day), \(reminder.daysLeft) days from today.
+
+                    \(GateService.link(s.link).map { base + $0 } ?? base)
+                    """,
+                    logger: logger)
+            }
+            if delivered { sent += 1 }
+        }
+        return sent
+    }
+}
+
+/// Sends due reminders while the server runs (`REMINDER_INTERVAL_MINUTES`, default 60; 0 turns it off).
+enum ReminderScheduler {
+    static func start(_ app: Application, everyMinutes interval: Int) -> Task<Void, Never>? {
+        guard interval > 0 else { return nil }
+        let seconds = UInt64(interval) * 60
+        return Task {
+            while !Task.isCancelled {
+                do {
+                    let sent = try await ReminderService.send(app, logger: app.logger)
+                    if sent > 0 { app.logger.info("reminders sent", metadata: ["count": .string(String(sent))]) }
+                } catch {
+                    app.logger.error("reminders failed", metadata: ["error": .string(String(describing: error))])
+                }
+                try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
+            }
+        }
+    }
+}
