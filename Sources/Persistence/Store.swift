@@ -20,6 +20,8 @@ public struct Store: Sendable {
     public let reviews: any ReviewRepository
     public let releases: any KeyReleaseRepository
     public let reminders: any ReminderLog
+    public let inheritedKeys: any InheritedKeyRepository
+    public let tokenRegister: any TokenRegisterRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -34,6 +36,8 @@ public struct Store: Sendable {
         reviews = FluentReviewRepository(database: database)
         releases = FluentKeyReleaseRepository(database: database)
         reminders = FluentReminderLog(database: database)
+        inheritedKeys = FluentInheritedKeyRepository(database: database)
+        tokenRegister = FluentTokenRegisterRepository(database: database)
     }
 }
 

@@ -47,6 +47,13 @@ enum SiteURL {
     case reviewFinding(Review.ID, Finding.ID)
     case reviewDecision(Review.ID)
     case respond(String)
+    case inheritedKeys
+    case newInheritedKey
+    case inheritedKey(InheritedKey.ID)
+    case editInheritedKey(InheritedKey.ID)
+    case tokenRegister
+    case tokenRegisterImport
+    case revokeRegisteredToken(RegisteredToken.ID)
     case acceptWhitelist(Integration.ID)
     case integrationReleases(Integration.ID)
     case release(KeyRelease.ID)
@@ -110,6 +117,13 @@ enum SiteURL {
         case let .releaseVerify(id): return "/releases/\(id)/verify"
         case let .releaseResend(id): return "/releases/\(id)/resend"
         case let .releaseActions(id): return "/releases/\(id)/actions"
+        case .inheritedKeys: return "/inherited-keys"
+        case .newInheritedKey: return "/inherited-keys/new"
+        case let .inheritedKey(id): return "/inherited-keys/\(id)"
+        case let .editInheritedKey(id): return "/inherited-keys/\(id)/edit"
+        case .tokenRegister: return "/token-register"
+        case .tokenRegisterImport: return "/token-register/import"
+        case let .revokeRegisteredToken(id): return "/token-register/\(id)/revoke"
         case let .respond(secret): return "/respond/\(Self.segment(secret))"
         case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
         case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"

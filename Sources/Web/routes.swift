@@ -120,6 +120,17 @@ enum Routes {
         pages.post("releases/:releaseID/resend", access: editorAccess, use: releases.resend)
         pages.post("releases/:releaseID/actions", access: editorAccess, use: releases.perform)
 
+        let inventory = InventoryController()
+        pages.get("inherited-keys", access: readers, use: inventory.keys)
+        pages.get("inherited-keys/new", access: editorAccess, use: inventory.newKey)
+        pages.post("inherited-keys", access: editorAccess, use: inventory.createKey)
+        pages.get("inherited-keys/:keyID/edit", access: editorAccess, use: inventory.editKey)
+        pages.post("inherited-keys/:keyID", access: editorAccess, use: inventory.updateKey)
+        pages.get("token-register", access: auditAccess, use: inventory.register)
+        pages.post("token-register", access: editorAccess, use: inventory.addToken)
+        pages.on(.POST, "token-register/import", access: editorAccess, maxBodySize: 8 * 1_048_576, use: inventory.importTokens)
+        pages.post("token-register/:entryID/revoke", access: editorAccess, use: inventory.revokeToken)
+
         let vendorAPI = VendorAPIController()
         api.get("openapi.yaml", access: .anyone, use: vendorAPI.openAPI)
         api.get("me", access: readers, use: vendorAPI.me)

@@ -17,5 +17,6 @@ enum Migrations {
         CreateReview(),
         CreateKeyRelease(),
         CreateReminderLog(),
+        CreateKeyInventory(),
     ]
 }

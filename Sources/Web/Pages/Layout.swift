@@ -40,6 +40,8 @@ struct LayoutContext: Encodable {
             items.append(("Contracts", SiteURL.contracts().path))
             items.append(("Catalog", SiteURL.catalog.path))
             items.append(("Questionnaires", SiteURL.questionnaires.path))
+            items.append(("Inherited keys", SiteURL.inheritedKeys.path))
+            if Routes.auditAccess.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
             items.append(("API tokens", SiteURL.tokens.path))

@@ -1,0 +1,172 @@
+import Domain
+import Fluent
+import Foundation
+
+final class InheritedKeyModel: Model, @unchecked Sendable {
+    static let schema = "inherited_keys"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "vendor") var vendor: String
+    @OptionalField(key: "canvas_key_id") var canvasKeyID: String?
+    @Field(key: "state") var state: String
+    /// Comma-separated integration ids.
+    @Field(key: "dependents") var dependents: String
+    @Field(key: "reviewed") var reviewed: Bool
+    @OptionalField(key: "notes") var notes: String?
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    func apply(_ f: InheritedKeyFields) {
+        name = f.name
+        vendor = f.vendor
+        canvasKeyID = f.canvasKeyID
+        state = f.state.rawValue
+        dependents = f.dependents.map(\.description).joined(separator: ",")
+        reviewed = f.reviewed
+        notes = f.notes
+    }
+
+    func toDomain() throws -> InheritedKey {
+        guard let id, let state = InheritedKeyState(rawValue: state) else { throw PersistenceError.corruptRow(table: Self.schema) }
+        let fields = InheritedKeyFields(name: name, vendor: vendor, canvasKeyID: canvasKeyID, state: state,
+                                        dependents: dependents.split(separator: ",").compactMap { Integration.ID(string: String($0)) },
+                                        reviewed: reviewed, notes: notes)
+        return InheritedKey(id: .init(id), fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+extension InheritedKeyFields {
+    var auditValues: [(String, String)] {
+        [("name", name), ("vendor", vendor), ("Canvas key", canvasKeyID ?? ""), ("state", state.rawValue), ("dependents", String(dependents.count)),
+         ("reviewed", reviewed ? "yes" : "no")]
+    }
+}
+
+struct FluentInheritedKeyRepository: InheritedKeyRepository {
+    let database: any Database
+
+    func list() async throws -> [InheritedKey] {
+        try await InheritedKeyModel.query(on: database).sort(\.$name).sort(\.$id).all().map { try $0.toDomain() }
+    }
+
+    func find(_ id: InheritedKey.ID) async throws -> InheritedKey? {
+        try await InheritedKeyModel.find(id.rawValue, on: database)?.toDomain()
+    }
+
+    func create(_ fields: InheritedKeyFields, id: InheritedKey.ID, by actor: Actor, at now: Date) async throws -> InheritedKey {
+        try await AuditedWrite.run(on: database) { tx in
+            let model = InheritedKeyModel()
+            model.id = id.rawValue
+            model.apply(fields)
+            model.version = 1
+            model.createdAt = now
+            model.updatedAt = now
+            try await model.create(on: tx)
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "inherited_key", entityID: id.description, action: "create",
+                                   summary: "\(fields.name) — " + ChangeSummary.created(fields.auditValues))
+            return (try model.toDomain(), [entry])
+        }
+    }
+
+    func update(_ id: InheritedKey.ID, to fields: InheritedKeyFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> InheritedKey {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let model = try await InheritedKeyModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "inherited key") }
+            guard model.version == expectedVersion else {
+                throw DomainError.staleVersion(entity: "inherited key", expected: expectedVersion, actual: model.version)
+            }
+            let before = try model.toDomain().fields
+            if before == fields { return (try model.toDomain(), []) }
+            model.apply(fields)
+            model.version += 1
+            model.updatedAt = now
+            try await model.update(on: tx)
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "inherited_key", entityID: id.description, action: "update",
+                                   summary: "\(fields.name) — " + ChangeSummary.changed(from: before.auditValues, to: fields.auditValues))
+            return (try model.toDomain(), [entry])
+        }
+    }
+}
+
+final class RegisteredTokenModel: Model, @unchecked Sendable {
+    static let schema = "registered_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "holder") var holder: String
+    @Field(key: "role") var role: String
+    @OptionalField(key: "purpose") var purpose: String?
+    @Field(key: "created_on") var createdOn: String
+    @OptionalField(key: "expires_on") var expiresOn: String?
+    @OptionalField(key: "last_used_on") var lastUsedOn: String?
+    @OptionalField(key: "integration_id") var integrationID: UUID?
+    @OptionalField(key: "developer_key_id") var developerKeyID: String?
+    @OptionalField(key: "workflow_state") var workflowState: String?
+    @OptionalField(key: "revoked_on") var revokedOn: String?
+    @OptionalField(key: "revoked_by") var revokedBy: String?
+    @OptionalField(key: "revocation_note") var revocationNote: String?
+    @Field(key: "source") var source: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    func toDomain() throws -> RegisteredToken {
+        guard let id, let role = TokenHolderRole(rawValue: role) else { throw PersistenceError.corruptRow(table: Self.schema) }
+        let fields = RegisteredTokenFields(holder: holder, role: role, purpose: purpose, createdOn: createdOn, expiresOn: expiresOn, lastUsedOn: lastUsedOn,
+                                           integrationID: integrationID.map { .init($0) }, developerKeyID: developerKeyID, workflowState: workflowState)
+        return RegisteredToken(id: .init(id), fields: fields, revokedOn: revokedOn, revokedBy: revokedBy, revocationNote: revocationNote, source: source,
+                               createdAt: createdAt)
+    }
+}
+
+struct FluentTokenRegisterRepository: TokenRegisterRepository {
+    let database: any Database
+
+    func list() async throws -> [RegisteredToken] {
+        try await RegisteredTokenModel.query(on: database).sort(\.$holder).sort(\.$createdOn).sort(\.$id).all().map { try $0.toDomain() }
+    }
+
+    func add(_ entries: [RegisteredTokenFields], source: String, by actor: Actor, at now: Date, ids: @escaping @Sendable () -> RegisteredToken.ID) async throws -> Int {
+        try await AuditedWrite.run(on: database) { tx in
+            let linked = Set(entries.compactMap(\.integrationID))
+            let existing = try await IntegrationModel.query(on: tx).filter(\.$id ~~ linked.map(\.rawValue)).count()
+            if existing != linked.count { throw DomainError.validation(ValidationErrors(["integrationID": "Choose an integration from the list."])) }
+            for f in entries {
+                let model = RegisteredTokenModel()
+                model.id = ids().rawValue
+                model.holder = f.holder
+                model.role = f.role.rawValue
+                model.purpose = f.purpose
+                model.createdOn = f.createdOn
+                model.expiresOn = f.expiresOn
+                model.lastUsedOn = f.lastUsedOn
+                model.integrationID = f.integrationID?.rawValue
+                model.developerKeyID = f.developerKeyID
+                model.workflowState = f.workflowState
+                model.source = source
+                model.createdAt = now
+                try await model.create(on: tx)
+            }
+            let what = entries.count == 1 ? "\(entries[0].holder) (\(entries[0].role.label.lowercased()))" : "\(entries.count) tokens"
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "token_register", entityID: source, action: "add",
+                                   summary: "Token register — added \(what) from \(source)")
+            return (entries.count, [entry])
+        }
+    }
+
+    func revoke(_ id: RegisteredToken.ID, note: String, on day: String, by actor: Actor, at now: Date) async throws {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let model = try await RegisteredTokenModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "token") }
+            if model.revokedOn != nil { return ((), []) }
+            model.revokedOn = day
+            model.revokedBy = actor.label
+            model.revocationNote = note
+            try await model.update(on: tx)
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "token_register", entityID: id.description, action: "revoke",
+                                   summary: "Token register — \(model.holder)'s token recorded as revoked: \(note)")
+            return ((), [entry])
+        }
+    }
+}
