@@ -166,6 +166,10 @@ enum Routes {
         api.post("releases/:releaseID/resend", access: editorAccess, use: releaseAPI.resend)
         api.post("releases/:releaseID/actions", access: editorAccess, use: releaseAPI.perform)
 
+        let inventoryAPI = InventoryAPIController()
+        api.get("inherited-keys", access: readers, use: inventoryAPI.keys)
+        api.get("token-register", access: auditAccess, use: inventoryAPI.register)
+
         let reviewAPI = ReviewAPIController()
         api.get("integrations/:integrationID/questionnaires", access: readers, use: reviewAPI.questionnaires)
         api.on(.PUT, "integrations/:integrationID/questionnaires/:questionnaireID", access: editorAccess, use: reviewAPI.saveAnswers)

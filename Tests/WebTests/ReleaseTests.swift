@@ -171,3 +171,46 @@ struct ReminderServiceTests {
         }
     }
 }
+
+@Suite("Inherited keys and the token register over HTTP")
+struct InventoryPageTests {
+    @Test(arguments: TestEngine.available)
+    func adminsRecordKeysAndTokensAndAuditorsReadThem(engine: TestEngine) async throws {
+        try await withWebApp(engine) { h in
+            let integration = try await seedIntegration(h)
+            let admin = try await h.signedIn(.admin)
+            let bad = try await admin.post("/inherited-keys", form: ["name": "", "vendor": "Turnitin", "state": "on"], csrfFrom: "/inherited-keys/new")
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("Name is required"))
+            let created = try await admin.post("/inherited-keys", form: ["name": "Turnitin global", "vendor": "Turnitin", "state": "on", "dependents": integration.id.description],
+                                               csrfFrom: "/inherited-keys/new")
+            #expect(created.status == .seeOther)
+            let list = try await (try await h.signedIn(.procurement)).get("/inherited-keys")
+            #expect(list.text.contains("on but unreviewed") && list.text.contains("Gradebook sync"))
+
+            let register = "/token-register"
+            #expect(try await (try await h.signedIn(.procurement)).get(register).status == .forbidden, "names of token holders are for admins and auditors")
+            let manual = try await admin.post(register, form: ["holder": "Stu Dent", "role": "student", "purpose": "", "createdOn": "2026-09-01",
+                                                               "integrationID": integration.id.description], csrfFrom: register)
+            #expect(manual.status == .seeOther)
+            let csrf = try #require(admin.lastCSRF)
+            let csv = "holder,role,purpose,created_on,expires_on,last_used_on,integration_id\nPat Lee,teacher,Grade export,2026-09-01,2026-12-01,,Gradebook sync\n"
+            let imported = try await admin.postMultipart(register + "/import", csrf: csrf, filename: "tokens.csv", bytes: Array(csv.utf8))
+            #expect(imported.status == .seeOther)
+            let refused = try await admin.postMultipart(register + "/import", csrf: csrf, filename: "bad.csv", bytes: Array("holder,role,created_on\nX,wizard,2026-01-01\n".utf8))
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("Nothing was imported"))
+            let view = try await (try await h.signedIn(.auditor)).get(register)
+            #expect(view.text.contains("Students may not hold tokens") && view.text.contains("A purpose is required") && view.text.contains("service account"))
+            #expect(try await h.app.store.tokenRegister.list().count == 2)
+            let entry = try #require(try await h.app.store.tokenRegister.list().first { $0.fields.holder == "Stu Dent" })
+            let noNote = try await admin.post("/token-register/\(entry.id)/revoke", form: ["note": ""], csrfFrom: register)
+            #expect(noNote.status == .unprocessableEntity)
+            let revoked = try await admin.post("/token-register/\(entry.id)/revoke", form: ["note": "Deleted in Canvas by Ana"], csrfFrom: register)
+            #expect(revoked.status == .seeOther)
+            let api = try await h.app.testing().sendRequest(.GET, "/api/v1/inherited-keys", headers: bearer(try await h.token(.reviewer)))
+            let keys = try #require(try JSONSerialization.jsonObject(with: Data(api.body.readableBytesView)) as? [[String: Any]])
+            #expect(keys.count == 1 && keys[0]["flagged"] as? Bool == true && keys[0]["canvasKeyID"] is NSNull)
+            let audit = try await h.app.store.audit.list(AuditQuery(entityType: "token_register")).items.map(\.action)
+            #expect(audit.sorted() == ["add", "add", "revoke"])
+        }
+    }
+}

@@ -39,6 +39,12 @@ struct RoleMatrixTests {
             try await h.app.store.releases.create(KeyRelease(
                 id: releaseID, integrationID: integration.id, requestedBy: "m", requestedByID: h.user(.admin).id, requestedByEmail: "admin@northfield.example",
                 requestedAt: h.clock.now, codeHash: "x", codeIssuedAt: h.clock.now, whitelistVersion: 1), by: .commandLine)
+            let inherited = try await h.app.store.inheritedKeys.create(InheritedKeyFields(name: "m", vendor: "m", state: .on), id: .init(UUID()),
+                                                                       by: .commandLine, at: h.clock.now)
+            let ids = h.app.context.services.ids
+            _ = try await h.app.store.tokenRegister.add([RegisteredTokenFields(holder: "m", role: .staff, createdOn: "2026-01-01")], source: "matrix",
+                                                        by: .commandLine, at: h.clock.now, ids: { ids() })
+            let registered = try #require(try await h.app.store.tokenRegister.list().first)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -62,6 +68,8 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":linkID", with: link.id.description)
                     .replacingOccurrences(of: ":secret", with: "vl_matrix")
                     .replacingOccurrences(of: ":releaseID", with: releaseID.description)
+                    .replacingOccurrences(of: ":keyID", with: inherited.id.description)
+                    .replacingOccurrences(of: ":entryID", with: registered.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)
