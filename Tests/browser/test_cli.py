@@ -90,7 +90,7 @@ def test_demo_loads_once_and_prints_logins(sqlite_url):
             assert f"Open http://127.0.0.1:{server.port}/" in output
         finally:
             server.close()
-    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 32 event(s)")
+    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 34 event(s)")
 
 
 def test_two_instances_share_one_postgresql(postgres_url):
@@ -123,8 +123,8 @@ def test_two_instances_share_one_postgresql(postgres_url):
             assert set(pool.map(create, range(20))) == {201}
         verify = run_cli(["audit", "verify"], postgres_url)
         assert verify.returncode == 0, verify.stderr
-        # 32 demo events, the sign-in, the token and the 20 vendors.
-        assert "audit chain intact: 54 event(s)" in verify.stdout, verify.stdout
+        # 34 demo events, the sign-in, the token and the 20 vendors.
+        assert "audit chain intact: 56 event(s)" in verify.stdout, verify.stdout
     finally:
         a.close()
         b.close()

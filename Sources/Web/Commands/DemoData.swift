@@ -125,7 +125,24 @@ enum DemoData {
             }
         }
         if let first { try await loadReview(app, first, actor: actor) }
+        try await loadInventory(app, dependent: first, actor: actor)
         return Summary(created: true)
+    }
+
+    /// One inherited key nobody has reviewed yet, and two user tokens (one breaking the policy).
+    static func loadInventory(_ app: Application, dependent: Integration?, actor: Actor) async throws {
+        let store = app.store
+        let services = app.context.services
+        _ = try await store.inheritedKeys.create(
+            InheritedKeyFields(name: "Global plagiarism checker (LTI 1.3)", vendor: "Cobalt Plagiarism Check", state: .allow,
+                               dependents: dependent.map { [$0.id] } ?? [], reviewed: false, notes: "Inherited from the consortium account."),
+            id: services.ids(), by: actor, at: services.now())
+        let ids = services.ids
+        _ = try await store.tokenRegister.add([
+            RegisteredTokenFields(holder: "Dana Ortiz (registrar office)", role: .staff, purpose: "Nightly enrollment report", createdOn: "2026-08-01",
+                                  expiresOn: "2027-08-01", lastUsedOn: "2026-11-20", integrationID: dependent?.id),
+            RegisteredTokenFields(holder: "Jordan Lee", role: .student, purpose: nil, createdOn: "2026-09-10", expiresOn: nil),
+        ], source: "demo", by: actor, at: services.now(), ids: { ids() })
     }
 
     /// Vendor answers for two questionnaires, and a decided security review with a risk-accepted finding.
