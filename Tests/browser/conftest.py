@@ -25,7 +25,7 @@ def free_port():
 
 
 def run_cli(args, database_url, stdin=None, check=False):
-    env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", LOG_LEVEL="warning")
+    env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", LOG_LEVEL="warning", OUTBOX_DIR=tempfile.mkdtemp(prefix="vr-cli-outbox-"))
     result = subprocess.run([str(BINARY), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     if check and result.returncode != 0:
         raise AssertionError(f"{args} failed: {result.stderr}")

@@ -167,3 +167,10 @@ def test_catalog_import_extends_what_endpoints_check_knows(sqlite_url, tmp_path)
     bad.write_text("{}")
     refused = run_cli(["catalog", "import", str(bad)], sqlite_url)
     assert refused.returncode == 1 and "empty" in refused.stderr
+
+
+def test_reminders_go_out_once(demo_server, sqlite_url):
+    first = run_cli(["reminders"], sqlite_url, check=True)
+    assert re.fullmatch(r"\d+ reminder\(s\) sent\n", first.stdout), first.stdout
+    second = run_cli(["reminders"], sqlite_url, check=True)
+    assert second.stdout == "0 reminder(s) sent\n", "a second run the same day sends nothing again"
