@@ -132,6 +132,29 @@ struct ReleaseTests {
         }
     }
 
+    @Test func rotationReleasesANewKeyAndRetiresTheOld() async throws {
+        try await withWebApp { h in
+            let integration = try await makeReady(h)
+            let admin = try await h.signedIn(.admin)
+            let page = "/integrations/\(integration.id)"
+            let firstPath = try #require(try await admin.post(page + "/releases", form: [:], csrfFrom: page).location)
+            let confirmed = try await admin.post(firstPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000001", "rereviewOn": "2099-01-01"],
+                                                 csrfFrom: firstPath)
+            #expect(confirmed.status == .seeOther)
+            let firstID = String(firstPath.split(separator: "/").last!)
+            let rotation = try await admin.post(page + "/releases", form: ["previous": firstID], csrfFrom: firstPath)
+            let secondPath = try #require(rotation.location)
+            #expect(secondPath != firstPath)
+            #expect(try await admin.get(firstPath).text.contains("Released (on)"), "the old key stays on until the new one is confirmed")
+            let second = try await admin.post(secondPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000002", "rereviewOn": "2099-01-01"],
+                                              csrfFrom: secondPath)
+            #expect(second.status == .seeOther)
+            #expect(try await admin.get(firstPath).text.contains(">Retired<"))
+            let releases = try await h.app.store.releases.list(integration.id)
+            #expect(releases.first { $0.details?.canvasKeyID == "170000000000002" }?.previousID?.description == firstID)
+        }
+    }
+
     @Test func theReleaseLocksAfterFifteenMinutesAndResendsAreLimited() async throws {
         try await withWebApp { h in
             let integration = try await makeReady(h)
