@@ -5,7 +5,10 @@ import Persistence
 /// Everything read from the environment, once, at start-up. Errors name the variable, never its value.
 public struct AppConfig: Sendable {
     public var database: DatabaseConfig
+    /// Where templates are looked up first (`TEMPLATES_DIR`); anything not there comes from the
+    /// shipped `templates/`, so an institution overrides only the files it changes.
     public var templatesDirectory: String
+    public var shippedTemplatesDirectory: String
     public var dataDirectory: String
     /// The address people use to reach the app; https here makes session cookies Secure.
     public var publicURL: String
@@ -65,6 +68,7 @@ public struct AppConfig: Sendable {
         return AppConfig(
             database: database,
             templatesDirectory: directory("TEMPLATES_DIR", default: "templates"),
+            shippedTemplatesDirectory: directory("SHIPPED_TEMPLATES_DIR", default: "templates"),
             dataDirectory: directory("DATA_DIR", default: "data"),
             publicURL: publicURL,
             bcryptCost: try integer("BCRYPT_COST", default: 12, range: 4...16),

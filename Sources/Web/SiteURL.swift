@@ -47,6 +47,11 @@ enum SiteURL {
     case reviewFinding(Review.ID, Finding.ID)
     case reviewDecision(Review.ID)
     case respond(String)
+    case reports
+    case reportPacket(Vendor.ID)
+    case reportPortfolio
+    case reportRenewals
+    case reportHygiene
     case inheritedKeys
     case newInheritedKey
     case inheritedKey(InheritedKey.ID)
@@ -124,6 +129,11 @@ enum SiteURL {
         case .tokenRegister: return "/token-register"
         case .tokenRegisterImport: return "/token-register/import"
         case let .revokeRegisteredToken(id): return "/token-register/\(id)/revoke"
+        case .reports: return "/reports"
+        case let .reportPacket(id): return "/reports/vendors/\(id)"
+        case .reportPortfolio: return "/reports/portfolio"
+        case .reportRenewals: return "/reports/renewals"
+        case .reportHygiene: return "/reports/hygiene"
         case let .respond(secret): return "/respond/\(Self.segment(secret))"
         case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
         case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"

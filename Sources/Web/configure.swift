@@ -20,7 +20,8 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
 
     app.views.use(.leaf)
-    app.leaf.configuration = LeafConfiguration(rootDirectory: config.templatesDirectory)
+    app.leaf.configuration = LeafConfiguration(rootDirectory: config.shippedTemplatesDirectory)
+    app.leaf.sources = try TemplateCheck.sources(app, config: config)
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     let hasher = services.makeHasher(app, config.bcryptCost)
@@ -35,6 +36,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
                              questionnaires: questionnaires, mailer: Mailer(from: config.mailFrom, transport: transport, now: services.now), policy: policy,
                              linkLimiter: RateLimiter())
 
+    try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration
     Commands.register(app)
 }

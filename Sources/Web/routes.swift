@@ -120,6 +120,13 @@ enum Routes {
         pages.post("releases/:releaseID/resend", access: editorAccess, use: releases.resend)
         pages.post("releases/:releaseID/actions", access: editorAccess, use: releases.perform)
 
+        let reports = ReportController()
+        pages.get("reports", access: readers, use: reports.index)
+        pages.get("reports/vendors/:vendorID", access: readers, use: reports.packet)
+        pages.get("reports/portfolio", access: readers, use: reports.portfolio)
+        pages.get("reports/renewals", access: readers, use: reports.renewals)
+        pages.get("reports/hygiene", access: readers, use: reports.hygiene)
+
         let inventory = InventoryController()
         pages.get("inherited-keys", access: readers, use: inventory.keys)
         pages.get("inherited-keys/new", access: editorAccess, use: inventory.newKey)

@@ -41,6 +41,7 @@ struct LayoutContext: Encodable {
             items.append(("Catalog", SiteURL.catalog.path))
             items.append(("Questionnaires", SiteURL.questionnaires.path))
             items.append(("Inherited keys", SiteURL.inheritedKeys.path))
+            items.append(("Reports", SiteURL.reports.path))
             if Routes.auditAccess.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }

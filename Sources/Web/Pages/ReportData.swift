@@ -1,0 +1,155 @@
+import Domain
+import Persistence
+import Vapor
+
+/// Reads the records a report needs and shapes them for its template; formatting happens here.
+enum ReportData {
+    typealias Fact = PacketContext.Fact
+
+    static func packet(_ req: Request, _ vendor: Vendor, header: ReportHeader) async throws -> PacketContext {
+        let store = req.store
+        let users = try await store.users.list()
+        func person(_ id: User.ID?) -> String { id.flatMap { id in users.first { $0.id == id } }.map { "\($0.name) (\($0.email))" } ?? "not set" }
+        let contracts = try await store.contracts.list(ContractQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100))).items
+        var contractViews: [PacketContext.ContractView] = []
+        for contract in contracts {
+            let f = contract.fields
+            let documents = try await store.contracts.documents(contract.id)
+            contractViews.append(.init(
+                title: f.title,
+                facts: [Fact(label: "Kind", value: f.kind.label), Fact(label: "Status", value: f.status.label),
+                        Fact(label: "Signed", value: f.signedOn ?? "—"), Fact(label: "In force", value: "\(f.startsOn ?? "—") to \(f.endsOn ?? "open-ended")"),
+                        Fact(label: "Breach notice", value: f.breachNotificationHours.map { "within \($0) hours" } ?? "—")],
+                clauses: ClauseKind.allCases.map { kind in
+                    let clause = f.clause(kind)
+                    return Fact(label: kind.label, value: clause.present ? "Present" + (clause.reference.map { " (\($0))" } ?? "") : "Missing")
+                },
+                documents: documents.map { Fact(label: $0.filename, value: "SHA-256 \($0.sha256), \(DocumentCheck.megabytes($0.size)), \(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)") }.nonEmpty))
+        }
+        let integrations = try await store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100))).items
+        var views: [PacketContext.IntegrationView] = []
+        for integration in integrations {
+            views.append(try await integrationView(req, integration, person: person))
+        }
+        let v = vendor.fields
+        return PacketContext(
+            header: header,
+            vendor: [Fact(label: "Vendor", value: v.name), Fact(label: "Standing", value: v.standing.label), Fact(label: "Website", value: v.website ?? "—"),
+                     Fact(label: "Security contact", value: v.securityContactEmail ?? "—")],
+            contracts: contractViews.nonEmpty, integrations: views.nonEmpty)
+    }
+
+    static func integrationView(_ req: Request, _ integration: Integration, person: (User.ID?) -> String) async throws -> PacketContext.IntegrationView {
+        let store = req.store
+        let f = integration.fields
+        let whitelist = try await store.integrations.whitelist(integration.id, version: nil)
+        var groups: [PacketContext.KindGroup] = []
+        for kind in DataKind.allCases {
+            let entries = (whitelist?.entries ?? []).filter { $0.kinds.contains(kind) }
+            if entries.isEmpty { continue }
+            groups.append(.init(kind: kind.label, reads: entries.filter { $0.access == .read }.count, writes: entries.filter { $0.access == .write }.count,
+                                rows: entries.map { .init(method: $0.verb.rawValue, template: $0.template, access: $0.access.rawValue, risk: $0.risk.description,
+                                                          justification: $0.justification) }))
+        }
+        let answers = try await store.answers.answers(integration.id)
+        let questionnaires = req.context.questionnaires.map { q -> PacketContext.QuestionnaireLine in
+            let mine = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version }
+            let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(mine, for: q))
+            // Unacceptable answers first, then deviations by severity, then what is missing.
+            var issues = mine.filter { $0.mark == .unacceptable }.map { "\($0.questionID) marked unacceptable" + ($0.markComment.map { ": \($0)" } ?? "") }
+            issues += progress.deviations.map { "\($0.question.id) differs from the expected answer (\($0.severity.rawValue)): \(AnswerSheet.summary($0.answer))" }
+            issues += mine.filter { $0.mark == .needsClarification }.map { "\($0.questionID) needs clarification" + ($0.markComment.map { ": \($0)" } ?? "") }
+            if !progress.missing.isEmpty { issues.append("Missing: \(progress.missing.map(\.id).joined(separator: ", "))") }
+            return .init(title: "\(q.title) (v\(q.version))", complete: "\(progress.percent)%", issues: issues.nonEmpty)
+        }
+        var reviews: [PacketContext.ReviewView] = []
+        var signoffs: [Fact] = []
+        if let acceptance = try await store.integrations.whitelistAcceptance(integration.id) {
+            signoffs.append(Fact(label: "Whitelist version \(acceptance.version) accepted", value: "\(acceptance.acceptedBy), \(Format.dateTime(acceptance.acceptedAt))"))
+        }
+        for review in try await store.reviews.reviews(integration.id) {
+            let findings = try await store.reviews.findings(review.id)
+            var facts = [Fact(label: "Reviewer", value: person(review.fields.reviewerID)), Fact(label: "Scope", value: review.fields.scope)]
+            if let decision = review.decision {
+                facts.append(Fact(label: "Decided", value: "\(decision.decidedOn) by \(review.decidedBy ?? "—")"))
+                facts.append(Fact(label: "Valid until", value: decision.validUntil))
+                if let conditions = decision.conditions { facts.append(Fact(label: "Conditions / reasons", value: conditions)) }
+                signoffs.append(Fact(label: "\(review.kind.label): \(decision.decision.label.lowercased())", value: "\(review.decidedBy ?? "—"), \(decision.decidedOn)"))
+            }
+            if review.kind == .accessibility {
+                for area in ACRArea.allCases { facts.append(Fact(label: area.label, value: review.fields.outcomes[area]?.label ?? "Not recorded")) }
+                if let remediation = review.fields.remediation { facts.append(Fact(label: "Remediation commitments", value: remediation)) }
+            }
+            reviews.append(.init(kind: review.kind.label, state: review.decision?.decision.label ?? "In progress", facts: facts,
+                                 findings: findings.map { .init(title: $0.title, severity: $0.severity.label,
+                                                                status: $0.status.label + ($0.riskAcceptedBy.map { " by \($0)" } ?? "")) }.nonEmpty))
+        }
+        for release in try await store.releases.list(integration.id) where release.verifiedAt != nil {
+            signoffs.append(Fact(label: "Key \(release.details?.canvasKeyID ?? "") released (\(release.state.label.lowercased()))",
+                                 value: "\(release.requestedBy), confirmed \(Format.dateTime(release.verifiedAt))"))
+        }
+        let gate = try await GateService.evaluate(req, integration)
+        return PacketContext.IntegrationView(
+            name: f.name,
+            facts: [Fact(label: "Kind", value: f.kind.label), Fact(label: "Status", value: integration.status.label), Fact(label: "Purpose", value: f.purpose),
+                    Fact(label: "Data classification", value: f.classification.label),
+                    Fact(label: "AI use", value: f.sendsDataToAI ? "Sends \(f.aiData ?? "data") to \(f.aiServices ?? "AI services")" : "No Canvas data goes to AI services"),
+                    Fact(label: "Internal owner", value: person(f.ownerID)),
+                    Fact(label: "Installed at", value: f.installLevel.label + (f.subAccountName.map { " — \($0)" } ?? ""))],
+            overallRisk: whitelist?.summary.overallRisk?.description ?? "no endpoints declared", groups: groups.nonEmpty,
+            questionnaires: questionnaires, reviews: reviews.nonEmpty,
+            gateSummary: GateView(gate).summary,
+            gate: gate.items.map { .init(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason) },
+            signoffs: signoffs.nonEmpty)
+    }
+
+    static func portfolio(_ req: Request, header: ReportHeader) async throws -> PortfolioContext {
+        var integrations: [Integration] = []
+        var page = 1
+        while true {
+            let batch = try await req.store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
+            integrations += batch.items
+            if !batch.hasNext { break }
+            page += 1
+        }
+        let vendors = try await req.store.vendors.names(Set(integrations.map(\.vendorID)))
+        func chart(_ title: String, _ pairs: [(String, Int)]) -> PortfolioContext.Chart {
+            let maximum = max(1, pairs.map(\.1).max() ?? 1)
+            let bars = pairs.enumerated().map { index, pair in
+                PortfolioContext.Bar(label: pair.0, count: pair.1, width: pair.1 == 0 ? 0 : max(2, pair.1 * 300 / maximum), y: index * 26, textY: index * 26 + 15)
+            }
+            return .init(title: title, bars: bars, height: pairs.count * 26)
+        }
+        let charts = [
+            chart("By status", IntegrationStatus.allCases.map { s in (s.label, integrations.filter { $0.status == s }.count) }),
+            chart("By kind", IntegrationKind.allCases.map { k in (k.label, integrations.filter { $0.fields.kind == k }.count) }),
+            chart("By risk", RiskLevel.allCases.map { r in (r.description, integrations.filter { $0.risk == r }.count) }
+                + [("not declared", integrations.filter { $0.risk == nil }.count)]),
+        ]
+        return PortfolioContext(
+            header: header, total: integrations.count, charts: charts,
+            rows: integrations.map { .init(name: $0.fields.name, vendor: vendors[$0.vendorID] ?? "—", kind: $0.fields.kind.label, status: $0.status.label,
+                                           risk: $0.risk?.description ?? "—") }.nonEmpty)
+    }
+
+    static func hygiene(_ req: Request, header: ReportHeader) async throws -> HygieneContext {
+        let policy = req.context.policy
+        let tokens = try await req.store.tokenRegister.list().flatMap { token in
+            TokenPolicy.violations(token, policy: policy).map { HygieneContext.Line(subject: "\(token.fields.holder) (\(token.fields.role.label.lowercased()))",
+                                                                                   problem: "\($0.rule): \($0.detail)") }
+        }
+        let keys = try await req.store.inheritedKeys.list().filter(\.fields.isFlagged).map {
+            HygieneContext.Line(subject: "\($0.fields.name) (\($0.fields.vendor))", problem: "\($0.fields.state.label) but not reviewed")
+        }
+        let today = CalendarDay.of(req.now)
+        var releases: [HygieneContext.Line] = []
+        for (id, name) in try await InventoryController.integrationNames(req).sorted(by: { $0.value < $1.value }) {
+            for release in try await req.store.releases.list(id) where release.state == .released || release.state == .off {
+                let key = "\(name) key \(release.details?.canvasKeyID ?? "")"
+                if release.scopeChanged { releases.append(.init(subject: key, problem: "Scope changed since release; review re-opened")) }
+                if let rereview = release.details?.rereviewOn, rereview < today { releases.append(.init(subject: key, problem: "Re-review was due on \(rereview)")) }
+            }
+        }
+        return HygieneContext(header: header, tokens: tokens.nonEmpty, keys: keys.nonEmpty, releases: releases.nonEmpty)
+    }
+}

@@ -1,0 +1,126 @@
+import Domain
+import Foundation
+import Persistence
+import Testing
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// A fixed data set: fixed ids, the test clock, one vendor with a contract, an integration with
+/// endpoints, answers, a decided review with a finding, an inherited key and a registered token.
+func reportFixture(_ h: WebHarness, vendorName: String = "Quillstone Learning", contractTitle: String = "Master services agreement") async throws -> Vendor {
+    let store = h.app.store
+    let now = h.clock.now
+    let actor = Actor(userID: nil, label: "fixture")
+    @Sendable func id(_ n: Int) -> UUID { UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", n))! }
+    let vendor = try await store.vendors.create(VendorFields(name: vendorName, website: "https://quillstone.example", securityContactEmail: "security@quillstone.example",
+                                                             standing: .goodStanding), id: .init(id(1)), by: actor, at: now)
+    let contract = try await store.contracts.create(ContractFields(
+        title: contractTitle, kind: .masterAgreement, status: .signed, signedOn: "2026-06-01", startsOn: "2026-06-01",
+        endsOn: CalendarDay.adding(days: 25, to: CalendarDay.of(now)), breachNotificationHours: 72,
+        clauses: [.ferpaSchoolOfficial: Clause(present: true, reference: "§4.1"), .breachNotification: Clause(present: true)]),
+        vendorID: vendor.id, id: .init(id(2)), by: actor, at: now)
+    let pdf = Array("%PDF-1.4 signed".utf8)
+    try await store.contracts.attach(ContractDocument(id: .init(id(3)), contractID: contract.id, filename: "Signed <MSA>.pdf", type: .pdf, size: pdf.count,
+                                                      sha256: DocumentCheck.sha256(pdf), uploadedBy: "fixture", uploadedAt: now), bytes: pdf, by: actor)
+    let integration = try await store.integrations.create(
+        IntegrationFields(name: "Reader \"Plus\"", kind: .lti13, installLevel: .course, purpose: "Reading <practice>", classification: .restricted,
+                          ownerID: h.user(.admin).id, nextReviewOn: CalendarDay.adding(days: 6, to: CalendarDay.of(now))),
+        vendorID: vendor.id, id: .init(id(4)), by: actor, at: now)
+    _ = try await store.integrations.saveWhitelist([
+        WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/users", justification: "roster <sync>", group: "Users", kinds: [.roster, .userPII]),
+        WhitelistEntry(verb: .POST, template: "/api/v1/courses/:course_id/assignments", justification: "create reading tasks", group: "Assignments", kinds: [.courseContent]),
+    ], for: integration.id, expectedWhitelistVersion: 0, by: actor, at: now)
+    let ferpa = h.app.context.questionnaire("ferpa")!
+    _ = try await store.answers.save(["VR-FERPA-02": ["no"], "VR-FERPA-03": ["no"]], questionnaire: ferpa, integration: integration.id, source: .vendor, by: actor, at: now)
+    try await store.answers.mark("VR-FERPA-02", questionnaire: ferpa, integration: integration.id, as: .unacceptable, comment: "Must be a <school official>",
+                                 by: actor, at: now)
+    let reviewer = h.user(.reviewer)
+    let review = try await store.reviews.create(ReviewFields(reviewerID: reviewer.id, scope: "OAuth & tokens"), kind: .security, integration: integration.id,
+                                                id: .init(id(5)), supersedes: nil, by: Actor(user: reviewer), at: now)
+    _ = try await store.reviews.addFinding(FindingFields(title: "Tokens in <logs>", description: "", severity: .high), to: review.id, id: .init(id(6)),
+                                           by: Actor(user: reviewer), at: now)
+    _ = try await store.reviews.decide(review.id, expectedVersion: 1, by: Actor(user: reviewer), decidedByID: reviewer.id, at: now) { _, _ in
+        ReviewDecisionRecord(decision: .approveWithConditions, conditions: "Remove tokens from logs", decidedOn: CalendarDay.of(now),
+                             validUntil: CalendarDay.adding(months: 12, to: CalendarDay.of(now)))
+    }
+    _ = try await store.inheritedKeys.create(InheritedKeyFields(name: "Global <checker>", vendor: "Cobalt", state: .on, dependents: [integration.id]),
+                                             id: .init(id(7)), by: actor, at: now)
+    _ = try await store.tokenRegister.add([RegisteredTokenFields(holder: "Jordan <Lee>", role: .student, createdOn: "2026-09-01")], source: "fixture",
+                                          by: actor, at: now, ids: { .init(id(8)) })
+    return vendor
+}
+
+private let goldenDirectory = repositoryRoot + "/Tests/WebTests/Golden/reports/"
+
+/// Compares a rendered report with its golden file; `UPDATE_GOLDEN=1` rewrites the file instead.
+private func expectGolden(_ html: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    // Users get random ids in the harness; the golden file holds them as a placeholder.
+    let path = goldenDirectory + name
+    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        try html.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    if expected != html {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false), b = html.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+        Issue.record("\(name) differs from its golden file at line \(line + 1): expected “\(line < a.count ? a[line] : "")”, got “\(line < b.count ? b[line] : "")”. Run with UPDATE_GOLDEN=1 if the change is intended.",
+                     sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("Reports")
+struct ReportTests {
+    @Test func everyReportMatchesItsGoldenFile() async throws {
+        try await withWebApp { h in
+            let vendor = try await reportFixture(h)
+            let browser = try await h.signedIn(.procurement)
+            for (path, name) in [("/reports/vendors/\(vendor.id)", "packet.html"), ("/reports/portfolio", "portfolio.html"),
+                                 ("/reports/renewals", "renewals.html"), ("/reports/hygiene", "hygiene.html")] {
+                let response = try await browser.get(path)
+                #expect(response.status == .ok)
+                try expectGolden(response.text, name)
+            }
+        }
+    }
+
+    @Test func reportsEscapeEverythingTheyShowAndDownloadAsOneFile() async throws {
+        try await withWebApp { h in
+            let nasty = "<script>alert(\"x\")</script> & “Ünïcode” 'q'"
+            let vendor = try await reportFixture(h, vendorName: nasty, contractTitle: "<img src=x onerror=alert(1)>")
+            let browser = try await h.signedIn(.procurement)
+            for path in ["/reports/vendors/\(vendor.id)", "/reports/portfolio", "/reports/renewals", "/reports/hygiene", "/reports"] {
+                let html = try await browser.get(path).text
+                #expect(!html.contains("<script>alert") && !html.contains("<img src=x") && !html.contains("<logs>") && !html.contains("<school official>"), "\(path)")
+            }
+            let packet = try await browser.get("/reports/vendors/\(vendor.id)").text
+            #expect(packet.contains("&lt;script&gt;alert(") && packet.contains("&amp; “Ünïcode”"), "escaped, and unicode kept as it is")
+            let download = try await browser.get("/reports/vendors/\(vendor.id)?download=1")
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment; filename=\"vendor-review-packet-script-alert-x-script") == true)
+            #expect(!download.text.contains("<link") && !download.text.contains("<script"), "self-contained: no external styles or scripts")
+        }
+    }
+
+    @Test func aBrokenOverrideStopsStartUpNamingTheFile() async throws {
+        let overrides = NSTemporaryDirectory() + "vr-overrides-\(UUID().uuidString)/"
+        try FileManager.default.createDirectory(atPath: overrides + "reports", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: overrides) }
+        try "#extend(\"layouts/report\"):\n#export(\"report\"):\n<p>Institution portfolio</p>\n#endexport\n#endextend\n"
+            .write(toFile: overrides + "reports/portfolio.leaf", atomically: true, encoding: .utf8)
+        try await withWebApp(configure: { $0.templatesDirectory = overrides }) { h in
+            let html = try await (try await h.signedIn(.procurement)).get("/reports/portfolio").text
+            #expect(html.contains("Institution portfolio"), "the override is used")
+            #expect(try await (try await h.signedIn(.procurement)).get("/reports/hygiene").text.contains("Released keys needing attention"), "others fall back")
+        }
+        try "#extend(\"layouts/report\"):\n#export(\"report\"):\n#if(x):\n<p>never closed</p>\n#endexport\n#endextend\n".write(toFile: overrides + "reports/hygiene.leaf", atomically: true, encoding: .utf8)
+        await #expect(throws: TemplateCheck.Broken.self) {
+            try await withWebApp(configure: { $0.templatesDirectory = overrides }) { _ in }
+        }
+        do {
+            try await withWebApp(configure: { $0.templatesDirectory = overrides }) { _ in }
+        } catch let error as TemplateCheck.Broken {
+            #expect(error.description.contains(overrides + "reports/hygiene.leaf"))
+        }
+    }
+}
