@@ -175,4 +175,8 @@ public protocol AuditRepository: Sendable {
     /// Verifies the whole chain in batches; returns the verifier state and the first problem.
     func verifyChain() async throws -> (AuditChain.Verifier, AuditChain.Problem?)
     func distinctEntityTypes() async throws -> [String]
+    /// Events after `sequence`, oldest first, at most `limit` (for streaming exports).
+    func events(after sequence: Int64, limit: Int) async throws -> [AuditEvent]
+    /// Events about one entity, oldest first.
+    func events(entityType: String, entityID: String) async throws -> [AuditEvent]
 }

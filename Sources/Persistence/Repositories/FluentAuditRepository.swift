@@ -40,4 +40,13 @@ struct FluentAuditRepository: AuditRepository {
     func distinctEntityTypes() async throws -> [String] {
         try await AuditEventModel.query(on: database).unique().all(\.$entityType).sorted()
     }
+
+    func events(after sequence: Int64, limit: Int) async throws -> [AuditEvent] {
+        try await AuditEventModel.query(on: database).filter(\.$id > sequence).sort(\.$id, .ascending).limit(limit).all().map { try $0.toDomain() }
+    }
+
+    func events(entityType: String, entityID: String) async throws -> [AuditEvent] {
+        try await AuditEventModel.query(on: database).filter(\.$entityType == entityType).filter(\.$entityID == entityID)
+            .sort(\.$id, .ascending).all().map { try $0.toDomain() }
+    }
 }

@@ -155,10 +155,14 @@ struct InventoryController: Sendable {
     }
 
     static func integrationNames(_ req: Request) async throws -> [Integration.ID: String] {
+        try await integrationNames(req.application)
+    }
+
+    static func integrationNames(_ app: Application) async throws -> [Integration.ID: String] {
         var names: [Integration.ID: String] = [:]
         var page = 1
         while true {
-            let batch = try await req.store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
+            let batch = try await app.store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
             for integration in batch.items { names[integration.id] = integration.fields.name }
             if !batch.hasNext { return names }
             page += 1
