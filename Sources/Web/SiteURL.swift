@@ -48,6 +48,8 @@ enum SiteURL {
     case reviewDecision(Review.ID)
     case respond(String)
     case reports
+    case exports
+    case exportDownload
     case reportPacket(Vendor.ID)
     case reportPortfolio
     case reportRenewals
@@ -130,6 +132,8 @@ enum SiteURL {
         case .tokenRegisterImport: return "/token-register/import"
         case let .revokeRegisteredToken(id): return "/token-register/\(id)/revoke"
         case .reports: return "/reports"
+        case .exports: return "/exports"
+        case .exportDownload: return "/exports/download"
         case let .reportPacket(id): return "/reports/vendors/\(id)"
         case .reportPortfolio: return "/reports/portfolio"
         case .reportRenewals: return "/reports/renewals"

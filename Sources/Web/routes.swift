@@ -127,6 +127,10 @@ enum Routes {
         pages.get("reports/renewals", access: readers, use: reports.renewals)
         pages.get("reports/hygiene", access: readers, use: reports.hygiene)
 
+        let exports = ExportController()
+        pages.get("exports", access: auditAccess, use: exports.index)
+        pages.get("exports/download", access: auditAccess, use: exports.download)
+
         let inventory = InventoryController()
         pages.get("inherited-keys", access: readers, use: inventory.keys)
         pages.get("inherited-keys/new", access: editorAccess, use: inventory.newKey)

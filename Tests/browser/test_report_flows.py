@@ -32,3 +32,35 @@ def test_procurement_opens_prints_and_downloads_a_packet(demo_server, browser):
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith('attachment; filename="vendor-review-packet-quillstone-learning-')
     assert "<style>" in download.text and "<link" not in download.text and "<script" not in download.text
+
+
+def test_an_auditor_downloads_an_export_and_verifies_it(demo_server, browser, tmp_path):
+    import hashlib
+    import io
+    import json
+    import subprocess
+    import zipfile
+
+    from conftest import BINARY, ROOT
+
+    sign_in(browser, demo_server, "auditor@northfield.example", "/exports")
+    button = browser.find_element(By.ID, "download-export")
+    assert button.text == "Download export (.zip)"
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    response = requests.get(demo_server.url + "/exports/download", cookies=cookies, timeout=60)
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith('attachment; filename="vendor-review-export-')
+    bundle = zipfile.ZipFile(io.BytesIO(response.content))
+    assert bundle.testzip() is None
+    root = bundle.namelist()[0].split("/")[0]
+    manifest = json.loads(bundle.read(f"{root}/manifest.json"))
+    for entry in manifest["files"]:
+        data = bundle.read(f"{root}/{entry['path']}")
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+    assert {"csv/vendors.csv", "records.json", "audit.jsonl"} <= {e["path"] for e in manifest["files"]}
+    bundle.extractall(tmp_path)
+    checked = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("export intact")
+    (tmp_path / root / "csv" / "vendors.csv").write_text("tampered\r\n")
+    broken = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert broken.returncode == 1 and "csv/vendors.csv" in broken.stderr

@@ -133,7 +133,7 @@ enum ExportBundle {
         // The same records as JSON, with values exactly as stored (no spreadsheet neutralising).
         let json = try Sink(root: root, path: "records.json")
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try json.write("{")
         for (index, table) in tables.enumerated() {
             let objects = table.2.map { Dictionary(uniqueKeysWithValues: zip(table.1, $0)) }

@@ -44,6 +44,7 @@ struct LayoutContext: Encodable {
             items.append(("Reports", SiteURL.reports.path))
             if Routes.auditAccess.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
+            if Routes.auditAccess.allows(user.role) { items.append(("Export", SiteURL.exports.path)) }
             if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
             items.append(("API tokens", SiteURL.tokens.path))
         }
