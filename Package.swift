@@ -51,7 +51,8 @@ let package = Package(
             ]
         ),
         // Prints figures; not a test. `swift run -c release vendor-review-bench`.
-        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain"], path: "Benchmarks/vendor-review-bench"),
+        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Persistence", "Web", .product(name: "Vapor", package: "vapor")],
+                          path: "Benchmarks/vendor-review-bench"),
         .executableTarget(
             name: "vendor-review",
             dependencies: [

@@ -1,5 +1,6 @@
 // Benchmarks for VendorReview. Prints figures; not a test. Run from the repository root:
 //   swift run -c release vendor-review-bench [--entries N] [--runs R]
+//   swift run -c release vendor-review-bench --export-events 1000000
 import Domain
 import Foundation
 
@@ -51,6 +52,12 @@ func concretePath(_ template: RouteTemplate, _ rng: inout SplitMix) -> String {
     default: break
     }
     return path
+}
+
+if CommandLine.arguments.contains("--export-events") {
+    // `swift run -c release vendor-review-bench --export-events 1000000`
+    try await exportBenchmark(events: argument("--export-events", default: 1_000_000))
+    exit(0)
 }
 
 let entryCount = argument("--entries", default: 10_000)

@@ -255,3 +255,13 @@ enum ExportBundle {
         return nil
     }
 }
+
+/// The export, for `vendor-review-bench`.
+public enum AuditorExport {
+    public static func write(_ app: Application, to directory: String) async throws -> (files: Int, events: Int64) {
+        let manifest = try await ExportBundle.write(app, to: directory, asOf: nil) { _ in }
+        return (manifest.files.count, manifest.auditEvents)
+    }
+
+    public static func verify(_ directory: String) -> String? { ExportBundle.verify(directory) }
+}
