@@ -40,6 +40,21 @@ def timed(session, url, count):
     return durations
 
 
+KINDS = ["lti_1_3", "lti_1_1", "api_developer_key", "user_access_token", "canvas_data_export_key"]
+
+
+def seed_integrations(server, api, count, vendors, name="Integration"):
+    """Creates `count` integrations through the JSON API with 4 clients, spread over `vendors`."""
+    def create(i):
+        body = {"vendorID": vendors[i % len(vendors)]["id"], "name": f"{name} {i:05d}", "kind": KINDS[i % len(KINDS)],
+                "installLevel": "course", "purpose": "Benchmark integration", "classification": "restricted"}
+        response = api.post(f"{server.url}/api/v1/integrations", json=body, timeout=60)
+        assert response.status_code == 201, response.text
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(create, range(count)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "vendor-review"))
@@ -59,17 +74,8 @@ def main():
             api = requests.Session()
             api.headers["Authorization"] = f"Bearer {token}"
             vendors = api.get(f"{server.url}/api/v1/vendors?per_page=100", timeout=30).json()["items"]
-            kinds = ["lti_1_3", "lti_1_1", "api_developer_key", "user_access_token", "canvas_data_export_key"]
-
-            def create(i):
-                body = {"vendorID": vendors[i % len(vendors)]["id"], "name": f"Integration {i:05d}", "kind": kinds[i % len(kinds)],
-                        "installLevel": "course", "purpose": "Benchmark integration", "classification": "restricted"}
-                response = api.post(f"{server.url}/api/v1/integrations", json=body, timeout=60)
-                assert response.status_code == 201, response.text
-
             start = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(create, range(args.count)))
+            seed_integrations(server, api, args.count, vendors)
             seeding = time.perf_counter() - start
 
             web = requests.Session()

@@ -10,7 +10,8 @@ STRONG = "a long enough passphrase\n"
 
 
 def test_every_command_has_help(sqlite_url):
-    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"]):
+    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"],
+                 ["reminders"], ["export"], ["export", "verify"]):
         result = run_cli([*args, "--help"], sqlite_url)
         assert result.returncode == 0, result.stderr
         assert "Usage" in result.stdout or "usage" in result.stdout.lower()
@@ -174,3 +175,17 @@ def test_reminders_go_out_once(demo_server, sqlite_url):
     assert re.fullmatch(r"\d+ reminder\(s\) sent\n", first.stdout), first.stdout
     second = run_cli(["reminders"], sqlite_url, check=True)
     assert second.stdout == "0 reminder(s) sent\n", "a second run the same day sends nothing again"
+
+
+def test_export_writes_a_bundle_that_verifies_and_refuses_a_used_directory(demo_server, sqlite_url, tmp_path):
+    out = tmp_path / "export"
+    written = run_cli(["export", "--out", str(out), "--as-of", "2026-01-01"], sqlite_url)
+    assert written.returncode == 0, written.stderr
+    assert "export: audit:" in written.stdout and "export written to" in written.stdout
+    assert (out / "as_of.csv").read_text().startswith("integration,status_then")
+    checked = run_cli(["export", "verify", str(out)], sqlite_url)
+    assert checked.returncode == 0 and checked.stdout.startswith("export intact")
+    again = run_cli(["export", "--out", str(out)], sqlite_url)
+    assert again.returncode == 1 and "is not empty" in again.stderr
+    bad_date = run_cli(["export", "--out", str(tmp_path / "other"), "--as-of", "last week"], sqlite_url)
+    assert bad_date.returncode == 1 and "--as-of must be a date" in bad_date.stderr
