@@ -50,11 +50,12 @@ def main():
             web = requests.Session()
             csrf = re.search(r'name="_csrf" value="([^"]+)"', web.get(f"{server.url}/login", timeout=10).text).group(1)
             web.post(f"{server.url}/login", data={"_csrf": csrf, "email": "procurement@northfield.example",
-                                                  "password": "northfield-demo-2026"}, timeout=10)
+                                                  "password": "northfield-demo-2026"}, timeout=60, allow_redirects=False)
             print(f"VendorReview benchmark: reports ({pathlib.Path(args.binary).parent.name} build, SQLite)")
             print(f"  seeding {args.count - 3} integrations through the JSON API: {seeding:.1f} s")
-            for label, path in [(f"packet, vendor with 20 integrations", f"/reports/vendors/{big['id']}"),
-                                (f"portfolio, {args.count} integrations", "/reports/portfolio")]:
+            for label, path in [("packet, vendor with 20 integrations", f"/reports/vendors/{big['id']}"),
+                                (f"portfolio, {args.count} integrations", "/reports/portfolio"),
+                                (f"dashboard, {args.count} integrations", "/")]:
                 timed(web, server.url + path, 2)
                 durations = timed(web, server.url + path, args.requests)
                 size = len(web.get(server.url + path, timeout=60).content)

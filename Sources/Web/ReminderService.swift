@@ -21,34 +21,41 @@ enum ReminderService {
                                             title: "“\(contract.fields.title)” with \(vendorNames[contract.vendorID] ?? "a vendor")", day: ends,
                                             recipients: admins, link: .contract(contract.id)))
         }
+        // Three queries whatever the number of integrations: integrations (paged), released keys, decided reviews.
+        var integrations: [Integration.ID: Integration] = [:]
         var page = 1
         while true {
             let batch = try await store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
-            for integration in batch.items where integration.status != .retired {
-                if let day = integration.fields.nextReviewOn {
-                    subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,
-                                                    recipients: owner(integration), link: .editIntegration(integration.id)))
-                }
-                for release in try await store.releases.list(integration.id) where release.state == .released || release.state == .off {
-                    guard let details = release.details else { continue }
-                    subjects.append(ReminderSubject(kind: .keyRereview, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
-                                                    day: details.rereviewOn, recipients: owner(integration), link: .editIntegration(integration.id)))
-                    if let expires = details.expiresOn {
-                        subjects.append(ReminderSubject(kind: .keyExpires, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
-                                                        day: expires, recipients: owner(integration), link: .editIntegration(integration.id)))
-                    }
-                }
-                let reviews = try await store.reviews.reviews(integration.id)
-                for kind in ReviewKind.allCases {
-                    // Only the newest decided review of each kind matters.
-                    guard let review = reviews.filter({ $0.kind == kind && $0.isDecided }).max(by: { $0.createdAt < $1.createdAt }),
-                          let decision = review.decision, decision.decision != .reject else { continue }
-                    subjects.append(ReminderSubject(kind: .reviewExpires, subjectID: review.id.description, title: "\(integration.fields.name) \(kind.label.lowercased())",
-                                                    day: decision.validUntil, recipients: owner(integration), link: .review(review.id)))
-                }
-            }
+            for integration in batch.items where integration.status != .retired { integrations[integration.id] = integration }
             if !batch.hasNext { break }
             page += 1
+        }
+        for integration in integrations.values.sorted(by: { $0.fields.name < $1.fields.name }) {
+            if let day = integration.fields.nextReviewOn {
+                subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,
+                                                recipients: owner(integration), link: .editIntegration(integration.id)))
+            }
+        }
+        for release in try await store.releases.all(in: [.released, .off]) {
+            guard let integration = integrations[release.integrationID], let details = release.details else { continue }
+            subjects.append(ReminderSubject(kind: .keyRereview, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
+                                            day: details.rereviewOn, recipients: owner(integration), link: .editIntegration(integration.id)))
+            if let expires = details.expiresOn {
+                subjects.append(ReminderSubject(kind: .keyExpires, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
+                                                day: expires, recipients: owner(integration), link: .editIntegration(integration.id)))
+            }
+        }
+        // Only the newest decided review of each kind per integration matters.
+        var newest: [String: Review] = [:]
+        for review in try await store.reviews.allDecided() {
+            let key = "\(review.integrationID)|\(review.kind.rawValue)"
+            if let existing = newest[key], existing.createdAt >= review.createdAt { continue }
+            newest[key] = review
+        }
+        for review in newest.values.sorted(by: { $0.createdAt < $1.createdAt }) {
+            guard let integration = integrations[review.integrationID], let decision = review.decision, decision.decision != .reject else { continue }
+            subjects.append(ReminderSubject(kind: .reviewExpires, subjectID: review.id.description, title: "\(integration.fields.name) \(review.kind.label.lowercased())",
+                                            day: decision.validUntil, recipients: owner(integration), link: .review(review.id)))
         }
         return subjects
     }

@@ -239,6 +239,8 @@ public enum ReleaseAction: String, CaseIterable, Codable, Sendable {
 public protocol KeyReleaseRepository: Sendable {
     func find(_ id: KeyRelease.ID) async throws -> KeyRelease?
     func list(_ integration: Integration.ID) async throws -> [KeyRelease]
+    /// Every release in these states, across integrations (one query, for dashboards and reports).
+    func all(in states: Set<ReleaseState>) async throws -> [KeyRelease]
     func create(_ release: KeyRelease, by actor: Actor) async throws
     /// Runs `change` on the stored release inside one audited transaction and saves the result.
     /// Concurrent calls for one release queue, so two verifications can never both release.

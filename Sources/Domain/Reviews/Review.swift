@@ -305,6 +305,8 @@ public enum SeparationOfDuties {
 
 public protocol ReviewRepository: Sendable {
     func reviews(_ integration: Integration.ID) async throws -> [Review]
+    /// Every decided review, across integrations (one query).
+    func allDecided() async throws -> [Review]
     func find(_ id: Review.ID) async throws -> Review?
     func findings(_ review: Review.ID) async throws -> [Finding]
     /// Starts a review; refused while another review of the same kind is open for the integration.

@@ -83,6 +83,10 @@ struct FluentKeyReleaseRepository: KeyReleaseRepository {
             .sort(\.$requestedAt, .descending).sort(\.$id).all().map { try $0.toDomain() }
     }
 
+    func all(in states: Set<ReleaseState>) async throws -> [KeyRelease] {
+        try await KeyReleaseModel.query(on: database).filter(\.$state ~~ states.map(\.rawValue)).sort(\.$requestedAt).all().map { try $0.toDomain() }
+    }
+
     func create(_ release: KeyRelease, by actor: Actor) async throws {
         try await AuditedWrite.run(on: database) { tx in
             guard let integration = try await IntegrationModel.find(release.integrationID.rawValue, on: tx) else {

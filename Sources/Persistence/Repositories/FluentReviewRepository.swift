@@ -91,6 +91,10 @@ struct FluentReviewRepository: ReviewRepository {
             .sort(\.$createdAt, .descending).sort(\.$id).all().map { try $0.toDomain() }
     }
 
+    func allDecided() async throws -> [Review] {
+        try await ReviewModel.query(on: database).filter(\.$decision != nil).sort(\.$createdAt).all().map { try $0.toDomain() }
+    }
+
     func find(_ id: Review.ID) async throws -> Review? {
         try await ReviewModel.find(id.rawValue, on: database)?.toDomain()
     }

@@ -143,13 +143,13 @@ enum ReportData {
         }
         let today = CalendarDay.of(req.now)
         var releases: [HygieneContext.Line] = []
-        for (id, name) in try await InventoryController.integrationNames(req).sorted(by: { $0.value < $1.value }) {
-            for release in try await req.store.releases.list(id) where release.state == .released || release.state == .off {
-                let key = "\(name) key \(release.details?.canvasKeyID ?? "")"
-                if release.scopeChanged { releases.append(.init(subject: key, problem: "Scope changed since release; review re-opened")) }
-                if let rereview = release.details?.rereviewOn, rereview < today { releases.append(.init(subject: key, problem: "Re-review was due on \(rereview)")) }
-            }
+        let names = try await InventoryController.integrationNames(req)
+        for release in try await req.store.releases.all(in: [.released, .off]) {
+            let key = "\(names[release.integrationID] ?? "integration") key \(release.details?.canvasKeyID ?? "")"
+            if release.scopeChanged { releases.append(.init(subject: key, problem: "Scope changed since release; review re-opened")) }
+            if let rereview = release.details?.rereviewOn, rereview < today { releases.append(.init(subject: key, problem: "Re-review was due on \(rereview)")) }
         }
+        releases.sort { $0.subject < $1.subject }
         return HygieneContext(header: header, tokens: tokens.nonEmpty, keys: keys.nonEmpty, releases: releases.nonEmpty)
     }
 }
