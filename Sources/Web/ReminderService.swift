@@ -21,15 +21,9 @@ enum ReminderService {
                                             title: "“\(contract.fields.title)” with \(vendorNames[contract.vendorID] ?? "a vendor")", day: ends,
                                             recipients: admins, link: .contract(contract.id)))
         }
-        // Three queries whatever the number of integrations: integrations (paged), released keys, decided reviews.
+        // Three queries whatever the number of integrations: integrations, released keys, decided reviews.
         var integrations: [Integration.ID: Integration] = [:]
-        var page = 1
-        while true {
-            let batch = try await store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
-            for integration in batch.items where integration.status != .retired { integrations[integration.id] = integration }
-            if !batch.hasNext { break }
-            page += 1
-        }
+        for integration in try await store.integrations.all() where integration.status != .retired { integrations[integration.id] = integration }
         for integration in integrations.values.sorted(by: { $0.fields.name < $1.fields.name }) {
             if let day = integration.fields.nextReviewOn {
                 subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,

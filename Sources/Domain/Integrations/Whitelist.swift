@@ -146,6 +146,8 @@ public struct WhitelistDiff: Equatable, Sendable {
 public protocol IntegrationRepository: Sendable {
     func find(_ id: Integration.ID) async throws -> Integration?
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration>
+    /// Every integration, by name, in one query (reports, reminders, exports).
+    func all() async throws -> [Integration]
     func create(_ fields: IntegrationFields, vendorID: Vendor.ID, id: Integration.ID, by actor: Actor, at now: Date) async throws -> Integration
     func update(_ id: Integration.ID, to fields: IntegrationFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Integration
     func perform(_ action: IntegrationAction, note: String?, on id: Integration.ID, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Integration

@@ -209,6 +209,10 @@ struct FluentIntegrationRepository: IntegrationRepository {
         return user.email
     }
 
+    func all() async throws -> [Integration] {
+        try await IntegrationModel.query(on: database).sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
+    }
+
     func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance {
         try await AuditedWrite.run(on: database) { tx in
             guard let integration = try await IntegrationModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }

@@ -159,14 +159,7 @@ struct InventoryController: Sendable {
     }
 
     static func integrationNames(_ app: Application) async throws -> [Integration.ID: String] {
-        var names: [Integration.ID: String] = [:]
-        var page = 1
-        while true {
-            let batch = try await app.store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
-            for integration in batch.items { names[integration.id] = integration.fields.name }
-            if !batch.hasNext { return names }
-            page += 1
-        }
+        Dictionary(try await app.store.integrations.all().map { ($0.id, $0.fields.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: Token register

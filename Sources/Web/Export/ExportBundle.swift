@@ -76,7 +76,7 @@ enum ExportBundle {
                 contracts.map { c in [c.id.description, c.vendorID.description, c.fields.title, c.fields.kind.rawValue, c.fields.status.rawValue,
                                       c.fields.signedOn ?? "", c.fields.startsOn ?? "", c.fields.endsOn ?? ""]
                     + ClauseKind.allCases.map { c.fields.clause($0).present ? "yes" + (c.fields.clause($0).reference.map { " (\($0))" } ?? "") : "no" } })
-        let integrations = try await all { try await store.integrations.list(IntegrationQuery(page: $0)) }
+        let integrations = try await store.integrations.all()
         try csv("integrations", ["id", "vendor_id", "name", "kind", "status", "classification", "purpose", "sends_data_to_ai", "ai_services", "owner_id", "whitelist_version", "risk"],
                 integrations.map { i in [i.id.description, i.vendorID.description, i.fields.name, i.fields.kind.rawValue, i.status.rawValue,
                                          i.fields.classification.rawValue, i.fields.purpose, i.fields.sendsDataToAI ? "yes" : "no", i.fields.aiServices ?? "",

@@ -104,14 +104,7 @@ enum ReportData {
     }
 
     static func portfolio(_ req: Request, header: ReportHeader) async throws -> PortfolioContext {
-        var integrations: [Integration] = []
-        var page = 1
-        while true {
-            let batch = try await req.store.integrations.list(IntegrationQuery(page: PageRequest(page: page, size: 100)))
-            integrations += batch.items
-            if !batch.hasNext { break }
-            page += 1
-        }
+        let integrations = try await req.store.integrations.all()
         let vendors = try await req.store.vendors.names(Set(integrations.map(\.vendorID)))
         func chart(_ title: String, _ pairs: [(String, Int)]) -> PortfolioContext.Chart {
             let maximum = max(1, pairs.map(\.1).max() ?? 1)
