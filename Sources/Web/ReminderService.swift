@@ -21,16 +21,21 @@ enum ReminderService {
                                             title: "“\(contract.fields.title)” with \(vendorNames[contract.vendorID] ?? "a vendor")", day: ends,
                                             recipients: admins, link: .contract(contract.id)))
         }
-        // Three queries whatever the number of integrations: integrations, released keys, decided reviews.
+        // A few queries whatever the number of integrations: released keys, decided reviews, and only the integrations they name or that have a re-review date.
+        let releases = try await store.releases.all(in: [.released, .off])
+        let decided = try await store.reviews.allDecided()
         var integrations: [Integration.ID: Integration] = [:]
-        for integration in try await store.integrations.all() where integration.status != .retired { integrations[integration.id] = integration }
+        for integration in try await store.integrations.reminderCandidates(ids: Set(releases.map(\.integrationID) + decided.map(\.integrationID)))
+        where integration.status != .retired {
+            integrations[integration.id] = integration
+        }
         for integration in integrations.values.sorted(by: { $0.fields.name < $1.fields.name }) {
             if let day = integration.fields.nextReviewOn {
                 subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,
                                                 recipients: owner(integration), link: .editIntegration(integration.id)))
             }
         }
-        for release in try await store.releases.all(in: [.released, .off]) {
+        for release in releases {
             guard let integration = integrations[release.integrationID], let details = release.details else { continue }
             subjects.append(ReminderSubject(kind: .keyRereview, subjectID: release.id.description, title: "\(integration.fields.name) key \(details.canvasKeyID)",
                                             day: details.rereviewOn, recipients: owner(integration), link: .editIntegration(integration.id)))
@@ -41,7 +46,7 @@ enum ReminderService {
         }
         // Only the newest decided review of each kind per integration matters.
         var newest: [String: Review] = [:]
-        for review in try await store.reviews.allDecided() {
+        for review in decided {
             let key = "\(review.integrationID)|\(review.kind.rawValue)"
             if let existing = newest[key], existing.createdAt >= review.createdAt { continue }
             newest[key] = review

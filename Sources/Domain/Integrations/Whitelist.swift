@@ -148,6 +148,8 @@ public protocol IntegrationRepository: Sendable {
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration>
     /// Every integration, by name, in one query (reports, reminders, exports).
     func all() async throws -> [Integration]
+    /// The integrations with these ids, and those with a re-review date (reminders need no others).
+    func reminderCandidates(ids: Set<Integration.ID>) async throws -> [Integration]
     func create(_ fields: IntegrationFields, vendorID: Vendor.ID, id: Integration.ID, by actor: Actor, at now: Date) async throws -> Integration
     func update(_ id: Integration.ID, to fields: IntegrationFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Integration
     func perform(_ action: IntegrationAction, note: String?, on id: Integration.ID, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Integration

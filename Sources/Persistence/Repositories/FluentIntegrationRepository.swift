@@ -213,6 +213,13 @@ struct FluentIntegrationRepository: IntegrationRepository {
         try await IntegrationModel.query(on: database).sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
     }
 
+    func reminderCandidates(ids: Set<Integration.ID>) async throws -> [Integration] {
+        let dated = try await IntegrationModel.query(on: database).filter(\.$nextReviewOn != nil).all()
+        let named = ids.isEmpty ? [] : try await IntegrationModel.query(on: database).filter(\.$id ~~ ids.map(\.rawValue)).all()
+        var seen = Set<UUID>()
+        return try (dated + named).filter { seen.insert($0.id!).inserted }.map { try $0.toDomain() }
+    }
+
     func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance {
         try await AuditedWrite.run(on: database) { tx in
             guard let integration = try await IntegrationModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }
