@@ -22,6 +22,7 @@ public struct Store: Sendable {
     public let reminders: any ReminderLog
     public let inheritedKeys: any InheritedKeyRepository
     public let tokenRegister: any TokenRegisterRepository
+    public let lti: any LTIConfigurationRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -38,6 +39,7 @@ public struct Store: Sendable {
         reminders = FluentReminderLog(database: database)
         inheritedKeys = FluentInheritedKeyRepository(database: database)
         tokenRegister = FluentTokenRegisterRepository(database: database)
+        lti = FluentLTIConfigurationRepository(database: database)
     }
 }
 

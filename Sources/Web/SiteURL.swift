@@ -48,6 +48,7 @@ enum SiteURL {
     case reviewDecision(Review.ID)
     case respond(String)
     case reports
+    case integrationLTI(Integration.ID)
     case exports
     case exportDownload
     case reportPacket(Vendor.ID)
@@ -132,6 +133,7 @@ enum SiteURL {
         case .tokenRegisterImport: return "/token-register/import"
         case let .revokeRegisteredToken(id): return "/token-register/\(id)/revoke"
         case .reports: return "/reports"
+        case let .integrationLTI(id): return "/integrations/\(id)/lti"
         case .exports: return "/exports"
         case .exportDownload: return "/exports/download"
         case let .reportPacket(id): return "/reports/vendors/\(id)"

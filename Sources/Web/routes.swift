@@ -127,6 +127,9 @@ enum Routes {
         pages.get("reports/renewals", access: readers, use: reports.renewals)
         pages.get("reports/hygiene", access: readers, use: reports.hygiene)
 
+        let lti = LTIController()
+        pages.on(.POST, "integrations/:integrationID/lti", access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.upload)
+
         let exports = ExportController()
         pages.get("exports", access: auditAccess, use: exports.index)
         pages.get("exports/download", access: auditAccess, use: exports.download)
@@ -176,6 +179,9 @@ enum Routes {
         api.post("releases/:releaseID/verify", access: editorAccess, use: releaseAPI.verify)
         api.post("releases/:releaseID/resend", access: editorAccess, use: releaseAPI.resend)
         api.post("releases/:releaseID/actions", access: editorAccess, use: releaseAPI.perform)
+
+        api.get("integrations/:integrationID/lti", access: readers, use: lti.history)
+        api.on(.PUT, "integrations/:integrationID/lti", access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.put)
 
         let inventoryAPI = InventoryAPIController()
         api.get("inherited-keys", access: readers, use: inventoryAPI.keys)

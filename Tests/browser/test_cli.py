@@ -11,7 +11,7 @@ STRONG = "a long enough passphrase\n"
 
 def test_every_command_has_help(sqlite_url):
     for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"],
-                 ["reminders"], ["export"], ["export", "verify"]):
+                 ["reminders"], ["export"], ["export", "verify"], ["lti", "inspect"]):
         result = run_cli([*args, "--help"], sqlite_url)
         assert result.returncode == 0, result.stderr
         assert "Usage" in result.stdout or "usage" in result.stdout.lower()
@@ -189,3 +189,30 @@ def test_export_writes_a_bundle_that_verifies_and_refuses_a_used_directory(demo_
     assert again.returncode == 1 and "is not empty" in again.stderr
     bad_date = run_cli(["export", "--out", str(tmp_path / "other"), "--as-of", "last week"], sqlite_url)
     assert bad_date.returncode == 1 and "--as-of must be a date" in bad_date.stderr
+
+
+def test_lti_inspect_prints_json_and_refuses_hostile_xml(sqlite_url, tmp_path):
+    import json
+
+    config = tmp_path / "tool.xml"
+    config.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<cartridge_basiclti_link xmlns="http://www.imsglobal.org/xsd/imslticc_v1p0" xmlns:blti="http://www.imsglobal.org/xsd/imsbasiclti_v1p0"
+    xmlns:lticm="http://www.imsglobal.org/xsd/imslticm_v1p0">
+  <blti:title>Library Reserves</blti:title>
+  <blti:launch_url>https://reserves.harbor.example/lti</blti:launch_url>
+  <blti:extensions platform="canvas.instructure.com">
+    <lticm:property name="privacy_level">email_only</lticm:property>
+    <lticm:options name="course_navigation"><lticm:property name="url">https://reserves.harbor.example/lti/course</lticm:property></lticm:options>
+  </blti:extensions>
+</cartridge_basiclti_link>""")
+    database = tmp_path / "untouched.sqlite"
+    result = run_cli(["lti", "inspect", str(config)], f"sqlite://{database}")
+    assert result.returncode == 0, result.stderr
+    assert not database.exists(), "inspect never opens the database"
+    found = json.loads(result.stdout)
+    assert found == {"lti_version": "1.1", "title": "Library Reserves", "privacy_level": "email_only", "placements": ["course_navigation"],
+                     "scopes": [], "target_link_uri": "https://reserves.harbor.example/lti", "domains": ["reserves.harbor.example"]}
+    evil = tmp_path / "evil.xml"
+    evil.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><cartridge_basiclti_link>&lol2;</cartridge_basiclti_link>')
+    refused = run_cli(["lti", "inspect", str(evil)], sqlite_url)
+    assert refused.returncode == 1 and "refused for safety" in refused.stderr

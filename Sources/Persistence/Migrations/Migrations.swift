@@ -18,5 +18,6 @@ enum Migrations {
         CreateKeyRelease(),
         CreateReminderLog(),
         CreateKeyInventory(),
+        CreateLTIConfiguration(),
     ]
 }

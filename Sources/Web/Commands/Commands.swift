@@ -27,6 +27,7 @@ enum Commands {
         app.asyncCommands.use(CatalogCommands(), as: "catalog")
         app.asyncCommands.use(ReminderCommands(), as: "reminders")
         app.asyncCommands.use(ExportCommands(), as: "export")
+        app.asyncCommands.use(LTICommands(), as: "lti")
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.

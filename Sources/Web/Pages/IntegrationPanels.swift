@@ -46,6 +46,7 @@ struct IntegrationPanels: Encodable {
         var reviewValues: [String: String] = [:]
         var reviewErrors: [String: String] = [:]
         var releaseError: String? = nil
+        var ltiError: String? = nil
     }
     struct ReleaseRow: Encodable {
         let url: String
@@ -83,6 +84,10 @@ struct IntegrationPanels: Encodable {
     let canRelease: Bool
     let releaseURL: String
     let releaseError: String?
+    let lti: LTIPanel?
+    let showLTI: Bool
+    let ltiURL: String
+    let ltiError: String?
 
     static func build(_ req: Request, _ integration: Integration, input: Input) async throws -> IntegrationPanels {
         let role = req.currentUser?.role
@@ -113,6 +118,7 @@ struct IntegrationPanels: Encodable {
         }
         let canLink = Routes.editorAccess.allows(role)
         let links = canLink ? try await req.store.vendorLinks.list(integration.id) : []
+        let ltiPanel = LTIController.panel(try await req.store.lti.history(integration.id))
         let reviewers = users.filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) && $0.id != integration.fields.ownerID }
         return IntegrationPanels(
             questionnaires: questionnaires, reviews: reviews.nonEmpty,
@@ -140,6 +146,9 @@ struct IntegrationPanels: Encodable {
                                   requested: "\(Format.dateTime(release.requestedAt)) by \(release.requestedBy)", canvasKeyID: release.details?.canvasKeyID ?? "—",
                                   rereview: release.details?.rereviewOn ?? "—", scopeChanged: release.scopeChanged)
             }.nonEmpty,
-            canRelease: canLink, releaseURL: SiteURL.integrationReleases(integration.id).path, releaseError: input.releaseError)
+            canRelease: canLink, releaseURL: SiteURL.integrationReleases(integration.id).path, releaseError: input.releaseError,
+            lti: ltiPanel,
+            showLTI: [.lti13, .lti11].contains(integration.fields.kind) || input.ltiError != nil || ltiPanel != nil,
+            ltiURL: SiteURL.integrationLTI(integration.id).path, ltiError: input.ltiError)
     }
 }

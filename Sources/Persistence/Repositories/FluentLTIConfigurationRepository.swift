@@ -1,0 +1,72 @@
+import Domain
+import Fluent
+import Foundation
+
+final class LTIConfigurationModel: Model, @unchecked Sendable {
+    static let schema = "lti_configurations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "integration_id") var integrationID: UUID
+    @Field(key: "version") var version: Int
+    /// The parsed configuration as JSON.
+    @Field(key: "configuration") var configuration: String
+    @Field(key: "filename") var filename: String
+    @Field(key: "sha256") var sha256: String
+    /// Newline-separated descriptions of what widened.
+    @Field(key: "widening") var widening: String
+    @Field(key: "imported_by") var importedBy: String
+    @Field(key: "imported_at") var importedAt: Date
+
+    init() {}
+
+    func toDomain() throws -> StoredLTIConfiguration {
+        guard let configuration = try? JSONDecoder().decode(LTIConfiguration.self, from: Data(configuration.utf8)) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        return StoredLTIConfiguration(integrationID: .init(integrationID), version: version, configuration: configuration, filename: filename, sha256: sha256,
+                                      importedBy: importedBy, importedAt: importedAt, widening: widening.split(separator: "\n").map(String.init))
+    }
+}
+
+struct FluentLTIConfigurationRepository: LTIConfigurationRepository {
+    let database: any Database
+
+    func history(_ integration: Integration.ID) async throws -> [StoredLTIConfiguration] {
+        try await LTIConfigurationModel.query(on: database).filter(\.$integrationID == integration.rawValue).sort(\.$version, .descending).all()
+            .map { try $0.toDomain() }
+    }
+
+    func store(_ configuration: LTIConfiguration, for integration: Integration.ID, filename: String, sha256: String, by actor: Actor, at now: Date) async throws -> StoredLTIConfiguration {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let owner = try await IntegrationModel.find(integration.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }
+            let previous = try await LTIConfigurationModel.query(on: tx).filter(\.$integrationID == integration.rawValue).sort(\.$version, .descending).first()
+            let widening = try previous.map { configuration.widening(from: try $0.toDomain().configuration) } ?? []
+            let model = LTIConfigurationModel()
+            model.id = UUID()
+            model.integrationID = integration.rawValue
+            model.version = (previous?.version ?? 0) + 1
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            model.configuration = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+            model.filename = filename
+            model.sha256 = sha256
+            model.widening = widening.joined(separator: "\n")
+            model.importedBy = actor.label
+            model.importedAt = now
+            try await model.create(on: tx)
+            var summary = "\(owner.name) — LTI \(configuration.ltiVersion) configuration v\(model.version) imported from “\(filename)” (SHA-256 \(sha256)): privacy \(configuration.privacyLevel.rawValue), placements \(configuration.placements.joined(separator: ", ")), \(configuration.scopes.count) scopes"
+            if !widening.isEmpty {
+                summary += "; wider than before: " + widening.joined(separator: "; ")
+                if let status = IntegrationStatus(rawValue: owner.status), [.approved, .approvedWithConditions, .active].contains(status) {
+                    owner.status = IntegrationStatus.inReview.rawValue
+                    owner.version += 1
+                    owner.updatedAt = now
+                    try await owner.update(on: tx)
+                    summary += "; review re-opened (was \(status.label.lowercased()))"
+                }
+            }
+            return (try model.toDomain(), [AuditEntry(occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description,
+                                                      action: "lti_import", summary: summary)])
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Domain
+import Persistence
+import Vapor
+
+struct LTIPanel: Encodable {
+    struct Fact: Encodable {
+        let label: String
+        let value: String
+    }
+    let version: Int
+    let title: String
+    let facts: [Fact]
+    let personalData: Bool
+    let scopes: [String]?
+    let widening: [String]?
+    let history: Int
+}
+
+/// LTI tool configurations: imported into an integration from Canvas JSON (1.3) or XML (1.1).
+struct LTIController: Sendable {
+    static let maxUpload = LTIConfigurationParser.maxBytes + 65_536
+
+    func upload(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        struct Upload: Content { var file: File? }
+        do {
+            guard let file = try req.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
+                throw DomainError.validation(ValidationErrors(["lti": "Choose the tool's configuration file (JSON or XML)."]))
+            }
+            let stored = try await Self.importFile(req, integration, bytes: [UInt8](file.data.readableBytesView), filename: DocumentCheck.cleanName(file.filename))
+            var message = "Imported LTI \(stored.configuration.ltiVersion) configuration version \(stored.version)."
+            if !stored.widening.isEmpty { message += " It reaches further than before (\(stored.widening.joined(separator: "; "))): review it again." }
+            return req.redirect(to: .integration(integration.id), flash: message)
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            let context = try await IntegrationController().detail(req, integration, panels: .init(ltiError: mapped.fields["lti"] ?? mapped.message))
+            return try await req.page("integrations/show", context, status: mapped.status)
+        }
+    }
+
+    static func importFile(_ req: Request, _ integration: Integration, bytes: [UInt8], filename: String) async throws -> StoredLTIConfiguration {
+        let configuration: LTIConfiguration
+        do {
+            configuration = try LTIConfigurationParser.parse(bytes)
+        } catch let error as LTIConfigurationError {
+            throw DomainError.validation(ValidationErrors(["lti": error.description]))
+        }
+        return try await req.store.lti.store(configuration, for: integration.id, filename: filename, sha256: DocumentCheck.sha256(bytes), by: req.actor, at: req.now)
+    }
+
+    static func panel(_ history: [StoredLTIConfiguration]) -> LTIPanel? {
+        guard let current = history.first else { return nil }
+        let c = current.configuration
+        return LTIPanel(
+            version: current.version, title: c.title,
+            facts: [
+                .init(label: "LTI version", value: c.ltiVersion), .init(label: "Privacy level", value: c.privacyLevel.label),
+                .init(label: "Placements", value: c.placements.isEmpty ? "none" : c.placements.joined(separator: ", ")),
+                .init(label: "Launch URL", value: c.targetLinkURI ?? "—"), .init(label: "OIDC login URL", value: c.oidcInitiationURL ?? "—"),
+                .init(label: "Domains", value: c.domains.joined(separator: ", ")),
+                .init(label: "Imported", value: "\(Format.dateTime(current.importedAt)) by \(current.importedBy) from “\(current.filename)”"),
+            ],
+            personalData: c.privacyLevel.sendsPersonalData, scopes: c.scopes.map(LTIConfiguration.describe(scope:)).nonEmpty,
+            widening: current.widening.nonEmpty, history: history.count)
+    }
+
+    // MARK: API
+
+    func history(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        return try await req.store.lti.history(integration.id).map(Self.json).json(req)
+    }
+
+    /// The request body is the configuration file itself (JSON or XML).
+    func put(req: Request) async throws -> Response {
+        let integration = try await req.integrationParameter()
+        guard let body = req.body.data, body.readableBytes > 0 else {
+            throw DomainError.validation(ValidationErrors(["lti": "Send the configuration file as the request body."]))
+        }
+        let stored = try await Self.importFile(req, integration, bytes: [UInt8](body.readableBytesView), filename: "API upload")
+        return try Self.json(stored).json(req, status: .created)
+    }
+
+    static func json(_ s: StoredLTIConfiguration) -> NullableJSON<JSONKey> {
+        let c = s.configuration
+        return ReviewJSON.object([
+            "version": s.version, "lti_version": c.ltiVersion, "title": c.title, "privacy_level": c.privacyLevel.rawValue, "placements": c.placements,
+            "scopes": c.scopes, "target_link_uri": c.targetLinkURI, "oidc_initiation_url": c.oidcInitiationURL, "domains": c.domains,
+            "sends_personal_data": c.privacyLevel.sendsPersonalData, "widening": s.widening, "sha256": s.sha256, "importedBy": s.importedBy,
+            "importedAt": Format.iso(s.importedAt),
+        ])
+    }
+}
+
+/// `vendor-review lti inspect FILE`: what a configuration holds, as JSON, without a database.
+struct LTICommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["inspect": LTIInspectCommand()] }
+    var help: String { "Work with LTI tool configurations." }
+}
+
+struct LTIInspectCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "An LTI 1.3 JSON or LTI 1.1 XML configuration.")
+        var file: String
+        init() {}
+    }
+
+    var help: String { "Prints lti_version, title, privacy_level, placements, scopes, target_link_uri and domains as JSON; exit 1 for a file it cannot accept." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
+        do {
+            let c = try LTIConfigurationParser.parse([UInt8](data))
+            let output = ReviewJSON.object(["lti_version": c.ltiVersion, "title": c.title, "privacy_level": c.privacyLevel.rawValue, "placements": c.placements,
+                                            "scopes": c.scopes, "target_link_uri": c.targetLinkURI, "domains": c.domains])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            context.console.print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        } catch let error as LTIConfigurationError {
+            throw CommandFailure("\(signature.file): \(error.description)")
+        }
+    }
+}
