@@ -33,6 +33,13 @@ public struct AppConfig: Sendable {
 
     public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
+    /// An absolute link to a path of this app, for mail: `PUBLIC_URL` without its trailing slash + path.
+    func absolute(_ url: SiteURL) -> String { absolute(path: url.path) }
+
+    func absolute(path: String) -> String {
+        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + path
+    }
+
     public static func fromEnvironment(
         _ env: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String = FileManager.default.currentDirectoryPath

@@ -67,7 +67,7 @@ enum ReminderService {
         let due = Reminders.due(try await subjects(app), today: today, thresholds: app.context.policy.reminderDays,
                                 alreadySent: try await app.store.reminders.sentKeys())
         var sent = 0
-        let base = app.context.config.publicURL.hasSuffix("/") ? String(app.context.config.publicURL.dropLast()) : app.context.config.publicURL
+        let config = app.context.config
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let s = reminder.subject
             let mailer = app.context.mailer
@@ -77,7 +77,7 @@ enum ReminderService {
                     body: """
                     \(s.kind.label): \(s.title) on \(s.day), \(reminder.daysLeft) days from today.
 
-                    \(GateService.link(s.link).map { base + $0 } ?? base)
+                    \(config.absolute(path: GateService.link(s.link) ?? "/"))
                     """,
                     logger: logger)
             }

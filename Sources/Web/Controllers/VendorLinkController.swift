@@ -55,7 +55,6 @@ struct VendorLinkController: Sendable {
     }
 
     static func publicLink(_ req: Request, _ secret: String) -> String {
-        let base = req.context.config.publicURL.hasSuffix("/") ? String(req.context.config.publicURL.dropLast()) : req.context.config.publicURL
-        return base + SiteURL.respond(secret).path
+        req.context.config.absolute(.respond(secret))
     }
 }

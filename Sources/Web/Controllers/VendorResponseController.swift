@@ -160,7 +160,6 @@ struct VendorResponseController: Sendable {
                 recipients = try await req.store.users.list().filter { $0.isActive && $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
             }
             guard !recipients.isEmpty else { return }
-            let base = req.context.config.publicURL.hasSuffix("/") ? String(req.context.config.publicURL.dropLast()) : req.context.config.publicURL
             try await req.context.mailer.send(
                 to: recipients, subject: "\(session.vendorName) submitted answers for \(session.integration.fields.name)",
                 body: """
@@ -168,7 +167,7 @@ struct VendorResponseController: Sendable {
                 questionnaires for \(session.integration.fields.name).
 
                 Review them here:
-                \(base)\(SiteURL.integration(session.integration.id).path)
+                \(req.context.config.absolute(.integration(session.integration.id)))
                 """,
                 logger: req.logger)
         } catch {

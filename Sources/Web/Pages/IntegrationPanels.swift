@@ -119,7 +119,7 @@ struct IntegrationPanels: Encodable {
         let canLink = Routes.editorAccess.allows(role)
         let links = canLink ? try await req.store.vendorLinks.list(integration.id) : []
         let ltiPanel = LTIController.panel(try await req.store.lti.history(integration.id))
-        let reviewers = users.filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) && $0.id != integration.fields.ownerID }
+        let reviewers = try await ReviewController.reviewers(req).filter { $0.id != integration.fields.ownerID }
         return IntegrationPanels(
             questionnaires: questionnaires, reviews: reviews.nonEmpty,
             canReview: Routes.reviewAccess.allows(role), reviewURL: SiteURL.integrationReviews(integration.id).path,
