@@ -8,11 +8,11 @@ JSON API (so every one is validated and audited as in real use), then times page
 and the JSON list over repeated requests on loopback.
 """
 import argparse
+import contextlib
 import os
 import pathlib
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,16 +55,22 @@ def seed_integrations(server, api, count, vendors, name="Integration"):
         list(pool.map(create, range(count)))
 
 
-def main():
+def bench_arguments(requests_default):
+    """--binary, --count and --requests; points the test harness at the chosen binary."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "vendor-review"))
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=requests_default)
     args = parser.parse_args()
     os.environ["VENDOR_REVIEW_BIN"] = args.binary
     import conftest
     conftest.BINARY = pathlib.Path(args.binary)
+    return args
 
+
+@contextlib.contextmanager
+def bench_server():
+    """The app with demo data on a temporary SQLite file, and an API session with an admin token."""
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite://{directory}/bench.sqlite"
         server = Server(url, demo=True, env={"LOG_LEVEL": "warning"})
@@ -73,30 +79,42 @@ def main():
                              "--expires-in-days", "1"], url, check=True).stdout.strip()
             api = requests.Session()
             api.headers["Authorization"] = f"Bearer {token}"
-            vendors = api.get(f"{server.url}/api/v1/vendors?per_page=100", timeout=30).json()["items"]
-            start = time.perf_counter()
-            seed_integrations(server, api, args.count, vendors)
-            seeding = time.perf_counter() - start
-
-            web = requests.Session()
-            csrf = re.search(r'name="_csrf" value="([^"]+)"', web.get(f"{server.url}/login", timeout=10).text).group(1)
-            web.post(f"{server.url}/login", data={"_csrf": csrf, "email": "admin@northfield.example",
-                                                  "password": "northfield-demo-2026"}, timeout=10)
-            cases = [
-                ("web list, page 1", web, "/integrations"),
-                ("web list, page 200", web, "/integrations?page=200"),
-                ("web list, search + filters", web, "/integrations?q=integration%2001&status=draft&kind=lti_1_3"),
-                ("JSON list, 100 per page", api, "/api/v1/integrations?per_page=100&page=50"),
-            ]
-            print(f"VendorReview benchmark: integrations list with {args.count} integrations ({pathlib.Path(args.binary).parent.name} build, SQLite)")
-            print(f"  seeding through the JSON API: {seeding:.1f} s ({args.count / seeding:.0f} creates/s, 4 clients)")
-            for label, session, path in cases:
-                timed(session, server.url + path, 5)  # warm up
-                durations = timed(session, server.url + path, args.requests)
-                print(f"  {label:28s} p50 {percentile(durations, 0.5):6.2f} ms  p99 {percentile(durations, 0.99):6.2f} ms"
-                      f"  mean {statistics.mean(durations):6.2f} ms  over {args.requests} requests")
+            yield server, api
         finally:
             server.close()
+
+
+def signed_in(server, email):
+    """A web session signed in as a demo account (the sign-in's redirect is not followed)."""
+    web = requests.Session()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', web.get(f"{server.url}/login", timeout=10).text).group(1)
+    web.post(f"{server.url}/login", data={"_csrf": csrf, "email": email, "password": "northfield-demo-2026"}, timeout=60,
+             allow_redirects=False)
+    return web
+
+
+def main():
+    args = bench_arguments(requests_default=200)
+    with bench_server() as (server, api):
+        vendors = api.get(f"{server.url}/api/v1/vendors?per_page=100", timeout=30).json()["items"]
+        start = time.perf_counter()
+        seed_integrations(server, api, args.count, vendors)
+        seeding = time.perf_counter() - start
+
+        web = signed_in(server, "admin@northfield.example")
+        cases = [
+            ("web list, page 1", web, "/integrations"),
+            ("web list, page 200", web, "/integrations?page=200"),
+            ("web list, search + filters", web, "/integrations?q=integration%2001&status=draft&kind=lti_1_3"),
+            ("JSON list, 100 per page", api, "/api/v1/integrations?per_page=100&page=50"),
+        ]
+        print(f"VendorReview benchmark: integrations list with {args.count} integrations ({pathlib.Path(args.binary).parent.name} build, SQLite)")
+        print(f"  seeding through the JSON API: {seeding:.1f} s ({args.count / seeding:.0f} creates/s, 4 clients)")
+        for label, session, path in cases:
+            timed(session, server.url + path, 5)  # warm up
+            durations = timed(session, server.url + path, args.requests)
+            print(f"  {label:28s} p50 {percentile(durations, 0.5):6.2f} ms  p99 {percentile(durations, 0.99):6.2f} ms"
+                  f"  mean {statistics.mean(durations):6.2f} ms  over {args.requests} requests")
 
 
 if __name__ == "__main__":

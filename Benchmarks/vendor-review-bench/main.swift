@@ -4,18 +4,6 @@
 import Domain
 import Foundation
 
-/// A fixed-seed generator (SplitMix64) so every run checks the same entries.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func argument(_ name: String, default value: Int) -> Int {
     let args = CommandLine.arguments
     guard let index = args.firstIndex(of: name), index + 1 < args.count, let number = Int(args[index + 1]) else { return value }
@@ -34,7 +22,7 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 /// A concrete request path for a template, with ids of every shape Canvas accepts.
-func concretePath(_ template: RouteTemplate, _ rng: inout SplitMix) -> String {
+func concretePath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> String {
     let variant = template.variants.randomElement(using: &rng)!
     let ids = ["\(Int.random(in: 1...99_999, using: &rng))", "10000000\(Int.random(in: 100_000...999_999, using: &rng))",
                "1~\(Int.random(in: 1...999, using: &rng))", "sis_course_id:ABC-\(Int.random(in: 100...999, using: &rng))", "self"]
@@ -74,7 +62,8 @@ var matcher = EndpointMatcher([])
 let buildTime = seconds { matcher = EndpointMatcher(catalog) }
 let checker = EndpointChecker(matcher: matcher)
 
-var rng = SplitMix(state: 2026_11_23)
+// A fixed seed, so every run checks the same entries.
+var rng = SeededGenerator(seed: 2026_11_23)
 var declarations: [(String, String)] = []
 for index in 0..<entryCount {
     let entry = catalog.randomElement(using: &rng)!

@@ -185,7 +185,7 @@ struct KeyReleaseTests {
     func noSequenceOfAttemptsReleasesWithoutTheCode(seed: Int) {
         // Property: whatever wrong codes, resends and timings, only the current code within its
         // window ever releases, attempts never exceed five, and nothing happens after the lock.
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         var r = release(code: "424242")
         var current = "424242", issued = t0, clock = t0
         while true {
@@ -211,7 +211,7 @@ struct KeyReleaseTests {
     }
 
     @Test func codesAreSixDigitsAndActionsNeedANote() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<100 { #expect(ReleaseCode.generate(using: &generator).count == 6) }
         #expect(throws: DomainError.self) { _ = try ReleaseAction.turnOff.apply(to: .released, note: " ") }
         #expect(try ReleaseAction.turnOff.apply(to: .released, note: "vendor breach") == .off)
@@ -234,15 +234,3 @@ struct KeyReleaseTests {
     }
 }
 
-/// A small deterministic generator for property tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
