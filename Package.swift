@@ -35,12 +35,15 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
+        // The system's zlib, for gzip-compressed request logs.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Vapor: routes, controllers, forms, pages, middleware, commands.
         .target(
             name: "Web",
             dependencies: [
                 "Domain",
                 "Persistence",
+                "CZlib",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),

@@ -23,6 +23,7 @@ public struct Store: Sendable {
     public let inheritedKeys: any InheritedKeyRepository
     public let tokenRegister: any TokenRegisterRepository
     public let lti: any LTIConfigurationRepository
+    public let drift: any DriftRepository
 
     init(_ database: any Database) {
         vendors = FluentVendorRepository(database: database)
@@ -40,6 +41,7 @@ public struct Store: Sendable {
         inheritedKeys = FluentInheritedKeyRepository(database: database)
         tokenRegister = FluentTokenRegisterRepository(database: database)
         lti = FluentLTIConfigurationRepository(database: database)
+        drift = FluentDriftRepository(database: database)
     }
 }
 

@@ -113,6 +113,17 @@ public struct IntegrationDrift: Codable, Equatable, Sendable {
     /// Requests that were not to `/api/…` (the OAuth token endpoint, page loads): not scope-checked.
     public let notAPI: Int
     public let findings: [DriftFinding]
+
+    public init(integrationID: String, name: String, requests: Int, inScope: Int, outOfScope: Int, includeFlagged: Int, notAPI: Int, findings: [DriftFinding]) {
+        self.integrationID = integrationID
+        self.name = name
+        self.requests = requests
+        self.inScope = inScope
+        self.outOfScope = outOfScope
+        self.includeFlagged = includeFlagged
+        self.notAPI = notAPI
+        self.findings = findings
+    }
 }
 
 public struct UnknownKeyUse: Codable, Equatable, Sendable {
@@ -135,13 +146,22 @@ public struct IdleKey: Codable, Equatable, Sendable {
     public let keyID: String
     public let integrationID: String
     public let name: String
+
+    public init(keyID: String, integrationID: String, name: String) {
+        self.keyID = keyID
+        self.integrationID = integrationID
+        self.name = name
+    }
 }
 
 public struct MalformedRow: Codable, Equatable, Sendable {
+    /// The file's name when a scan read several (empty for a single unnamed stream).
+    public let file: String
     public let line: Int
     public let reason: String
 
-    public init(line: Int, reason: String) {
+    public init(file: String = "", line: Int, reason: String) {
+        self.file = file
         self.line = line
         self.reason = reason
     }
@@ -169,6 +189,40 @@ public struct DriftReport: Codable, Equatable, Sendable {
     /// Findings dropped because too many distinct ones were seen (bounded memory); their rows still count.
     public var findingsNotListed: Int
 
+    public init(rows: Int, malformed: Int, malformedSamples: [MalformedRow], attributed: Int, unattributed: Int, ignored: Int, otherKnownKeyRequests: Int,
+                firstSeen: String?, lastSeen: String?, integrations: [IntegrationDrift], unknownKeys: [UnknownKeyUse], unknownKeysNotListed: Int,
+                idleKeys: [IdleKey], findingsNotListed: Int) {
+        self.rows = rows
+        self.malformed = malformed
+        self.malformedSamples = malformedSamples
+        self.attributed = attributed
+        self.unattributed = unattributed
+        self.ignored = ignored
+        self.otherKnownKeyRequests = otherKnownKeyRequests
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.integrations = integrations
+        self.unknownKeys = unknownKeys
+        self.unknownKeysNotListed = unknownKeysNotListed
+        self.idleKeys = idleKeys
+        self.findingsNotListed = findingsNotListed
+    }
+
     public var outOfScopeTotal: Int { integrations.reduce(0) { $0 + $1.outOfScope } }
     public var findingCount: Int { integrations.reduce(0) { $0 + $1.findings.count } }
+}
+
+extension IntegrationDrift {
+    /// The same counts with other findings (storage keeps findings in rows of their own).
+    public func with(findings: [DriftFinding]) -> IntegrationDrift {
+        IntegrationDrift(integrationID: integrationID, name: name, requests: requests, inScope: inScope, outOfScope: outOfScope,
+                         includeFlagged: includeFlagged, notAPI: notAPI, findings: findings)
+    }
+}
+
+extension Array where Element == DriftFinding {
+    /// Most requests first; ties by kind, method and endpoint, so every listing reads the same.
+    public func ordered() -> [DriftFinding] {
+        sorted { ($0.count, $1.kind.rawValue, $1.method, $1.endpoint) > ($1.count, $0.kind.rawValue, $0.method, $0.endpoint) }
+    }
 }

@@ -37,6 +37,8 @@ public final class DriftScanner {
     private var filled = 0
     private var skippingToLineEnd = false
     private var atEOF = false
+    private var fileOpen = true
+    private var fileName = ""
     /// The physical line number of the next row to read (the header is line 1).
     private var line = 1
 
@@ -184,11 +186,31 @@ public final class DriftScanner {
         try bytes.withUnsafeBytes { try feed($0) }
     }
 
-    /// Ends the input: the last row needs no line break. Returns the report.
-    public func finish() throws -> DriftReport {
+    /// Starts the next file of a scan over several: each file has its own header and line numbers;
+    /// the counts and findings add up. Malformed rows name the file.
+    public func startFile(named name: String) throws {
+        if fileOpen { try endFile() }
+        fileName = name
+        format = .undetected
+        filled = 0
+        line = 1
+        atEOF = false
+        skippingToLineEnd = false
+        fileOpen = true
+    }
+
+    /// Ends the current file: its last row needs no line break.
+    public func endFile() throws {
+        guard fileOpen else { return }
+        fileOpen = false
         atEOF = true
         try process()
         if case .undetected = format { throw WebLogError.emptyFile }
+    }
+
+    /// Ends the input and returns the report.
+    public func finish() throws -> DriftReport {
+        try endFile()
         return report()
     }
 
@@ -338,7 +360,7 @@ public final class DriftScanner {
 
     private func reject(_ line: Int, _ reason: String) {
         malformed += 1
-        if malformedSamples.count < Self.malformedSampleLimit { malformedSamples.append(MalformedRow(line: line, reason: reason)) }
+        if malformedSamples.count < Self.malformedSampleLimit { malformedSamples.append(MalformedRow(file: fileName, line: line, reason: reason)) }
     }
 
     // MARK: - One row
@@ -587,7 +609,7 @@ public final class DriftScanner {
                              inCatalog: key.route >= 0 && matcher.routeInCatalog[Int(key.route)], count: aggregate.count,
                              firstSeen: String(decoding: aggregate.first, as: UTF8.self), lastSeen: String(decoding: aggregate.last, as: UTF8.self),
                              sampleUserAgents: aggregate.userAgents, samplePath: aggregate.samplePath)
-            }.sorted { ($0.count, $1.kind.rawValue, $1.method, $1.endpoint) > ($1.count, $0.kind.rawValue, $0.method, $0.endpoint) }
+            }.ordered()
             return IntegrationDrift(integrationID: targets[index].integrationID, name: targets[index].name, requests: counts.requests,
                                     inScope: counts.inScope, outOfScope: counts.outOfScope, includeFlagged: counts.includeFlagged,
                                     notAPI: counts.notAPI, findings: list)

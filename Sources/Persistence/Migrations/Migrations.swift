@@ -19,5 +19,6 @@ enum Migrations {
         CreateReminderLog(),
         CreateKeyInventory(),
         CreateLTIConfiguration(),
+        CreateDrift(),
     ]
 }

@@ -1,0 +1,198 @@
+import Domain
+import Fluent
+import Foundation
+
+final class LogIdentityModel: Model, @unchecked Sendable {
+    static let schema = "log_identities"
+
+    @ID(custom: "integration_id", generatedBy: .user) var id: UUID?
+    /// Newline-separated.
+    @Field(key: "service_account_user_ids") var serviceAccountUserIDs: String
+    @Field(key: "user_agent_patterns") var userAgentPatterns: String
+    @Field(key: "updated_by") var updatedBy: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    func toDomain() -> LogIdentity {
+        LogIdentity(serviceAccountUserIDs: serviceAccountUserIDs.split(separator: "\n").map(String.init),
+                    userAgentPatterns: userAgentPatterns.split(separator: "\n").map(String.init))
+    }
+}
+
+final class DriftScanModel: Model, @unchecked Sendable {
+    static let schema = "drift_scans"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "created_by") var createdBy: String
+    /// Newline-separated file names.
+    @Field(key: "files") var files: String
+    @Field(key: "rows") var rows: Int64
+    @Field(key: "malformed") var malformed: Int64
+    @Field(key: "out_of_scope") var outOfScope: Int64
+    @Field(key: "finding_count") var findingCount: Int
+    @Field(key: "summary") var summary: String
+
+    init() {}
+
+    func toSummary() throws -> DriftScanSummary {
+        guard let id else { throw PersistenceError.corruptRow(table: Self.schema) }
+        return DriftScanSummary(id: .init(id), createdAt: createdAt, createdBy: createdBy, files: files.split(separator: "\n").map(String.init),
+                                rows: Int(rows), malformed: Int(malformed), outOfScope: Int(outOfScope), findings: findingCount)
+    }
+
+    func report() throws -> DriftReport {
+        guard let report = try? JSONDecoder().decode(DriftReport.self, from: Data(summary.utf8)) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        return report
+    }
+}
+
+final class DriftFindingModel: Model, @unchecked Sendable {
+    static let schema = "drift_findings"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "scan_id") var scanID: UUID
+    @Field(key: "integration_id") var integrationID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "method") var method: String
+    @Field(key: "endpoint") var endpoint: String
+    @Field(key: "in_catalog") var inCatalog: Bool
+    @Field(key: "count") var count: Int64
+    @Field(key: "first_seen") var firstSeen: String
+    @Field(key: "last_seen") var lastSeen: String
+    /// JSON array.
+    @Field(key: "sample_user_agents") var sampleUserAgents: String
+    @Field(key: "sample_path") var samplePath: String
+
+    init() {}
+
+    func toDomain() throws -> DriftFinding {
+        guard let kind = DriftFindingKind(rawValue: kind),
+              let agents = try? JSONDecoder().decode([String].self, from: Data(sampleUserAgents.utf8)) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        return DriftFinding(kind: kind, method: method, endpoint: endpoint, inCatalog: inCatalog, count: Int(count), firstSeen: firstSeen,
+                            lastSeen: lastSeen, sampleUserAgents: agents, samplePath: samplePath)
+    }
+}
+
+struct FluentDriftRepository: DriftRepository {
+    let database: any Database
+    /// Rows per INSERT: well under SQLite's limit on bound values.
+    static let insertBatch = 400
+
+    func identities() async throws -> [Integration.ID: LogIdentity] {
+        var result: [Integration.ID: LogIdentity] = [:]
+        for model in try await LogIdentityModel.query(on: database).all() {
+            if let id = model.id { result[.init(id)] = model.toDomain() }
+        }
+        return result
+    }
+
+    func identity(_ integration: Integration.ID) async throws -> LogIdentity {
+        try await LogIdentityModel.find(integration.rawValue, on: database)?.toDomain() ?? LogIdentity()
+    }
+
+    func saveIdentity(_ identity: LogIdentity, for integration: Integration.ID, by actor: Actor, at now: Date) async throws {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let owner = try await IntegrationModel.find(integration.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }
+            let existing = try await LogIdentityModel.find(integration.rawValue, on: tx)
+            let before = existing?.toDomain() ?? LogIdentity()
+            guard before != identity else { return ((), []) }
+            let model = existing ?? LogIdentityModel()
+            model.id = integration.rawValue
+            model.serviceAccountUserIDs = identity.serviceAccountUserIDs.joined(separator: "\n")
+            model.userAgentPatterns = identity.userAgentPatterns.joined(separator: "\n")
+            model.updatedBy = actor.label
+            model.updatedAt = now
+            if existing == nil { try await model.create(on: tx) } else { try await model.update(on: tx) }
+            func list(_ values: [String]) -> String { values.isEmpty ? "none" : values.map { "“\($0)”" }.joined(separator: ", ") }
+            let summary = "\(owner.name) — request-log identity: service accounts \(list(identity.serviceAccountUserIDs)) (was \(list(before.serviceAccountUserIDs))); user agents \(list(identity.userAgentPatterns)) (was \(list(before.userAgentPatterns)))"
+            return ((), [AuditEntry(occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "log_identity",
+                                    summary: summary)])
+        }
+    }
+
+    func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date) async throws -> DriftScan {
+        try await AuditedWrite.run(on: database) { tx in
+            var summary = report
+            summary.integrations = report.integrations.map { $0.with(findings: []) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let scan = DriftScanModel()
+            scan.id = id.rawValue
+            scan.createdAt = now
+            scan.createdBy = actor.label
+            scan.files = files.joined(separator: "\n")
+            scan.rows = Int64(report.rows)
+            scan.malformed = Int64(report.malformed)
+            scan.outOfScope = Int64(report.outOfScopeTotal)
+            scan.findingCount = report.findingCount
+            scan.summary = String(decoding: try encoder.encode(summary), as: UTF8.self)
+            try await scan.create(on: tx)
+            var rows: [DriftFindingModel] = []
+            for integration in report.integrations {
+                guard let integrationID = UUID(uuidString: integration.integrationID) else { continue }
+                for finding in integration.findings {
+                    let row = DriftFindingModel()
+                    row.id = UUID()
+                    row.scanID = id.rawValue
+                    row.integrationID = integrationID
+                    row.kind = finding.kind.rawValue
+                    row.method = finding.method
+                    row.endpoint = finding.endpoint
+                    row.inCatalog = finding.inCatalog
+                    row.count = Int64(finding.count)
+                    row.firstSeen = finding.firstSeen
+                    row.lastSeen = finding.lastSeen
+                    row.sampleUserAgents = String(decoding: try encoder.encode(finding.sampleUserAgents), as: UTF8.self)
+                    row.samplePath = finding.samplePath
+                    rows.append(row)
+                    if rows.count == Self.insertBatch {
+                        try await rows.create(on: tx)
+                        rows.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !rows.isEmpty { try await rows.create(on: tx) }
+            let drifting = report.integrations.filter { $0.outOfScope + $0.includeFlagged > 0 }
+            var text = "Scanned \(files.joined(separator: ", ")): \(report.rows) rows, \(report.malformed) malformed, \(report.attributed) attributed; "
+            text += "\(report.outOfScopeTotal) out-of-scope requests"
+            if !drifting.isEmpty { text += " (" + drifting.prefix(10).map { "\($0.name): \($0.outOfScope)" }.joined(separator: ", ") + ")" }
+            text += "; \(report.unknownKeys.count + report.unknownKeysNotListed) unknown keys; \(report.idleKeys.count) idle keys"
+            return (DriftScan(id: id, createdAt: now, createdBy: actor.label, files: files, report: report),
+                    [AuditEntry(occurredAt: now, actor: actor, entityType: "drift_scan", entityID: id.description, action: "scan", summary: text)])
+        }
+    }
+
+    func scans(limit: Int) async throws -> [DriftScanSummary] {
+        try await DriftScanModel.query(on: database).sort(\.$createdAt, .descending).sort(\.$id).limit(limit).all().map { try $0.toSummary() }
+    }
+
+    func scan(_ id: DriftScan.ID) async throws -> DriftScan? {
+        guard let model = try await DriftScanModel.find(id.rawValue, on: database) else { return nil }
+        var report = try model.report()
+        let findings = try await DriftFindingModel.query(on: database).filter(\.$scanID == id.rawValue).all()
+        let byIntegration = Dictionary(grouping: findings, by: { $0.integrationID.uuidString.lowercased() })
+        report.integrations = try report.integrations.map { integration in
+            let list = try (byIntegration[integration.integrationID.lowercased()] ?? []).map { try $0.toDomain() }
+            return integration.with(findings: list.ordered())
+        }
+        let summary = try model.toSummary()
+        return DriftScan(id: id, createdAt: summary.createdAt, createdBy: summary.createdBy, files: summary.files, report: report)
+    }
+
+    func latest(for integration: Integration.ID) async throws -> (DriftScanSummary, IntegrationDrift)? {
+        for model in try await DriftScanModel.query(on: database).sort(\.$createdAt, .descending).sort(\.$id).limit(10).all() {
+            let report = try model.report()
+            guard let entry = report.integrations.first(where: { $0.integrationID.lowercased() == integration.description }), let scanID = model.id else { continue }
+            let findings = try await DriftFindingModel.query(on: database).filter(\.$scanID == scanID).filter(\.$integrationID == integration.rawValue).all()
+                .map { try $0.toDomain() }.ordered()
+            return (try model.toSummary(), entry.with(findings: findings))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,152 @@
+import CZlib
+import Domain
+import Foundation
+
+/// Streams request-log files into a `DriftScanner`: plain or gzip-compressed (recognised by its
+/// magic bytes, concatenated members included), read in 1 MiB pieces straight into the scanner's
+/// buffer, so memory stays the same whatever the file's size.
+enum LogFile {
+    struct Failure: Error, CustomStringConvertible {
+        let file: String
+        let problem: String
+        var description: String { "\(file): \(problem)" }
+    }
+
+    struct Progress {
+        var bytesRead: Int64
+        var totalBytes: Int64
+        var rows: Int
+    }
+
+    /// Scans each file in turn; `progress` is called about every 8 MiB read.
+    static func scan(_ paths: [String], into scanner: DriftScanner, progress: (Progress) -> Void = { _ in }) throws {
+        let total = paths.reduce(Int64(0)) { sum, path in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
+        }
+        var done: Int64 = 0
+        for path in paths {
+            let name = (path as NSString).lastPathComponent
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(file: path, problem: "cannot be opened") }
+            defer { try? handle.close() }
+            do {
+                try scanner.startFile(named: name)
+                var lastReport = done
+                try read(handle.fileDescriptor, named: name, into: scanner) { bytes in
+                    done += Int64(bytes)
+                    if done - lastReport >= 8 << 20 {
+                        lastReport = done
+                        progress(Progress(bytesRead: done, totalBytes: total, rows: scanner.rowsRead))
+                    }
+                }
+                try scanner.endFile()
+            } catch let error as WebLogError {
+                throw Failure(file: name, problem: error.description)
+            }
+        }
+        progress(Progress(bytesRead: done, totalBytes: total, rows: scanner.rowsRead))
+    }
+
+    /// Scans bytes already in memory (an upload), compressed or not.
+    static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner) throws {
+        try scanner.startFile(named: name)
+        do {
+            if isGzip(data) {
+                let inflater = try Inflater(file: name)
+                try data.withUnsafeBytes { raw in
+                    try inflater.inflate(raw, file: name) { chunk in try scanner.feed(chunk) }
+                }
+                try inflater.checkEnded(file: name)
+            } else {
+                try scanner.feed(data)
+            }
+            try scanner.endFile()
+        } catch let error as WebLogError {
+            throw Failure(file: name, problem: error.description)
+        }
+    }
+
+    static func isGzip<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        var iterator = bytes.makeIterator()
+        return iterator.next() == 0x1F && iterator.next() == 0x8B
+    }
+
+    private static func read(_ fd: Int32, named name: String, into scanner: DriftScanner, counted: (Int) -> Void) throws {
+        var magic = [UInt8](repeating: 0, count: 2)
+        let peeked = magic.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, 2) }
+        guard peeked >= 0 else { throw Failure(file: name, problem: "cannot be read") }
+        if peeked == 2, isGzip(magic) {
+            let inflater = try Inflater(file: name)
+            let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+            defer { input.deallocate() }
+            try magic.withUnsafeBytes { try inflater.inflate($0, file: name) { try scanner.feed($0) } }
+            counted(2)
+            while true {
+                let n = Foundation.read(fd, input.baseAddress, input.count)
+                guard n >= 0 else { throw Failure(file: name, problem: "cannot be read") }
+                if n == 0 { break }
+                counted(n)
+                try inflater.inflate(UnsafeRawBufferPointer(rebasing: input[0..<n]), file: name) { try scanner.feed($0) }
+            }
+            try inflater.checkEnded(file: name)
+            return
+        }
+        if peeked > 0 { try scanner.feed(Array(magic[0..<peeked])); counted(peeked) }
+        while true {
+            var got = 0
+            try scanner.fill { space in
+                let n = Foundation.read(fd, space.baseAddress, space.count)
+                guard n >= 0 else { throw Failure(file: name, problem: "cannot be read") }
+                got = n
+                return n
+            }
+            if got == 0 { break }
+            counted(got)
+        }
+    }
+}
+
+/// A zlib inflate stream for gzip input, with concatenated members (as `cat a.gz b.gz` makes).
+final class Inflater {
+    private var stream = z_stream()
+    private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+    private var ended = false
+
+    init(file: String) throws {
+        // 15 + 16: a gzip header, the largest window.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw LogFile.Failure(file: file, problem: "cannot start decompressing")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        output.deallocate()
+    }
+
+    func inflate(_ input: UnsafeRawBufferPointer, file: String, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard input.count > 0 else { return }
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(input.count)
+        while stream.avail_in > 0 {
+            if ended {
+                // Another gzip member follows the one that ended.
+                guard inflateReset(&stream) == Z_OK else { throw LogFile.Failure(file: file, problem: "is not valid gzip") }
+                ended = false
+            }
+            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(output.count)
+            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            let produced = output.count - Int(stream.avail_out)
+            if produced > 0 { try emit(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
+            switch status {
+            case Z_OK, Z_BUF_ERROR: continue
+            case Z_STREAM_END: ended = true
+            default: throw LogFile.Failure(file: file, problem: "is damaged: the gzip data does not decompress")
+            }
+        }
+    }
+
+    func checkEnded(file: String) throws {
+        guard ended else { throw LogFile.Failure(file: file, problem: "ends before its gzip data does (truncated?)") }
+    }
+}
