@@ -71,6 +71,9 @@ enum SiteURL {
     case respondQuestionnaire(String, String)
     case respondEvidence(String, String)
     case respondSubmit(String)
+    case drift
+    case driftScan(DriftScan.ID)
+    case integrationLogIdentity(Integration.ID)
 
     var path: String {
         switch self {
@@ -140,6 +143,9 @@ enum SiteURL {
         case .reportPortfolio: return "/reports/portfolio"
         case .reportRenewals: return "/reports/renewals"
         case .reportHygiene: return "/reports/hygiene"
+        case .drift: return "/drift"
+        case let .driftScan(id): return "/drift/\(id)"
+        case let .integrationLogIdentity(id): return "/integrations/\(id)/log-identity"
         case let .respond(secret): return "/respond/\(Self.segment(secret))"
         case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
         case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"

@@ -130,6 +130,12 @@ enum Routes {
         let lti = LTIController()
         pages.on(.POST, "integrations/:integrationID/lti", access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.upload)
 
+        let drift = DriftController()
+        pages.get("drift", access: readers, use: drift.index)
+        pages.on(.POST, "drift", access: editorAccess, maxBodySize: DriftController.maxUpload + 65_536, use: drift.upload)
+        pages.get("drift/:scanID", access: readers, use: drift.show)
+        pages.post("integrations/:integrationID/log-identity", access: editorAccess, use: drift.saveIdentity)
+
         let exports = ExportController()
         pages.get("exports", access: auditAccess, use: exports.index)
         pages.get("exports/download", access: auditAccess, use: exports.download)
@@ -182,6 +188,12 @@ enum Routes {
 
         api.get("integrations/:integrationID/lti", access: readers, use: lti.history)
         api.on(.PUT, "integrations/:integrationID/lti", access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.put)
+
+        api.get("drift/scans", access: readers, use: drift.apiScans)
+        api.on(.POST, "drift/scans", access: editorAccess, maxBodySize: DriftController.maxUpload, use: drift.apiUpload)
+        api.get("drift/scans/:scanID", access: readers, use: drift.apiScan)
+        api.get("integrations/:integrationID/drift", access: readers, use: drift.apiIntegration)
+        api.on(.PUT, "integrations/:integrationID/log-identity", access: editorAccess, use: drift.apiSaveIdentity)
 
         let inventoryAPI = InventoryAPIController()
         api.get("inherited-keys", access: readers, use: inventoryAPI.keys)

@@ -45,6 +45,9 @@ struct RoleMatrixTests {
             _ = try await h.app.store.tokenRegister.add([RegisteredTokenFields(holder: "m", role: .staff, createdOn: "2026-01-01")], source: "matrix",
                                                         by: .commandLine, at: h.clock.now, ids: { ids() })
             let registered = try #require(try await h.app.store.tokenRegister.list().first)
+            let emptyScan = DriftReport(rows: 0, malformed: 0, malformedSamples: [], attributed: 0, unattributed: 0, ignored: 0, otherKnownKeyRequests: 0,
+                                        firstSeen: nil, lastSeen: nil, integrations: [], unknownKeys: [], unknownKeysNotListed: 0, idleKeys: [], findingsNotListed: 0)
+            let scan = try await h.app.store.drift.record(emptyScan, files: ["m.csv"], id: .init(UUID()), by: .commandLine, at: h.clock.now)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -70,6 +73,7 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":releaseID", with: releaseID.description)
                     .replacingOccurrences(of: ":keyID", with: inherited.id.description)
                     .replacingOccurrences(of: ":entryID", with: registered.id.description)
+                    .replacingOccurrences(of: ":scanID", with: scan.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location) = try await answer(h, spec: spec, path: path, role: role)
                     let allowed = spec.access.allows(role)

@@ -189,7 +189,9 @@ public final class DriftScanner {
     /// Starts the next file of a scan over several: each file has its own header and line numbers;
     /// the counts and findings add up. Malformed rows name the file.
     public func startFile(named name: String) throws {
-        if fileOpen { try endFile() }
+        var nothingRead = false
+        if case .undetected = format, filled == 0 { nothingRead = true }
+        if fileOpen, !nothingRead { try endFile() }
         fileName = name
         format = .undetected
         filled = 0

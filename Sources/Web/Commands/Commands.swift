@@ -28,6 +28,7 @@ enum Commands {
         app.asyncCommands.use(ReminderCommands(), as: "reminders")
         app.asyncCommands.use(ExportCommands(), as: "export")
         app.asyncCommands.use(LTICommands(), as: "lti")
+        app.asyncCommands.use(DriftCommand(), as: "drift")
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.

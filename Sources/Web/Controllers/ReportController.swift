@@ -13,7 +13,7 @@ struct ReportController: Sendable {
                 .init(title: "Portfolio", description: "Every integration by status, kind and risk.", url: SiteURL.reportPortfolio.path),
                 .init(title: "Renewals and re-reviews", description: "Contracts ending and reviews or keys due in the next 90, 30 and 7 days.",
                       url: SiteURL.reportRenewals.path),
-                .init(title: "Token and key hygiene", description: "Token policy violations, inherited keys on without review, scope changed since release.",
+                .init(title: "Token and key hygiene", description: "Token policy violations, inherited keys on without review, scope changed since release, scope drift in request logs.",
                       url: SiteURL.reportHygiene.path),
             ],
             vendors: vendors.map { SelectOption(value: SiteURL.reportPacket($0.id).path, label: $0.name, selected: false) },

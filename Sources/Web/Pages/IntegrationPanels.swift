@@ -47,6 +47,8 @@ struct IntegrationPanels: Encodable {
         var reviewErrors: [String: String] = [:]
         var releaseError: String? = nil
         var ltiError: String? = nil
+        var identityValues: [String: String]? = nil
+        var identityErrors: [String: String] = [:]
     }
     struct ReleaseRow: Encodable {
         let url: String
@@ -88,6 +90,7 @@ struct IntegrationPanels: Encodable {
     let showLTI: Bool
     let ltiURL: String
     let ltiError: String?
+    let drift: DriftPanel
 
     static func build(_ req: Request, _ integration: Integration, input: Input) async throws -> IntegrationPanels {
         let role = req.currentUser?.role
@@ -119,6 +122,7 @@ struct IntegrationPanels: Encodable {
         let canLink = Routes.editorAccess.allows(role)
         let links = canLink ? try await req.store.vendorLinks.list(integration.id) : []
         let ltiPanel = LTIController.panel(try await req.store.lti.history(integration.id))
+        let drift = try await DriftPanel.build(req, integration, input: input)
         let reviewers = try await ReviewController.reviewers(req).filter { $0.id != integration.fields.ownerID }
         return IntegrationPanels(
             questionnaires: questionnaires, reviews: reviews.nonEmpty,
@@ -149,6 +153,44 @@ struct IntegrationPanels: Encodable {
             canRelease: canLink, releaseURL: SiteURL.integrationReleases(integration.id).path, releaseError: input.releaseError,
             lti: ltiPanel,
             showLTI: [.lti13, .lti11].contains(integration.fields.kind) || input.ltiError != nil || ltiPanel != nil,
-            ltiURL: SiteURL.integrationLTI(integration.id).path, ltiError: input.ltiError)
+            ltiURL: SiteURL.integrationLTI(integration.id).path, ltiError: input.ltiError, drift: drift)
+    }
+}
+
+/// The integration page's scope-drift section: what the newest scan found for it, and how its
+/// requests are recognised in logs (editable by admins).
+struct DriftPanel: Encodable {
+    let scanned: String?
+    let scanURL: String?
+    let counts: String?
+    let findings: [DriftFindingRow]?
+    let clean: Bool
+    let serviceAccounts: String
+    let userAgents: String
+    let canEdit: Bool
+    let identityURL: String
+    let identityOpen: Bool
+    let identityErrors: [String: String]
+    let userIDsValue: String
+    let userAgentsValue: String
+    let driftURL: String
+
+    static func build(_ req: Request, _ integration: Integration, input: IntegrationPanels.Input) async throws -> DriftPanel {
+        let identity = try await req.store.drift.identity(integration.id)
+        let latest = try await req.store.drift.latest(for: integration.id)
+        let drift = latest?.1
+        return DriftPanel(
+            scanned: latest.map { "\(Format.dateTime($0.0.createdAt)) (\($0.0.files.joined(separator: ", ")))" },
+            scanURL: latest.map { SiteURL.driftScan($0.0.id).path },
+            counts: drift.map { "\($0.requests.formatted()) requests: \($0.inScope.formatted()) in scope, \($0.outOfScope.formatted()) out of scope, \($0.includeFlagged.formatted()) with include[] not allowed" },
+            findings: drift?.findings.map(DriftFindingRow.init).nonEmpty,
+            clean: drift.map { $0.findings.isEmpty } ?? false,
+            serviceAccounts: identity.serviceAccountUserIDs.isEmpty ? "none" : identity.serviceAccountUserIDs.joined(separator: ", "),
+            userAgents: identity.userAgentPatterns.isEmpty ? "none" : identity.userAgentPatterns.joined(separator: ", "),
+            canEdit: Routes.editorAccess.allows(req.currentUser?.role), identityURL: SiteURL.integrationLogIdentity(integration.id).path,
+            identityOpen: input.identityValues != nil, identityErrors: input.identityErrors,
+            userIDsValue: input.identityValues?["serviceAccountUserIDs"] ?? identity.serviceAccountUserIDs.joined(separator: "\n"),
+            userAgentsValue: input.identityValues?["userAgentPatterns"] ?? identity.userAgentPatterns.joined(separator: "\n"),
+            driftURL: SiteURL.drift.path)
     }
 }

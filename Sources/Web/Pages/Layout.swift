@@ -42,6 +42,7 @@ struct LayoutContext: Encodable {
             items.append(("Questionnaires", SiteURL.questionnaires.path))
             items.append(("Inherited keys", SiteURL.inheritedKeys.path))
             items.append(("Reports", SiteURL.reports.path))
+            items.append(("Scope drift", SiteURL.drift.path))
             if Routes.auditAccess.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
             if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Routes.auditAccess.allows(user.role) { items.append(("Export", SiteURL.exports.path)) }

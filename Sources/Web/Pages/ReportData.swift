@@ -143,6 +143,29 @@ enum ReportData {
             if let rereview = release.details?.rereviewOn, rereview < today { releases.append(.init(subject: key, problem: "Re-review was due on \(rereview)")) }
         }
         releases.sort { $0.subject < $1.subject }
-        return HygieneContext(header: header, tokens: tokens.nonEmpty, keys: keys.nonEmpty, releases: releases.nonEmpty)
+        return HygieneContext(header: header, tokens: tokens.nonEmpty, keys: keys.nonEmpty, releases: releases.nonEmpty,
+                              drift: try await driftLines(req))
+    }
+
+    /// What the newest request-log scan found: calls outside whitelists, unknown keys, idle keys.
+    static func driftLines(_ req: Request) async throws -> HygieneContext.Drift? {
+        guard let newest = try await req.store.drift.scans(limit: 1).first, let scan = try await req.store.drift.scan(newest.id) else { return nil }
+        let r = scan.report
+        var lines: [HygieneContext.Line] = []
+        for integration in r.integrations where !integration.findings.isEmpty {
+            let top = integration.findings.prefix(3).map { "\($0.method) \($0.endpoint) ×\($0.count.formatted())" }.joined(separator: "; ")
+            let more = integration.findings.count > 3 ? "; \(integration.findings.count - 3) more" : ""
+            lines.append(.init(subject: integration.name,
+                               problem: "\(integration.outOfScope.formatted()) out-of-scope and \(integration.includeFlagged.formatted()) include[] requests: \(top)\(more)"))
+        }
+        for key in r.unknownKeys.prefix(25) {
+            lines.append(.init(subject: "Key \(key.keyID)", problem: "Unknown to VendorReview: \(key.count.formatted()) requests (\(key.firstSeen) – \(key.lastSeen))"))
+        }
+        for key in r.idleKeys {
+            lines.append(.init(subject: "\(key.name) key \(key.keyID)", problem: "Released and on, never seen in the log: turn it off if unused"))
+        }
+        return HygieneContext.Drift(scanned: "\(Format.dateTime(scan.createdAt)), \(scan.files.joined(separator: ", ")), \(r.rows.formatted()) rows"
+                                    + (r.firstSeen.map { " from \($0) to \(r.lastSeen ?? $0)" } ?? ""),
+                                    lines: lines.nonEmpty)
     }
 }

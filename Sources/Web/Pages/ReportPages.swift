@@ -133,8 +133,13 @@ struct HygieneContext: Encodable {
         let subject: String
         let problem: String
     }
+    struct Drift: Encodable {
+        let scanned: String
+        let lines: [Line]?
+    }
     let header: ReportHeader
     let tokens: [Line]?
     let keys: [Line]?
     let releases: [Line]?
+    let drift: Drift?
 }

@@ -1,0 +1,140 @@
+import Domain
+import Foundation
+import Persistence
+import Vapor
+
+/// Runs scope-drift scans: gathers what every integration may call from the records, streams the
+/// logs through one `DriftScanner` and stores the result.
+enum DriftService {
+    /// Everything a scan checks against, read once before the first row.
+    static func setup(_ store: Store, catalog: CatalogService, columns: WebLogColumns = WebLogColumns()) async throws -> DriftSetup {
+        let integrations = try await store.integrations.all()
+        let releases = try await store.releases.all(in: [.released, .off, .retired])
+        var whitelists: [Integration.ID: [WhitelistEntry]] = [:]
+        for integration in integrations {
+            // The version a reviewer accepted; while none is, the current one.
+            let accepted = try await store.integrations.whitelistAcceptance(integration.id)
+            whitelists[integration.id] = try await store.integrations.whitelist(integration.id, version: accepted?.version)?.entries ?? []
+        }
+        let targets = DriftTargets.build(integrations: integrations, releases: releases, whitelists: whitelists,
+                                         identities: try await store.drift.identities())
+        let matcher = try await catalog.matcher(store)
+        let inherited = try await store.inheritedKeys.list().compactMap(\.fields.canvasKeyID)
+        return DriftSetup(targets: targets, catalog: matcher.entries.map { DriftTarget.Endpoint(verb: $0.verb, template: $0.template.text) },
+                          otherKnownKeys: inherited, columns: columns)
+    }
+
+    /// Scans files from disk; `progress` is told how far it got.
+    static func scanFiles(_ paths: [String], setup: DriftSetup, progress: (LogFile.Progress) -> Void = { _ in }) throws -> DriftReport {
+        let scanner = DriftScanner(setup)
+        try LogFile.scan(paths, into: scanner, progress: progress)
+        return try finish(scanner, file: paths.last ?? "log")
+    }
+
+    /// Scans an upload held in memory.
+    static func scanUpload(_ bytes: [UInt8], named name: String, setup: DriftSetup) throws -> DriftReport {
+        let scanner = DriftScanner(setup)
+        try LogFile.scan(bytes, named: name, into: scanner)
+        return try finish(scanner, file: name)
+    }
+
+    private static func finish(_ scanner: DriftScanner, file: String) throws -> DriftReport {
+        do {
+            return try scanner.finish()
+        } catch let error as WebLogError {
+            throw LogFile.Failure(file: file, problem: error.description)
+        }
+    }
+}
+
+/// `vendor-review drift FILE… [--json] [--column field=header]…`
+struct DriftCommand: AnyAsyncCommand {
+    var help: String {
+        """
+        Scans Canvas request logs (web_logs as CSV or JSON Lines, gzip or not) for calls outside each integration's approved whitelist, \
+        unknown keys and idle keys; stores the scan and prints a summary (--json for machine output). \
+        --column field=header names a column the log calls differently (fields: \(WebLogField.allCases.map(\.rawValue).joined(separator: ", "))).
+        """
+    }
+
+    func outputHelp(using context: inout CommandContext) throws {
+        context.console.output("Usage: vendor-review drift FILE… [--json] [--column field=header]…", style: .plain, newLine: true)
+        context.console.output(help, style: .plain, newLine: true)
+    }
+
+    func run(using context: inout CommandContext) async throws {
+        var files: [String] = []
+        var json = false
+        var columnPairs: [String] = []
+        var arguments = context.input.arguments[...]
+        while let argument = arguments.popFirst() {
+            switch argument {
+            case "--json": json = true
+            case "--column":
+                guard let pair = arguments.popFirst() else { throw CommandFailure("--column needs field=header") }
+                columnPairs.append(pair)
+            case "--help", "-h":
+                try outputHelp(using: &context)
+                return
+            default:
+                if argument.hasPrefix("--column=") { columnPairs.append(String(argument.dropFirst(9))); continue }
+                guard !argument.hasPrefix("--") else { throw CommandFailure("unknown option \(argument)") }
+                files.append(argument)
+            }
+        }
+        guard !files.isEmpty else { throw CommandFailure("name at least one log file: vendor-review drift FILE…") }
+        for file in files where !FileManager.default.isReadableFile(atPath: file) { throw CommandFailure("cannot read \(file)") }
+        let columns: WebLogColumns
+        do { columns = try WebLogColumns.parse(columnPairs) } catch let error as WebLogError { throw CommandFailure(error.description) }
+
+        let app = context.application
+        try await Commands.connect(app)
+        let setup = try await DriftService.setup(app.store, catalog: app.context.catalog, columns: columns)
+        let console = context.console
+        let started = Date()
+        let report: DriftReport
+        do {
+            report = try DriftService.scanFiles(files, setup: setup) { progress in
+                let percent = progress.totalBytes > 0 ? Int(progress.bytesRead * 100 / progress.totalBytes) : 100
+                // Progress goes to standard error, so --json output stays clean.
+                FileHandle.standardError.write(Data("drift: \(percent)% read, \(progress.rows) rows\n".utf8))
+            }
+        } catch let failure as LogFile.Failure {
+            throw CommandFailure(failure.description)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let names = files.map { ($0 as NSString).lastPathComponent }
+        let scan = try await app.store.drift.record(report, files: names, id: app.context.services.ids(), by: .commandLine, at: app.context.services.now())
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            console.output(String(decoding: try encoder.encode(DriftJSON.scan(scan)), as: UTF8.self), style: .plain, newLine: true)
+        } else {
+            for line in DriftSummary.lines(report, scanID: scan.id.description, seconds: seconds) { console.output(line, style: .plain, newLine: true) }
+        }
+    }
+}
+
+/// The plain-text summary the command prints.
+enum DriftSummary {
+    static func lines(_ report: DriftReport, scanID: String, seconds: Double) -> [String] {
+        var lines: [String] = []
+        let rate = seconds > 0 ? Int(Double(report.rows) / seconds) : report.rows
+        lines.append("drift: \(report.rows) rows in \(String(format: "%.1f", seconds)) s (\(rate) rows/s); \(report.malformed) malformed; \(report.attributed) attributed to integrations")
+        if let first = report.firstSeen, let last = report.lastSeen { lines.append("log covers \(first) – \(last)") }
+        for integration in report.integrations where integration.requests > 0 || !integration.findings.isEmpty {
+            lines.append("\(integration.name): \(integration.requests) requests, \(integration.inScope) in scope, \(integration.outOfScope) out of scope, \(integration.includeFlagged) with include[] not allowed")
+            for finding in integration.findings.prefix(20) {
+                lines.append("  \(finding.kind == .outOfScope ? "OUT OF SCOPE" : "INCLUDE[]   ") \(finding.method) \(finding.endpoint) ×\(finding.count) (\(finding.firstSeen) – \(finding.lastSeen))")
+            }
+            if integration.findings.count > 20 { lines.append("  … and \(integration.findings.count - 20) more") }
+        }
+        for key in report.unknownKeys.prefix(20) { lines.append("unknown key \(key.keyID): \(key.count) requests (\(key.firstSeen) – \(key.lastSeen))") }
+        if report.unknownKeysNotListed > 0 { lines.append("… and \(report.unknownKeysNotListed) more unknown keys") }
+        for key in report.idleKeys { lines.append("idle key \(key.keyID) (\(key.name)): released and on, never seen in this log") }
+        for row in report.malformedSamples.prefix(10) { lines.append("malformed: \(row.file.isEmpty ? "" : row.file + ":")\(row.line): \(row.reason)") }
+        if report.malformed > 10 { lines.append("… \(report.malformed - 10) more malformed rows (the stored scan lists the first \(DriftScanner.malformedSampleLimit))") }
+        lines.append("scan \(scanID) stored")
+        return lines
+    }
+}
