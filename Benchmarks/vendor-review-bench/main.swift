@@ -1,6 +1,7 @@
 // Benchmarks for VendorReview. Prints figures; not a test. Run from the repository root:
 //   swift run -c release vendor-review-bench [--entries N] [--runs R]
 //   swift run -c release vendor-review-bench --export-events 1000000
+//   scripts/bench-drift (uses --drift-generate DIR --rows N and --drift-scan DIR)
 import Domain
 import Foundation
 
@@ -40,6 +41,15 @@ func concretePath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> St
     default: break
     }
     return path
+}
+
+if let index = CommandLine.arguments.firstIndex(of: "--drift-generate"), index + 1 < CommandLine.arguments.count {
+    try driftGenerate(directory: CommandLine.arguments[index + 1], rows: argument("--rows", default: 5_000_000))
+    exit(0)
+}
+if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 < CommandLine.arguments.count {
+    try driftScan(directory: CommandLine.arguments[index + 1])
+    exit(0)
 }
 
 if CommandLine.arguments.contains("--export-events") {

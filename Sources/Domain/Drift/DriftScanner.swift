@@ -378,8 +378,8 @@ public final class DriftScanner {
         }
         let timestamp = fields.range(.timestamp).map { UnsafeBufferPointer(rebasing: view[$0.0..<$0.1]) } ?? UnsafeBufferPointer(start: nil, count: 0)
         if !timestamp.isEmpty {
-            if firstSeen.isEmpty || timestamp.lexicographicallyPrecedes(firstSeen) { firstSeen = Array(timestamp) }
-            if lastSeen.lexicographicallyPrecedes(timestamp) { lastSeen = Array(timestamp) }
+            if firstSeen.isEmpty || Self.precedes(timestamp, firstSeen) { firstSeen = Array(timestamp) }
+            if Self.precedes(lastSeen, timestamp) { lastSeen = Array(timestamp) }
         }
         guard let verb else { ignored += 1; return }
 
@@ -466,8 +466,8 @@ public final class DriftScanner {
                         timestamp: UnsafeBufferPointer<UInt8>, json: Bool) {
         aggregate.count += 1
         if !timestamp.isEmpty {
-            if aggregate.first.isEmpty || timestamp.lexicographicallyPrecedes(aggregate.first) { aggregate.first = Array(timestamp) }
-            if aggregate.last.lexicographicallyPrecedes(timestamp) { aggregate.last = Array(timestamp) }
+            if aggregate.first.isEmpty || Self.precedes(timestamp, aggregate.first) { aggregate.first = Array(timestamp) }
+            if Self.precedes(aggregate.last, timestamp) { aggregate.last = Array(timestamp) }
         }
         if aggregate.userAgents.count < 3, let range = fields.range(.userAgent), range.1 > range.0 {
             let agent = String(WebLogRowReader.text(view, range, escaped: fields.isEscaped(.userAgent), json: json).prefix(200))
@@ -489,6 +489,27 @@ public final class DriftScanner {
     }
 
     // MARK: - Byte helpers
+
+    /// Byte order of two timestamps (ISO 8601 text sorts in time order), without generic overhead.
+    @inline(__always)
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        b.withUnsafeBufferPointer { precedes(a, $0) }
+    }
+
+    @inline(__always)
+    static func precedes(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.withUnsafeBufferPointer { precedes($0, b) }
+    }
+
+    @inline(__always)
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let order = memcmp(pa, pb, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+    }
 
     static func containsCaseInsensitive(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
@@ -579,11 +600,14 @@ public final class DriftScanner {
             && path[4] == UInt8(ascii: "/")
     }
 
+    static let includeNeedle = Array("include[]".utf8)
+    static let encodedIncludeNeedle = Array("include%5b%5d".utf8)
+
     /// Whether the query string carries `include[]` (plain or percent-encoded brackets).
     static func hasIncludes(_ url: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let question = url.firstIndex(of: UInt8(ascii: "?")) else { return false }
         let query = UnsafeBufferPointer(rebasing: url[(question + 1)...])
-        return containsCaseInsensitive(query, Array("include[]".utf8)) || containsCaseInsensitive(query, Array("include%5b%5d".utf8))
+        return containsCaseInsensitive(query, includeNeedle) || containsCaseInsensitive(query, encodedIncludeNeedle)
     }
 
     /// A path nobody's template knows, with identifiers generalised: `/api/v1/widgets/:id`.

@@ -14,14 +14,18 @@ public struct RequestMatcher: Sendable {
     /// Paths with more segments than this never match (no Canvas route comes close).
     public static let maxSegments = 24
 
+    /// Plain integers only, so reading a node costs no reference counting.
     struct Node: Sendable {
         var parameter: Int32 = -1
         var globRoute: Route = -1
         var route: Route = -1
-        var literal: [UInt8] = []
+        /// The literal that leads here, as a range of `literalBytes`.
+        var literalStart: Int32 = 0
+        var literalCount: Int32 = 0
     }
 
     private(set) var nodes: [Node] = []
+    private var literalBytes: [UInt8] = []
     /// (parent node, literal) → child node, keyed by a 64-bit hash; the child's literal is compared
     /// on lookup, so a hash collision can only miss, never mis-match.
     private(set) var literalChildren: [UInt64: Int32] = [:]
@@ -85,7 +89,9 @@ public struct RequestMatcher: Sendable {
         if let found = literalChildren[key] { return found }
         let created = Int32(nodes.count)
         var node = Node()
-        node.literal = literal
+        node.literalStart = Int32(literalBytes.count)
+        node.literalCount = Int32(literal.count)
+        literalBytes.append(contentsOf: literal)
         nodes.append(node)
         literalChildren[key] = created
         return created
@@ -144,7 +150,7 @@ public struct RequestMatcher: Sendable {
         if segment.contains(UInt8(ascii: "%")) {
             segment = Self.percentDecode(segment, into: scratch)
         }
-        if let child = literalChildren[Self.hash(node, segment)], nodes[Int(child)].literal.elementsEqual(segment) {
+        if let child = literalChildren[Self.hash(node, segment)], literal(of: child, equals: segment) {
             let found = search(child, index + 1, segments, path, scratch)
             if found >= 0 { return found }
         }
@@ -153,6 +159,14 @@ public struct RequestMatcher: Sendable {
             if found >= 0 { return found }
         }
         return current.globRoute
+    }
+
+    @inline(__always)
+    private func literal(of node: Int32, equals segment: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = nodes[Int(node)]
+        guard Int(n.literalCount) == segment.count else { return false }
+        guard let base = segment.baseAddress, segment.count > 0 else { return true }
+        return literalBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(n.literalStart), base, segment.count) == 0 }
     }
 
     @inline(__always)

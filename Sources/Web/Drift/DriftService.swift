@@ -138,3 +138,8 @@ enum DriftSummary {
         return lines
     }
 }
+
+/// The command's file reading and scanning, for the benchmark (which has no database).
+public enum DriftLogScan {
+    public static func scan(_ paths: [String], setup: DriftSetup) throws -> DriftReport { try DriftService.scanFiles(paths, setup: setup) }
+}
