@@ -91,7 +91,7 @@ def test_demo_loads_once_and_prints_logins(sqlite_url):
             assert f"Open http://127.0.0.1:{server.port}/" in output
         finally:
             server.close()
-    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 34 event(s)")
+    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 36 event(s)")
 
 
 def test_two_instances_share_one_postgresql(postgres_url):
@@ -124,8 +124,8 @@ def test_two_instances_share_one_postgresql(postgres_url):
             assert set(pool.map(create, range(20))) == {201}
         verify = run_cli(["audit", "verify"], postgres_url)
         assert verify.returncode == 0, verify.stderr
-        # 34 demo events, the sign-in, the token and the 20 vendors.
-        assert "audit chain intact: 56 event(s)" in verify.stdout, verify.stdout
+        # 36 demo events, the sign-in, the token and the 20 vendors.
+        assert "audit chain intact: 58 event(s)" in verify.stdout, verify.stdout
     finally:
         a.close()
         b.close()
@@ -216,3 +216,50 @@ def test_lti_inspect_prints_json_and_refuses_hostile_xml(sqlite_url, tmp_path):
     evil.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><cartridge_basiclti_link>&lol2;</cartridge_basiclti_link>')
     refused = run_cli(["lti", "inspect", str(evil)], sqlite_url)
     assert refused.returncode == 1 and "refused for safety" in refused.stderr
+
+
+DRIFT_LOG = """id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent
+1,2026-11-20T10:00:00Z,88001,,GET,/api/v1/courses/2201/users,200,Brightpath-Proctor/4.2
+2,2026-11-20T10:00:01Z,88001,,GET,/api/v1/courses/2201/sections,200,Brightpath-Proctor/4.2
+3,2026-11-20T10:00:02Z,9,170000000000999,GET,/api/v1/accounts/1/users,200,curl/8.4.0
+4,2026-11-20T10:00:03Z,9
+"""
+
+
+def test_drift_scans_logs_with_progress_and_json(demo_server, sqlite_url, tmp_path):
+    import gzip
+    import json
+
+    plain = tmp_path / "web_logs.csv"
+    plain.write_text(DRIFT_LOG)
+    compressed = tmp_path / "more.jsonl.gz"
+    with gzip.open(compressed, "wt") as handle:
+        handle.write('{"value": {"timestamp": "2026-11-21T08:00:00Z", "http_method": "PUT", "url": "/api/v1/courses/1/quizzes/2/submissions/3",'
+                     ' "user_agent": "Brightpath-Proctor/4.3"}}\n')
+    result = run_cli(["drift", str(plain), str(compressed)], sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert "drift: 100% read" in result.stderr, "progress goes to stderr"
+    out = result.stdout
+    assert "drift: 5 rows" in out and "1 malformed" in out
+    assert "Exam proctoring: 3 requests, 2 in scope, 1 out of scope" in out
+    assert "OUT OF SCOPE GET /api/v1/courses/:course_id/sections" in out
+    assert "unknown key 170000000000999: 1 requests" in out
+    assert "malformed: web_logs.csv:5: 3 columns, the header has 8" in out
+
+    as_json = run_cli(["drift", "--json", str(plain)], sqlite_url)
+    assert as_json.returncode == 0, as_json.stderr
+    scan = json.loads(as_json.stdout)
+    assert scan["rows"] == 4 and scan["malformedRows"] == [{"file": "web_logs.csv", "line": 5, "reason": "3 columns, the header has 8"}]
+    proctoring = next(i for i in scan["integrations"] if i["name"] == "Exam proctoring")
+    assert proctoring["findings"][0]["endpoint"] == "/api/v1/courses/:course_id/sections"
+    # Both scans are stored and audited, with the demo's own scan before them.
+    assert "audit chain intact: 38 event(s)" in run_cli(["audit", "verify"], sqlite_url).stdout
+
+    unusable = tmp_path / "no-url.csv"
+    unusable.write_text("timestamp,http_method,user_agent\nx,GET,y\n")
+    refused = run_cli(["drift", str(unusable)], sqlite_url)
+    assert refused.returncode == 1 and "no-url.csv: the log has no url column" in refused.stderr
+    missing = run_cli(["drift", str(tmp_path / "absent.csv")], sqlite_url)
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    bad_column = run_cli(["drift", "--column", "colour=x", str(plain)], sqlite_url)
+    assert bad_column.returncode == 1 and "is not field=header" in bad_column.stderr

@@ -126,7 +126,31 @@ enum DemoData {
         }
         if let first { try await loadReview(app, first, actor: actor) }
         try await loadInventory(app, dependent: first, actor: actor)
+        try await loadDrift(app, actor: actor)
         return Summary(created: true)
+    }
+
+    /// A day of request log in which the proctoring tool reads enrollments it never declared (why it
+    /// was suspended), recognised by its user agent; and a key nobody recorded.
+    static let demoLog = """
+        id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent
+        1,2026-11-19T08:00:01Z,88001,,GET,/api/v1/courses/2201/users?per_page=100,200,Brightpath-Proctor/4.2 (+https://brightpath.example)
+        2,2026-11-19T08:00:03Z,88001,,GET,/api/v1/courses/2201/quizzes/17,200,Brightpath-Proctor/4.2 (+https://brightpath.example)
+        3,2026-11-19T08:02:10Z,88001,,GET,/api/v1/courses/2201/enrollments?type[]=StudentEnrollment,200,Brightpath-Proctor/4.2 (+https://brightpath.example)
+        4,2026-11-19T09:15:44Z,88001,,GET,/api/v1/courses/2207/enrollments,200,Brightpath-Proctor/4.2 (+https://brightpath.example)
+        5,2026-11-19T09:15:45Z,88001,,GET,/api/v1/users/40031/profile,200,Brightpath-Proctor/4.3 (+https://brightpath.example)
+        6,2026-11-19T10:00:00Z,51007,,GET,/courses/2201/modules,200,"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+        7,2026-11-19T11:30:12Z,9,170000000000555,GET,/api/v1/accounts/1/users,200,curl/8.4.0
+        """
+
+    static func loadDrift(_ app: Application, actor: Actor) async throws {
+        let store = app.store
+        let services = app.context.services
+        guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
+        try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
+        let setup = try await DriftService.setup(store, catalog: app.context.catalog)
+        let report = try DriftService.scanUpload(Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", setup: setup)
+        _ = try await store.drift.record(report, files: ["web_logs-2026-11-19.csv"], id: services.ids(), by: actor, at: services.now())
     }
 
     /// One inherited key nobody has reviewed yet, and two user tokens (one breaking the policy).
