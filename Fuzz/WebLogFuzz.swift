@@ -21,7 +21,8 @@ public func webLogFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     // The first byte picks a chunk size, so row boundaries fall everywhere.
     let chunk = size > 0 ? Int(bytes[0]) % 64 + 1 : 1
-    let scanner = DriftScanner(fuzzSetup)
+    // A small buffer, so rows cross its end and overlong rows happen within -max_len.
+    let scanner = DriftScanner(fuzzSetup, bufferSize: 4096)
     do {
         var offset = 0
         while offset < size {

@@ -21,8 +21,8 @@ func driftSetup(allowIncludes: Bool = false, otherKeys: [String] = [], columns: 
     return DriftSetup(targets: [quillstone, ledgerly], catalog: catalogEndpoints, otherKnownKeys: otherKeys, columns: columns)
 }
 
-func scan(_ text: String, _ setup: DriftSetup = driftSetup(), chunk: Int? = nil) throws -> DriftReport {
-    let scanner = DriftScanner(setup)
+func scan(_ text: String, _ setup: DriftSetup = driftSetup(), chunk: Int? = nil, bufferSize: Int = DriftScanner.bufferSize) throws -> DriftReport {
+    let scanner = DriftScanner(setup, bufferSize: bufferSize)
     let bytes = Array(text.utf8)
     if let chunk {
         var offset = 0
@@ -253,6 +253,7 @@ struct DriftScannerTests {
         for chunk in [1, 7, 64, 1000] {
             #expect(try scan(log, chunk: chunk) == whole, "chunk \(chunk)")
         }
+        #expect(try scan(log, chunk: 1000, bufferSize: 4096) == whole, "a small buffer compacts often and changes nothing")
     }
 
     @Test func filesThatCannotBeScannedSaySoClearly() {

@@ -88,36 +88,16 @@ public func withTestApplication(
     // Swift Testing starts every test at once. PostgreSQL tests each create a database and migrate
     // it; on 2 busy cores, dozens of those together kept connection requests waiting past the pool's
     // 10 s timeout. A few at a time finish sooner in total and never time out.
-    if engine == .postgres { await postgresTests.enter() }
-    do {
+    if engine == .postgres {
+        try await postgresTests.run { try await runTestApplication(engine, body) }
+    } else {
         try await runTestApplication(engine, body)
-    } catch {
-        if engine == .postgres { await postgresTests.leave() }
-        throw error
     }
-    if engine == .postgres { await postgresTests.leave() }
 }
 
 /// How many PostgreSQL tests run at once.
 public let postgresTestConcurrency = 4
-private let postgresTests = TestSlots(postgresTestConcurrency)
-
-/// A counting semaphore for async tests, first come first served.
-actor TestSlots {
-    private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(_ count: Int) { free = count }
-
-    func enter() async {
-        if free > 0 { free -= 1; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func leave() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
-    }
-}
+private let postgresTests = AsyncSlots(postgresTestConcurrency)
 
 private func runTestApplication(
     _ engine: TestEngine, _ body: (Application, DatabaseConfig) async throws -> Void

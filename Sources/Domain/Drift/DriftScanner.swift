@@ -6,6 +6,7 @@ import Foundation
 /// capped user-agent cache. Not thread-safe; one scanner reads one stream on one core.
 public final class DriftScanner {
     public static let bufferSize = 1 << 20
+    /// The longest row read with the default buffer; a buffer always holds several of the longest.
     public static let maxRowLength = 64 * 1024
     public static let malformedSampleLimit = 100
     public static let unknownKeyLimit = 10_000
@@ -77,7 +78,15 @@ public final class DriftScanner {
         var samplePath = ""
     }
 
-    public init(_ setup: DriftSetup) {
+    private let capacity: Int
+    private let maxRow: Int
+
+    /// `bufferSize` is for tests and the fuzzer (small buffers reach every boundary case sooner); the
+    /// longest row accepted is a sixteenth of it, at most `maxRowLength`.
+    public init(_ setup: DriftSetup, bufferSize: Int = DriftScanner.bufferSize) {
+        precondition(bufferSize >= 256)
+        capacity = bufferSize
+        maxRow = min(Self.maxRowLength, bufferSize / 16)
         var matcher = RequestMatcher()
         for endpoint in setup.catalog {
             if let template = try? RouteTemplate(endpoint.template) { matcher.insert(endpoint.verb, template, fromCatalog: true) }
@@ -150,7 +159,7 @@ public final class DriftScanner {
         self.jsonNames = names
         self.perTarget = Array(repeating: TargetCounts(), count: setup.targets.count)
         self.keySeen = Array(repeating: 0, count: keyRefs.count)
-        self.buffer = .allocate(capacity: Self.bufferSize)
+        self.buffer = .allocate(capacity: bufferSize)
     }
 
     deinit { buffer.deallocate() }
@@ -223,7 +232,7 @@ public final class DriftScanner {
         var position = 0
         if case .undetected = format {
             guard let (detected, headerEnd) = try detect(UnsafeBufferPointer(rebasing: bytes[0..<filled])) else {
-                if filled == Self.bufferSize { throw WebLogError.missingColumns(["header"], found: []) }
+                if filled == capacity { throw WebLogError.missingColumns(["header"], found: []) }
                 return
             }
             format = detected
@@ -247,7 +256,7 @@ public final class DriftScanner {
                 return
             case let .csv(slots):
                 var columnsSeen = 0
-                switch WebLogRowReader.csvRecord(view, from: position, slots: slots, atEOF: atEOF, maxLength: Self.maxRowLength,
+                switch WebLogRowReader.csvRecord(view, from: position, slots: slots, atEOF: atEOF, maxLength: maxRow,
                                                  into: &fields, columnsSeen: &columnsSeen) {
                 case let .row(end, lines):
                     let rowLine = line
@@ -267,16 +276,16 @@ public final class DriftScanner {
                     return
                 case .tooLong:
                     rows += 1
-                    reject(line, "longer than \(Self.maxRowLength / 1024) KiB (an unclosed quote?)")
+                    reject(line, "longer than \(Self.describe(maxRow)) (an unclosed quote?)")
                     skippingToLineEnd = true
                 }
             case .jsonl:
                 var end = position
                 while end < limit, view[end] != WebLogRowReader.newline { end += 1 }
                 if end == limit, !atEOF {
-                    if end - position > Self.maxRowLength {
+                    if end - position > maxRow {
                         rows += 1
-                        reject(line, "longer than \(Self.maxRowLength / 1024) KiB")
+                        reject(line, "longer than \(Self.describe(maxRow))")
                         skippingToLineEnd = true
                         continue
                     }
@@ -489,6 +498,8 @@ public final class DriftScanner {
     }
 
     // MARK: - Byte helpers
+
+    static func describe(_ bytes: Int) -> String { bytes % 1024 == 0 ? "\(bytes / 1024) KiB" : "\(bytes) bytes" }
 
     /// Byte order of two timestamps (ISO 8601 text sorts in time order), without generic overhead.
     @inline(__always)

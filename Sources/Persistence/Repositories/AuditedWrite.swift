@@ -18,18 +18,10 @@ enum AuditedWrite {
         // holding a connection or a core while they wait (on 2 cores, 24 spinning writers once starved
         // the lock holder past the connection pool's timeout).
         guard (database as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await transaction(on: database, body) }
-        await sqliteWriters.enter()
-        do {
-            let result = try await transaction(on: database, body)
-            await sqliteWriters.leave()
-            return result
-        } catch {
-            await sqliteWriters.leave()
-            throw error
-        }
+        return try await sqliteWriters.run { try await transaction(on: database, body) }
     }
 
-    static let sqliteWriters = WriterQueue()
+    static let sqliteWriters = AsyncSlots(1)
 
     private static func transaction<T: Sendable>(
         on database: any Database,
@@ -58,21 +50,6 @@ enum AuditedWrite {
             try await head.update(on: tx)
             return result
         }
-    }
-}
-
-/// A first-come, first-served lock for async code.
-actor WriterQueue {
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func enter() async {
-        guard busy else { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func leave() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }
 
