@@ -187,6 +187,30 @@ struct DriftScannerTests {
         #expect(quill.findings.first?.sampleUserAgents == ["Quill \"Bot\", v2"])
     }
 
+    @Test func headIsReadAsGetAndOptionsIsNeverChecked() throws {
+        let log = header + """
+        1,2026-11-20T10:00:00Z,501,170000000000001,HEAD,/api/v1/courses/12/users,200,QuillBot
+        2,2026-11-20T10:00:01Z,501,170000000000001,head,/api/v1/courses/12/sections,200,QuillBot
+        3,2026-11-20T10:00:02Z,501,170000000000001,OPTIONS,/api/v1/courses/12/sections,204,QuillBot
+        """
+        let report = try scan(log)
+        let quill = try #require(report.integration("i-quill"))
+        #expect(quill.inScope == 1 && quill.outOfScope == 1 && report.ignored == 1)
+        #expect(quill.findings.map(\.method) == ["GET"] && quill.findings.first?.endpoint == "/api/v1/courses/:course_id/sections")
+    }
+
+    @Test func severalFilesAddUpAndMalformedRowsNameTheirFile() throws {
+        let scanner = DriftScanner(driftSetup())
+        try scanner.startFile(named: "monday.csv")
+        try scanner.feed(Array((header + "1,t,501,170000000000001,GET,/api/v1/courses/1/enrollments,200,Q\n2,t\n").utf8))
+        try scanner.startFile(named: "tuesday.jsonl")
+        try scanner.feed(Array("{\"http_method\":\"GET\",\"url\":\"/api/v1/courses/2/enrollments\",\"developer_key_id\":\"170000000000001\"}\n{oops\n".utf8))
+        let report = try scanner.finish()
+        #expect(report.rows == 4 && report.integration("i-quill")?.outOfScope == 2)
+        #expect(report.malformedSamples == [MalformedRow(file: "monday.csv", line: 3, reason: "2 columns, the header has 8"),
+                                            MalformedRow(file: "tuesday.jsonl", line: 2, reason: "not a JSON object")])
+    }
+
     @Test func institutionsCanNameTheirOwnColumns() throws {
         let log = "when,verb,request,app_key\n2026-11-20,GET,/api/v1/courses/1/enrollments,170000000000001\n"
         #expect(throws: WebLogError.self) { try scan(log) }
