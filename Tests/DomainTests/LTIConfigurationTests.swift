@@ -94,6 +94,10 @@ struct LTIConfigurationTests {
         ("no title", "<cartridge_basiclti_link xmlns:blti=\"http://www.imsglobal.org/xsd/imsbasiclti_v1p0\"></cartridge_basiclti_link>"),
         ("bad privacy", "{\"title\":\"T\",\"target_link_uri\":\"https://t.example\",\"extensions\":[{\"platform\":\"canvas.instructure.com\",\"privacy_level\":\"everything\"}]}"),
         ("not a config", "title: yaml"),
+        // Found by fuzzing: a data-less processing instruction crashed the process inside XMLParser.
+        ("empty processing instruction", "<?xml version=\"1.0\"?><?pi?><cartridge_basiclti_link/>"),
+        ("processing instruction inside", "<cartridge_basiclti_link><?pi?><blti:title xmlns:blti=\"x\">T</blti:title></cartridge_basiclti_link>"),
+        ("malformed declaration", "<?x}l tersion=\"1.0\"?><cartridge_basiclti_link/>"),
     ])
     func hostileOrWrongFilesAreRefusedWithAReason(name: String, text: String) {
         #expect(throws: LTIConfigurationError.self, "\(name)") { _ = try LTIConfigurationParser.parse(Array(text.utf8)) }

@@ -17,6 +17,9 @@ enum LTIXMLConfiguration {
         if upper.contains("<!DOCTYPE") || upper.contains("<!ENTITY") {
             throw LTIConfigurationError("The XML declares a DOCTYPE or entities, which an LTI configuration never needs; it was refused for safety.")
         }
+        if hasProcessingInstruction(text) {
+            throw LTIConfigurationError("The XML contains a processing instruction (<?…?>) besides the XML declaration, which an LTI configuration never needs; it was refused for safety.")
+        }
         let reader = Reader()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
@@ -36,6 +39,16 @@ enum LTIXMLConfiguration {
         let launch = reader.values["launch_url"] ?? reader.values["secure_launch_url"]
         return LTIConfiguration(ltiVersion: "1.1", title: title, targetLinkURI: launch, oidcInitiationURL: nil, privacyLevel: privacy,
                                 placements: reader.placements, scopes: [], domains: [reader.canvasProperties["domain"]].compactMap { $0 } + reader.placementHosts)
+    }
+
+    /// Any `<?` but the leading XML declaration. libxml2 hands a processing instruction without data
+    /// (`<?pi?>`) to its callback as a null pointer, which swift-corelibs-foundation's XMLParser reads
+    /// as a C string: the process crashes (found by fuzzing). No LTI configuration needs one.
+    static func hasProcessingInstruction(_ text: String) -> Bool {
+        var rest = Substring(text)
+        if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
+        if rest.hasPrefix("<?xml "), let end = rest.range(of: "?>") { rest = rest[end.upperBound...] }
+        return rest.contains("<?")
     }
 
     final class Reader: NSObject, XMLParserDelegate {
