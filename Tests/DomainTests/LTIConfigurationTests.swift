@@ -98,6 +98,7 @@ struct LTIConfigurationTests {
         ("empty processing instruction", "<?xml version=\"1.0\"?><?pi?><cartridge_basiclti_link/>"),
         ("processing instruction inside", "<cartridge_basiclti_link><?pi?><blti:title xmlns:blti=\"x\">T</blti:title></cartridge_basiclti_link>"),
         ("malformed declaration", "<?x}l tersion=\"1.0\"?><cartridge_basiclti_link/>"),
+        ("instruction hidden in an unclosed declaration", "<?xml >   <?mi?><cartridge_basiclti_link/>"),
     ])
     func hostileOrWrongFilesAreRefusedWithAReason(name: String, text: String) {
         #expect(throws: LTIConfigurationError.self, "\(name)") { _ = try LTIConfigurationParser.parse(Array(text.utf8)) }

@@ -47,7 +47,11 @@ enum LTIXMLConfiguration {
     static func hasProcessingInstruction(_ text: String) -> Bool {
         var rest = Substring(text)
         if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
-        if rest.hasPrefix("<?xml "), let end = rest.range(of: "?>") { rest = rest[end.upperBound...] }
+        if rest.hasPrefix("<?xml "), let end = rest.range(of: "?>") {
+            // A declaration holds attributes only: a "<" inside means another instruction hides in it.
+            if rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound].contains("<") { return true }
+            rest = rest[end.upperBound...]
+        }
         return rest.contains("<?")
     }
 
