@@ -120,8 +120,6 @@ struct FluentDriftRepository: DriftRepository {
         try await AuditedWrite.run(on: database) { tx in
             var summary = report
             summary.integrations = report.integrations.map { $0.with(findings: []) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let scan = DriftScanModel()
             scan.id = id.rawValue
             scan.createdAt = now
@@ -131,7 +129,7 @@ struct FluentDriftRepository: DriftRepository {
             scan.malformed = Int64(report.malformed)
             scan.outOfScope = Int64(report.outOfScopeTotal)
             scan.findingCount = report.findingCount
-            scan.summary = String(decoding: try encoder.encode(summary), as: UTF8.self)
+            scan.summary = try StoredJSON.text(summary)
             try await scan.create(on: tx)
             var rows: [DriftFindingModel] = []
             for integration in report.integrations {
@@ -148,7 +146,7 @@ struct FluentDriftRepository: DriftRepository {
                     row.count = Int64(finding.count)
                     row.firstSeen = finding.firstSeen
                     row.lastSeen = finding.lastSeen
-                    row.sampleUserAgents = String(decoding: try encoder.encode(finding.sampleUserAgents), as: UTF8.self)
+                    row.sampleUserAgents = try StoredJSON.text(finding.sampleUserAgents)
                     row.samplePath = finding.samplePath
                     rows.append(row)
                     if rows.count == Self.insertBatch {

@@ -45,9 +45,7 @@ struct FluentLTIConfigurationRepository: LTIConfigurationRepository {
             model.id = UUID()
             model.integrationID = integration.rawValue
             model.version = (previous?.version ?? 0) + 1
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            model.configuration = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+            model.configuration = try StoredJSON.text(configuration)
             model.filename = filename
             model.sha256 = sha256
             model.widening = widening.joined(separator: "\n")

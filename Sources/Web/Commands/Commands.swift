@@ -42,6 +42,13 @@ enum Commands {
         }
     }
 
+    /// Machine output of a command: sorted keys, slashes as written, one value.
+    static func printJSON(_ value: some Encodable, to console: any Console) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        console.output(String(decoding: try encoder.encode(value), as: UTF8.self), style: .plain, newLine: true)
+    }
+
     static func reason(_ error: any Error) -> String {
         let text = String(describing: error).lowercased()
         if text.contains("connection refused") || text.contains("connectionerror") || text.contains("connect") {

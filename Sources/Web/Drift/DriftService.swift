@@ -106,9 +106,7 @@ struct DriftCommand: AnyAsyncCommand {
         let names = files.map { ($0 as NSString).lastPathComponent }
         let scan = try await app.store.drift.record(report, files: names, id: app.context.services.ids(), by: .commandLine, at: app.context.services.now())
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            console.output(String(decoding: try encoder.encode(DriftJSON.scan(scan)), as: UTF8.self), style: .plain, newLine: true)
+            try Commands.printJSON(DriftJSON.scan(scan), to: console)
         } else {
             for line in DriftSummary.lines(report, scanID: scan.id.description, seconds: seconds) { console.output(line, style: .plain, newLine: true) }
         }
