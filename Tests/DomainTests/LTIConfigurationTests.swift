@@ -104,6 +104,19 @@ struct LTIConfigurationTests {
         #expect(throws: LTIConfigurationError.self, "\(name)") { _ = try LTIConfigurationParser.parse(Array(text.utf8)) }
     }
 
+    /// Crash inputs the fuzzer found are kept as seeds under Fuzz/corpus/lti/regression-*: each is refused, not a crash.
+    @Test func fuzzerRegressionSeedsAreRefused() throws {
+        var corpus = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { corpus.deleteLastPathComponent() }
+        corpus.appendPathComponent("Fuzz/corpus/lti")
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasPrefix("regression-") }
+        #expect(!seeds.isEmpty)
+        for seed in seeds {
+            let bytes = try [UInt8](Data(contentsOf: corpus.appendingPathComponent(seed)))
+            #expect(throws: LTIConfigurationError.self, "\(seed)") { _ = try LTIConfigurationParser.parse(bytes) }
+        }
+    }
+
     @Test func utf16AndOversizedDocumentsAreRefused() {
         let utf16 = Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE x [<!ENTITY a \"b\">]><cartridge_basiclti_link/>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         #expect(throws: LTIConfigurationError.self) { _ = try LTIConfigurationParser.parse([0x3C, 0x00] + utf16) }
