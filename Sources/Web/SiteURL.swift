@@ -167,11 +167,17 @@ enum SiteURL {
         return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
     }
 
-    /// Only same-site relative paths are followed after login, so `next` cannot send people elsewhere.
+    /// Only same-site paths made of safe characters are followed after login, so `next` cannot send
+    /// people elsewhere: no scheme, no `//` or `/\\` (another host), no white space or control characters
+    /// (browsers drop a tab, so `/\t/evil.example/` would become `//evil.example/`).
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"), raw.count < 500,
-              !raw.contains("\r"), !raw.contains("\n")
+        guard let raw, raw.utf8.count < 500, raw.hasPrefix("/"), !raw.hasPrefix("//"),
+              raw.utf8.allSatisfy(safeNextBytes.contains)
         else { return SiteURL.home.path }
         return raw
     }
+
+    /// Letters, digits and the URL characters our own paths and query strings use.
+    private static let safeNextBytes: Set<UInt8> = Set(
+        Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?=&%+".utf8))
 }

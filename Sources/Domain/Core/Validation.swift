@@ -26,15 +26,16 @@ public enum Check {
         (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// `multiline` is for text areas: line breaks and tabs are kept, other control characters refused.
     public static func required(
-        _ raw: String?, field: String, label: String, max: Int, errors: inout ValidationErrors
+        _ raw: String?, field: String, label: String, max: Int, multiline: Bool = false, errors: inout ValidationErrors
     ) -> String {
         let value = trimmed(raw)
         if value.isEmpty {
             errors.add(field, "\(label) is required.")
         } else if value.count > max {
             errors.add(field, "\(label) must be at most \(max) characters.")
-        } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        } else if hasControlCharacters(value, multiline: multiline) {
             errors.add(field, "\(label) must not contain control characters.")
         }
         return value
@@ -49,13 +50,17 @@ public enum Check {
         if value.count > max {
             errors.add(field, "\(label) must be at most \(max) characters.")
         }
-        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
-        if value.unicodeScalars.contains(where: {
-            $0.properties.generalCategory == .control && !allowed.contains($0)
-        }) {
+        if hasControlCharacters(value, multiline: multiline) {
             errors.add(field, "\(label) must not contain control characters.")
         }
         return value
+    }
+
+    /// Control characters other than line breaks and tabs, which text areas may hold.
+    public static func hasControlCharacters(_ value: String, multiline: Bool) -> Bool {
+        value.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .control && !(multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t"))
+        }
     }
 
     /// A pragmatic e-mail shape check: one @, a non-empty local part, a dotted domain, no spaces.

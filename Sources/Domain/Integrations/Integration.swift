@@ -190,7 +190,7 @@ public struct IntegrationFields: Equatable, Sendable {
         var subAccount = Check.optional(subAccountName, field: "subAccountName", label: "Sub-account name", max: 200, errors: &errors)
         if level == .subAccount && subAccount == nil { errors.add("subAccountName", "Name the sub-account it is installed in.") }
         if level != .subAccount { subAccount = nil }
-        let purpose = Check.required(purpose, field: "purpose", label: "Purpose", max: 2000, errors: &errors)
+        let purpose = Check.required(purpose, field: "purpose", label: "Purpose", max: 2000, multiline: true, errors: &errors)
         let classification = DataClassification(rawValue: Check.trimmed(classification))
         if classification == nil { errors.add("classification", "Choose the data classification.") }
         let ai: Bool

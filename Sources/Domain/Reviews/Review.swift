@@ -166,7 +166,7 @@ public struct ReviewFields: Equatable, Sendable {
         } else if reviewer?.id == ownerID {
             errors.add("reviewerID", "The integration’s owner cannot review it: choose someone else (separation of duties).")
         }
-        let scope = Check.required(scope, field: "scope", label: "Scope", max: 5000, errors: &errors)
+        let scope = Check.required(scope, field: "scope", label: "Scope", max: 5000, multiline: true, errors: &errors)
         var parsed: [ACRArea: ACROutcome] = [:]
         for (area, raw) in outcomes {
             let text = Check.trimmed(raw)

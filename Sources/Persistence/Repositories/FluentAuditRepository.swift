@@ -16,7 +16,7 @@ struct FluentAuditRepository: AuditRepository {
         if let to = query.to { base.filter(\.$occurredAt < to) }
         let total = try await base.copy().count()
         let rows = try await base.sort(\.$id, .descending)
-            .range(query.page.offset..<(query.page.offset + query.page.size)).all()
+            .range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
     }
 

@@ -23,7 +23,7 @@ struct FluentVendorRepository: VendorRepository {
         case .standing: base.sort(\.$standing, .ascending).sort(\.$nameKey, .ascending)
         case .updated: base.sort(\.$updatedAt, .descending).sort(\.$nameKey, .ascending)
         }
-        let rows = try await base.range(query.page.offset..<(query.page.offset + query.page.size)).all()
+        let rows = try await base.range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
     }
 

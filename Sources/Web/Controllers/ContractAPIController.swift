@@ -87,6 +87,7 @@ struct ContractAPIController: Sendable {
         var errors = ValidationErrors()
         if let s = input.status, !s.isEmpty, ContractStatus(rawValue: s) == nil { errors.add("status", "Unknown status “\(s)”.") }
         if let k = input.kind, !k.isEmpty, ContractKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
+        PageRequest.check(page: input.page, size: input.per_page, errors: &errors)
         try errors.throwIfAny()
         let page = try await req.store.contracts.list(input.query)
         return ContractListJSON(items: page.items.map(ContractJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)

@@ -173,6 +173,7 @@ struct IntegrationAPIController: Sendable {
         if let k = input.kind, !k.isEmpty, IntegrationKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
         if let r = input.risk, !r.isEmpty, input.query.risk == nil { errors.add("risk", "Risk is low, medium or high.") }
         if let v = input.vendor, !v.isEmpty, input.query.vendorID == nil { errors.add("vendor", "Not a vendor id.") }
+        PageRequest.check(page: input.page, size: input.per_page, errors: &errors)
         try errors.throwIfAny()
         let page = try await req.store.integrations.list(input.query)
         return IntegrationListJSON(items: page.items.map(IntegrationJSON.init), page: page.request.page, perPage: page.request.size, total: page.total)

@@ -75,6 +75,7 @@ struct VendorAPIController: Sendable {
         let standing = input.standing.flatMap { $0.isEmpty ? nil : $0 }
         if let standing, VendorStanding(rawValue: standing) == nil { errors.add("standing", "Unknown standing “\(standing)”.") }
         if let sort = input.sort, !sort.isEmpty, VendorSort(rawValue: sort) == nil { errors.add("sort", "Sort by name, standing or updated.") }
+        PageRequest.check(page: input.page, size: input.per_page, errors: &errors)
         try errors.throwIfAny()
         let query = VendorQuery(
             search: input.q, standing: standing.flatMap(VendorStanding.init(rawValue:)),
