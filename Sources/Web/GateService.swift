@@ -7,7 +7,7 @@ enum GateService {
     static func evaluate(_ req: Request, _ integration: Integration) async throws -> Gate {
         let store = req.store
         guard let vendor = try await store.vendors.find(integration.vendorID) else { throw DomainError.notFound(entity: "vendor") }
-        let contracts = try await store.contracts.list(ContractQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100))).items
+        let contracts = try await store.contracts.all(ContractQuery(vendorID: vendor.id))
         let owner = try await integration.fields.ownerID.asyncMap { try await store.users.find($0) } ?? nil
         let reviews = try await store.reviews.reviews(integration.id)
         var findings: [Review.ID: [Finding]] = [:]

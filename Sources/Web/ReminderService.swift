@@ -13,7 +13,7 @@ enum ReminderService {
             return ["\(user.name) <\(user.email)>"]
         }
         var subjects: [ReminderSubject] = []
-        let contracts = try await store.contracts.list(ContractQuery(status: .signed, page: PageRequest(page: 1, size: 100))).items
+        let contracts = try await store.contracts.all(ContractQuery(status: .signed))
         let vendorNames = try await store.vendors.names(Set(contracts.map(\.vendorID)))
         for contract in contracts {
             guard let ends = contract.fields.endsOn else { continue }

@@ -19,7 +19,7 @@ do {
     try await configure(app, config: config)
     try await app.execute()
 } catch {
-    FileHandle.standardError.write(Data("vendor-review: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("vendor-review: \(CommandFailure.message(for: error, logger: app.logger))\n".utf8))
     try? await app.asyncShutdown()
     exit(1)
 }

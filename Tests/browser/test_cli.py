@@ -71,6 +71,36 @@ def test_migrate_user_token_and_audit_verify(sqlite_url, tmp_path):
     assert "event 1 does not match its stored hash" in broken.stderr
 
 
+def test_commands_on_a_fresh_sqlite_file_migrate_first(sqlite_url, tmp_path):
+    # A newcomer's first command is rarely `migrate`: on SQLite every command brings the schema up first.
+    created = run_cli(["user", "create", "--email", "first@northfield.example", "--name", "First Admin", "--role", "admin"],
+                      sqlite_url, stdin=STRONG)
+    assert created.returncode == 0, created.stderr
+    assert "Created admin account first@northfield.example" in created.stdout
+    fresh = f"sqlite://{tmp_path / 'second.sqlite'}"
+    scopes = tmp_path / "scopes.json"
+    scopes.write_text('[{"resource": "smart", "resource_name": "Smart Things", "verb": "GET",'
+                      ' "scope": "url:GET|/api/v1/courses/:course_id/smart_things"}]')
+    imported = run_cli(["catalog", "import", str(scopes)], fresh)
+    assert imported.returncode == 0, imported.stderr
+    third = f"sqlite://{tmp_path / 'third.sqlite'}"
+    token = run_cli(["token", "create", "--email", "nobody@northfield.example", "--purpose", "x"], third)
+    assert token.returncode == 1
+    assert "no active account" in token.stderr and "audit_head" not in token.stderr
+
+
+def test_commands_on_an_unmigrated_postgresql_say_to_migrate(postgres_url):
+    created = run_cli(["user", "create", "--email", "first@northfield.example", "--name", "First Admin", "--role", "admin"],
+                      postgres_url, stdin=STRONG)
+    assert created.returncode == 1
+    assert "run `vendor-review migrate`" in created.stderr
+    assert "relation" not in created.stderr and "audit_head" not in created.stderr
+    assert run_cli(["migrate"], postgres_url).returncode == 0
+    again = run_cli(["user", "create", "--email", "first@northfield.example", "--name", "First Admin", "--role", "admin"],
+                    postgres_url, stdin=STRONG)
+    assert again.returncode == 0, again.stderr
+
+
 def test_startup_errors_name_the_problem_but_never_the_password(tmp_path):
     unreachable = run_cli(["migrate"], "postgres://vr:topsecret-pw@127.0.0.1:1/vendor_review")
     assert unreachable.returncode == 1

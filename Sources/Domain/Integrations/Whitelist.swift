@@ -143,11 +143,16 @@ public struct WhitelistDiff: Equatable, Sendable {
     }
 }
 
+extension IntegrationRepository {
+    /// Every integration, by name, in one query (reports, reminders, exports).
+    public func all() async throws -> [Integration] { try await all(IntegrationQuery()) }
+}
+
 public protocol IntegrationRepository: Sendable {
     func find(_ id: Integration.ID) async throws -> Integration?
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration>
-    /// Every integration, by name, in one query (reports, reminders, exports).
-    func all() async throws -> [Integration]
+    /// Every integration the query matches (its page is ignored), by name, in one query.
+    func all(_ query: IntegrationQuery) async throws -> [Integration]
     /// The integrations with these ids, and those with a re-review date (reminders need no others).
     func reminderCandidates(ids: Set<Integration.ID>) async throws -> [Integration]
     func create(_ fields: IntegrationFields, vendorID: Vendor.ID, id: Integration.ID, by actor: Actor, at now: Date) async throws -> Integration

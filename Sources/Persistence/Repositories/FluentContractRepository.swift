@@ -83,14 +83,23 @@ struct FluentContractRepository: ContractRepository {
     }
 
     func list(_ query: ContractQuery) async throws -> ResultPage<Contract> {
+        let base = filtered(query)
+        let total = try await base.copy().count()
+        let rows = try await base.sort(\.$titleKey).sort(\.$id).range(query.page.rows).all()
+        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func all(_ query: ContractQuery) async throws -> [Contract] {
+        try await filtered(query).sort(\.$titleKey).sort(\.$id).all().map { try $0.toDomain() }
+    }
+
+    private func filtered(_ query: ContractQuery) -> QueryBuilder<ContractModel> {
         let base = ContractModel.query(on: database)
         if let search = query.search { base.filter(\.$titleKey ~~ search.lowercased()) }
         if let status = query.status { base.filter(\.$status == status.rawValue) }
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
-        let total = try await base.copy().count()
-        let rows = try await base.sort(\.$titleKey).sort(\.$id).range(query.page.offset..<(query.page.offset + query.page.size)).all()
-        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+        return base
     }
 
     func create(_ fields: ContractFields, vendorID: Vendor.ID, id: Contract.ID, by actor: Actor, at now: Date) async throws -> Contract {

@@ -10,16 +10,24 @@ struct FluentIntegrationRepository: IntegrationRepository {
     }
 
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration> {
+        let base = filtered(query)
+        let total = try await base.copy().count()
+        let rows = try await base.sort(\.$nameKey).sort(\.$id).range(query.page.rows).all()
+        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func all(_ query: IntegrationQuery) async throws -> [Integration] {
+        try await filtered(query).sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
+    }
+
+    private func filtered(_ query: IntegrationQuery) -> QueryBuilder<IntegrationModel> {
         let base = IntegrationModel.query(on: database)
         if let search = query.search { base.filter(\.$nameKey ~~ search.lowercased()) }
         if let status = query.status { base.filter(\.$status == status.rawValue) }
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let risk = query.risk { base.filter(\.$risk == risk.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
-        let total = try await base.copy().count()
-        let rows = try await base.sort(\.$nameKey).sort(\.$id)
-            .range(query.page.offset..<(query.page.offset + query.page.size)).all()
-        return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+        return base
     }
 
     func create(
@@ -207,10 +215,6 @@ struct FluentIntegrationRepository: IntegrationRepository {
             throw DomainError.validation(ValidationErrors(["ownerID": "Choose an active user as the internal owner."]))
         }
         return user.email
-    }
-
-    func all() async throws -> [Integration] {
-        try await IntegrationModel.query(on: database).sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
     }
 
     func reminderCandidates(ids: Set<Integration.ID>) async throws -> [Integration] {

@@ -20,7 +20,7 @@ struct CatalogImportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
         do {
             let name = (signature.file as NSString).lastPathComponent

@@ -8,6 +8,21 @@ public struct CommandFailure: DebuggableError {
     public let reason: String
     public init(_ message: String) { reason = message }
 
+    /// What `main` prints for any error: a command's own reason, a domain error's message, and for
+    /// anything else (a database driver's error, say) a plain sentence; the details go to the log only.
+    public static func message(for error: any Error, logger: Logger) -> String {
+        switch error {
+        case let failure as CommandFailure: return failure.reason
+        case let domain as DomainError: return UserCreateCommand.describe(domain)
+        default:
+            // Our own modules' errors and the console's (an unknown option, say) are written for people.
+            let module = String(reflecting: type(of: error)).prefix { $0 != "." }
+            if ["Domain", "Persistence", "Web", "ConsoleKitCommands", "ConsoleKit"].contains(module) { return "\(error)" }
+            logger.error("command failed", metadata: ["error": "\(String(reflecting: error))"])
+            return "the command failed (\(type(of: error))); the log has the details"
+        }
+    }
+
     public var identifier: String { "command_failed" }
     public var description: String { reason }
     /// `main` prints the message; Vapor's own report of it is only wanted when debugging.
@@ -29,6 +44,21 @@ enum Commands {
         app.asyncCommands.use(ExportCommands(), as: "export")
         app.asyncCommands.use(LTICommands(), as: "lti")
         app.asyncCommands.use(DriftCommand(), as: "drift")
+    }
+
+    /// Connects and makes sure the schema is current: on SQLite (one process owns the file) pending
+    /// migrations are applied, as `serve` does; on PostgreSQL, where several instances share the
+    /// database, a command refuses to run against an old schema and says how to bring it up to date.
+    static func ready(_ app: Application) async throws {
+        try await connect(app)
+        if case .sqlite = app.context.config.database {
+            try await app.autoMigrate()
+        } else {
+            let pending = try await PersistenceSetup.pendingMigrations(app)
+            if !pending.isEmpty {
+                throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then try again")
+            }
+        }
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.
@@ -78,15 +108,7 @@ struct ServeCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
-        if case .sqlite = app.context.config.database {
-            try await app.autoMigrate()
-        } else {
-            let pending = try await PersistenceSetup.pendingMigrations(app)
-            if !pending.isEmpty {
-                throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then start the instances")
-            }
-        }
+        try await Commands.ready(app)
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         if signature.demo {
@@ -108,7 +130,7 @@ struct ReminderCommands: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         let sent = try await ReminderService.send(app, logger: app.logger)
         context.console.print("\(sent) reminder(s) sent")
     }
@@ -159,7 +181,7 @@ struct UserCreateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         let password: String?
         if isatty(STDIN_FILENO) == 0 {
             password = readLine(strippingNewline: true)
@@ -203,7 +225,7 @@ struct TokenCreateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         guard let email = signature.email, let user = try await app.store.users.find(email: email), user.isActive else {
             throw CommandFailure("no active account with that e-mail")
         }
@@ -228,7 +250,7 @@ struct AuditVerifyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         let (verifier, problem) = try await app.store.audit.verifyChain()
         if let problem {
             throw CommandFailure("audit chain BROKEN after \(verifier.checked) good event(s): \(problem)")
@@ -276,7 +298,7 @@ struct ExportCommand: AsyncCommand {
             moment = parsed
         }
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         let console = context.console
         do {
             let manifest = try await ExportBundle.write(app, to: out, asOf: moment) { line in console.output("export: \(line)", style: .plain, newLine: true) }

@@ -26,12 +26,12 @@ struct VendorController: Sendable {
     func show(req: Request) async throws -> Response {
         let vendor = try await req.vendorParameter()
         let role = req.currentUser?.role
-        let integrations = try await req.store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
+        let integrations = try await req.store.integrations.all(IntegrationQuery(vendorID: vendor.id))
         return try await req.page("vendors/show", VendorDetailContext(
             req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role),
-            integrations: integrations.items.map { IntegrationController.row($0, vendor: vendor.name) },
-            contracts: try await req.store.contracts.list(ContractQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100)))
-                .items.map { ContractController.row($0, vendor: vendor.name) }))
+            integrations: integrations.map { IntegrationController.row($0, vendor: vendor.name) },
+            contracts: try await req.store.contracts.all(ContractQuery(vendorID: vendor.id))
+                .map { ContractController.row($0, vendor: vendor.name) }))
     }
 
     func new(req: Request) async throws -> Response {

@@ -88,7 +88,7 @@ struct DriftCommand: AnyAsyncCommand {
         do { columns = try WebLogColumns.parse(columnPairs) } catch let error as WebLogError { throw CommandFailure(error.description) }
 
         let app = context.application
-        try await Commands.connect(app)
+        try await Commands.ready(app)
         let setup = try await DriftService.setup(app.store, catalog: app.context.catalog, columns: columns)
         let console = context.console
         let started = Date()

@@ -10,7 +10,7 @@ enum ReportData {
         let store = req.store
         let users = try await store.users.list()
         func person(_ id: User.ID?) -> String { id.flatMap { id in users.first { $0.id == id } }.map { "\($0.name) (\($0.email))" } ?? "not set" }
-        let contracts = try await store.contracts.list(ContractQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100))).items
+        let contracts = try await store.contracts.all(ContractQuery(vendorID: vendor.id))
         var contractViews: [PacketContext.ContractView] = []
         for contract in contracts {
             let f = contract.fields
@@ -26,7 +26,7 @@ enum ReportData {
                 },
                 documents: documents.map { Fact(label: $0.filename, value: "SHA-256 \($0.sha256), \(DocumentCheck.megabytes($0.size)), \(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)") }.nonEmpty))
         }
-        let integrations = try await store.integrations.list(IntegrationQuery(vendorID: vendor.id, page: PageRequest(page: 1, size: 100))).items
+        let integrations = try await store.integrations.all(IntegrationQuery(vendorID: vendor.id))
         var views: [PacketContext.IntegrationView] = []
         for integration in integrations {
             views.append(try await integrationView(req, integration, person: person))
