@@ -1,12 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Every target names the modules whose members it uses (SE-0444), so the compiler proves that
+/// Web uses no Fluent, Persistence no Vapor, and Domain and Operations neither.
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "vendor-review",
     platforms: [.macOS(.v13)],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
-        .package(url: "https://github.com/vapor/fluent.git", exact: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", exact: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", exact: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", exact: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", exact: "4.5.2"),
@@ -22,18 +27,24 @@ let package = Package(
         // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
         .target(
             name: "Domain",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictImports
         ),
-        // Fluent models, migrations and repositories. Fluent types never leave this module.
+        // Fluent models, migrations and repositories behind one DatabaseHandle. Fluent types never
+        // leave this module, and it knows nothing of Vapor.
         .target(
             name: "Persistence",
             dependencies: [
                 "Domain",
-                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
-                .product(name: "Vapor", package: "vapor"),
-            ]
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictImports
         ),
         // The system's zlib, for gzip-compressed request logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -51,39 +62,42 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // Prints figures; not a test. `swift run -c release vendor-review-bench`.
         .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Persistence", "Web", .product(name: "Vapor", package: "vapor")],
-                          path: "Benchmarks/vendor-review-bench"),
+                          path: "Benchmarks/vendor-review-bench", swiftSettings: strictImports),
         .executableTarget(
             name: "vendor-review",
             dependencies: [
                 "Web",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // Shared by the test targets: a fresh SQLite file or PostgreSQL database per test.
         .target(
             name: "TestSupport",
             dependencies: [
-                "Persistence",
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "Fluent", package: "fluent"),
-                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                "Domain", "Persistence",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Tests/TestSupport"
+            path: "Tests/TestSupport",
+            swiftSettings: strictImports
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Golden"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Golden"], swiftSettings: strictImports),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
                 "Domain", "Persistence", "TestSupport",
-                .product(name: "Fluent", package: "fluent"),
-                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
-            ]
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(
             name: "WebTests",
@@ -92,8 +106,11 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Golden"]
+            exclude: ["Golden"],
+            swiftSettings: strictImports
         ),
     ]
 )

@@ -24,9 +24,9 @@ func exportBenchmark(events: Int) async throws {
     app.logger.logLevel = .error
     do {
         try await configure(app, config: config)
-        try await app.autoMigrate()
+        try await app.persistence.migrate()
         let seedStart = Date()
-        try await BenchmarkSeeding.appendAuditEvents(app, count: events)
+        try await BenchmarkSeeding.appendAuditEvents(app.persistence, count: events)
         let seedTime = Date().timeIntervalSince(seedStart)
         let afterSeed = peakMemoryMiB()
         let exportStart = Date()

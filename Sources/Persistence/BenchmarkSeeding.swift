@@ -1,16 +1,15 @@
 import Domain
-import Fluent
+import FluentKit
 import Foundation
-import Vapor
 
 /// Only for `vendor-review-bench`: appends synthetic, correctly chained audit events quickly, so an
 /// export of a million events can be measured. The app never calls this.
 public enum BenchmarkSeeding {
-    public static func appendAuditEvents(_ app: Application, count: Int, batch: Int = 5_000, progress: (Int) -> Void = { _ in }) async throws {
+    public static func appendAuditEvents(_ handle: DatabaseHandle, count: Int, batch: Int = 5_000, progress: (Int) -> Void = { _ in }) async throws {
         var written = 0
         while written < count {
             let size = min(batch, count - written)
-            try await app.db.transaction { tx in
+            try await handle.database.transaction { tx in
                 guard let head = try await AuditHeadModel.find(1, on: tx) else { throw PersistenceError.missingChainHead }
                 var sequence = head.lastSequence
                 var previous = head.lastHash

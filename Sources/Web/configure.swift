@@ -6,7 +6,8 @@ import Vapor
 
 /// Builds the whole application from its configuration. `main` and the tests call the same function.
 public func configure(_ app: Application, config: AppConfig, services: AppServices = AppServices()) async throws {
-    try PersistenceSetup.configure(app, database: config.database)
+    try app.openDatabase(config.database)
+    app.sessions.use { _ in DatabaseSessions() }
 
     app.sessions.configuration = SessionsConfiguration(cookieName: "vr_session") { id in
         HTTPCookies.Value(string: id.string, isSecure: config.cookiesAreSecure, isHTTPOnly: true, sameSite: .lax)

@@ -8,8 +8,8 @@ import Testing
 struct CatalogRepositoryTests {
     @Test(arguments: TestEngine.available)
     func importsOnlyWhatIsNewAndAuditsIt(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let catalog = app.store.catalog
+        try await withMigratedDatabase(engine) { db in
+            let catalog = db.store.catalog
             #expect(try await catalog.revision().hasPrefix("0@"))
             let smart = CatalogEntry(verb: .GET, template: try RouteTemplate("/api/v1/courses/:course_id/smart_things"), group: "Smart",
                                      kinds: [.courseContent], source: .imported)
@@ -22,7 +22,7 @@ struct CatalogRepositoryTests {
             #expect(again.added == 0)
             #expect(try await catalog.importedEntries().map(\.key) == [smart.key])
             #expect(try await catalog.importedEntries().first?.source == .imported)
-            let events = try await app.store.audit.list(AuditQuery(entityType: "catalog")).items
+            let events = try await db.store.audit.list(AuditQuery(entityType: "catalog")).items
             #expect(events.count == 2)
             #expect(events.last?.summary.contains("New: GET /api/v1/courses/:course_id/smart_things") == true)
         }

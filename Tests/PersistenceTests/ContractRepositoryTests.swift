@@ -8,8 +8,8 @@ import Testing
 struct ContractRepositoryTests {
     @Test(arguments: TestEngine.available)
     func contractsKeepClausesVersionsAndDocuments(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             var contractFields = ContractFields(
                 title: "Master agreement", kind: .masterAgreement, status: .signed, signedOn: "2026-06-01", endsOn: "2029-06-30",

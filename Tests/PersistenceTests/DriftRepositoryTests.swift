@@ -8,8 +8,8 @@ import Testing
 struct DriftRepositoryTests {
     @Test(arguments: TestEngine.available)
     func scansAreStoredWithTheirFindingsAndIdentitiesAreAudited(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             let quill = try await store.integrations.create(integrationFields("Roster sync"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
             let other = try await store.integrations.create(integrationFields("Grade pass-back"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)

@@ -16,8 +16,8 @@ func entry(_ verb: HTTPVerb, _ template: String, _ why: String, kinds: Set<DataK
 struct IntegrationRepositoryTests {
     @Test(arguments: TestEngine.available)
     func integrationsAreCreatedFilteredAndVersioned(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let quill = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             let bright = try await store.vendors.create(fields("Brightpath"), id: .init(UUID()), by: admin, at: t0)
             let reader = try await store.integrations.create(integrationFields("Reader LTI", kind: .lti13), vendorID: quill.id, id: .init(UUID()), by: admin, at: t0)
@@ -51,8 +51,8 @@ struct IntegrationRepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func statusActionsAreCheckedAndAudited(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Ledgerline"), id: .init(UUID()), by: admin, at: t0)
             let integration = try await store.integrations.create(integrationFields("Attendance"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
             let inReview = try await store.integrations.perform(.submitForReview, note: nil, on: integration.id, expectedVersion: 1, by: admin, at: t0)
@@ -71,8 +71,8 @@ struct IntegrationRepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func everyWhitelistChangeIsANewVersionWithItsDiffAudited(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Ledgerline"), id: .init(UUID()), by: admin, at: t0)
             let integration = try await store.integrations.create(integrationFields("Attendance"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
             let read = entry(.GET, "/api/v1/courses/:course_id/enrollments", "roster")

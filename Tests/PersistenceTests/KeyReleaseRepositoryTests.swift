@@ -8,8 +8,8 @@ import Testing
 struct KeyReleaseRepositoryTests {
     @Test(arguments: TestEngine.available)
     func twoVerificationsAtOnceReleaseOnceAndAWhitelistChangeFlagsTheKey(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let adminUser = try await store.users.create(NewUser(email: "ana@northfield.example", name: "Ana", role: .admin), id: .init(UUID()),
                                                          passwordHash: "x", by: admin, at: t0)
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
@@ -67,8 +67,8 @@ struct KeyReleaseRepositoryTests {
 struct ReminderLogTests {
     @Test(arguments: TestEngine.available)
     func aReminderIsDeliveredOnceEvenWhenInstancesRace(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let log = app.store.reminders
+        try await withMigratedDatabase(engine) { db in
+            let log = db.store.reminders
             let subject = ReminderSubject(kind: .contractEnds, subjectID: "c1", title: "MSA", day: "2027-02-20", recipients: ["ana@x.edu"], link: nil)
             let reminder = try #require(Reminders.due([subject], today: "2027-01-25", thresholds: [90, 30, 7], alreadySent: []).first)
             let deliveries = Counter()

@@ -1,11 +1,9 @@
 import Domain
-import Fluent
 import Foundation
 @testable import Persistence
 import SQLKit
 import TestSupport
 import Testing
-import Vapor
 
 let admin = Actor(userID: nil, label: "ana@northfield.example (admin)")
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -18,15 +16,15 @@ func fields(_ name: String, standing: VendorStanding = .prospective) -> VendorFi
 struct RepositoryTests {
     @Test(arguments: TestEngine.available)
     func migrationsGoUpDownAndUpAgain(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            _ = try await app.store.vendors.create(fields("Before"), id: .init(UUID()), by: admin, at: t0)
-            try await app.autoRevert()
-            let sql = sqlDatabase(app)
+        try await withMigratedDatabase(engine) { db in
+            _ = try await db.store.vendors.create(fields("Before"), id: .init(UUID()), by: admin, at: t0)
+            try await db.revert()
+            let sql = sqlDatabase(db)
             // After a full revert no table of ours is left.
             await #expect(throws: (any Error).self) { try await sql.raw("SELECT COUNT(*) FROM vendors").run() }
-            try await app.autoMigrate()
-            #expect(try await app.store.vendors.list(VendorQuery()).total == 0)
-            let (verifier, problem) = try await app.store.audit.verifyChain()
+            try await db.migrate()
+            #expect(try await db.store.vendors.list(VendorQuery()).total == 0)
+            let (verifier, problem) = try await db.store.audit.verifyChain()
             #expect(problem == nil)
             #expect(verifier.checked == 0)
         }
@@ -34,8 +32,8 @@ struct RepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func vendorsAreCreatedFoundListedAndAudited(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let names = ["Quillstone Learning", "Brightpath Proctoring", "Cobalt Check", "Meridian Analytics"]
             for (i, name) in names.enumerated() {
                 _ = try await store.vendors.create(
@@ -66,21 +64,21 @@ struct RepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func namesAreUniqueRegardlessOfCase(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            _ = try await app.store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
+        try await withMigratedDatabase(engine) { db in
+            _ = try await db.store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             await #expect(throws: DomainError.duplicate(field: "name", message: "A vendor named “QUILLSTONE” already exists.")) {
-                _ = try await app.store.vendors.create(fields("QUILLSTONE"), id: .init(UUID()), by: admin, at: t0)
+                _ = try await db.store.vendors.create(fields("QUILLSTONE"), id: .init(UUID()), by: admin, at: t0)
             }
             // Nothing half-written: one vendor, one audit event.
-            #expect(try await app.store.vendors.list(VendorQuery()).total == 1)
-            #expect(try await app.store.audit.list(AuditQuery()).total == 1)
+            #expect(try await db.store.vendors.list(VendorQuery()).total == 1)
+            #expect(try await db.store.audit.list(AuditQuery()).total == 1)
         }
     }
 
     @Test(arguments: TestEngine.available)
     func staleSavesAreRefusedAndChangeNothing(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let created = try await store.vendors.create(fields("Ledgerline"), id: .init(UUID()), by: admin, at: t0)
             var first = created.fields
             first.standing = .goodStanding
@@ -107,8 +105,8 @@ struct RepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func concurrentWritersNeverForkTheChain(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<24 {
                     group.addTask {
@@ -127,31 +125,31 @@ struct RepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func tamperingIsDetected(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
+        try await withMigratedDatabase(engine) { db in
             for i in 0..<5 {
-                _ = try await app.store.vendors.create(fields("Vendor \(i)"), id: .init(UUID()), by: admin, at: t0)
+                _ = try await db.store.vendors.create(fields("Vendor \(i)"), id: .init(UUID()), by: admin, at: t0)
             }
-            let sql = sqlDatabase(app)
+            let sql = sqlDatabase(db)
             try await sql.raw("UPDATE audit_events SET summary = 'harmless' WHERE seq = 3").run()
-            #expect(try await app.store.audit.verifyChain().1 == .contentChanged(sequence: 3))
+            #expect(try await db.store.audit.verifyChain().1 == .contentChanged(sequence: 3))
         }
     }
 
     @Test(arguments: TestEngine.available)
     func removingTheNewestEventIsDetected(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
+        try await withMigratedDatabase(engine) { db in
             for i in 0..<3 {
-                _ = try await app.store.vendors.create(fields("Vendor \(i)"), id: .init(UUID()), by: admin, at: t0)
+                _ = try await db.store.vendors.create(fields("Vendor \(i)"), id: .init(UUID()), by: admin, at: t0)
             }
-            try await sqlDatabase(app).raw("DELETE FROM audit_events WHERE seq = 3").run()
-            #expect(try await app.store.audit.verifyChain().1 == .truncated(lastFound: 2, headSays: 3))
+            try await sqlDatabase(db).raw("DELETE FROM audit_events WHERE seq = 3").run()
+            #expect(try await db.store.audit.verifyChain().1 == .truncated(lastFound: 2, headSays: 3))
         }
     }
 
     @Test(arguments: TestEngine.available)
     func usersAreUniqueAndLoginOutcomesAreStored(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let users = app.store.users
+        try await withMigratedDatabase(engine) { db in
+            let users = db.store.users
             let user = try await users.create(NewUser(email: "ana@northfield.example", name: "Ana", role: .admin),
                                               id: .init(UUID()), passwordHash: "hash", by: .commandLine, at: t0)
             await #expect(throws: DomainError.self) {
@@ -163,13 +161,13 @@ struct RepositoryTests {
             let reloaded = try await users.find(email: "ANA@northfield.example")
             #expect(reloaded?.login.failedAttempts == 5)
             #expect(reloaded?.login.isLocked(at: t0.addingTimeInterval(899)) == true)
-            #expect(try await app.store.audit.list(AuditQuery(action: "lock")).total == 1)
+            #expect(try await db.store.audit.list(AuditQuery(action: "lock")).total == 1)
 
             let changed = try await users.update(user.id, to: UserChanges(name: "Ana B", role: .auditor, isActive: false),
                                                  expectedVersion: 1, by: admin, at: t0)
             #expect(changed.role == .auditor)
             #expect(!changed.isActive)
-            #expect(try await app.store.audit.list(AuditQuery(action: "deactivate")).items.first?.summary.contains("role \"admin\" → \"auditor\"") == true)
+            #expect(try await db.store.audit.list(AuditQuery(action: "deactivate")).items.first?.summary.contains("role \"admin\" → \"auditor\"") == true)
             await #expect(throws: DomainError.staleVersion(entity: "user", expected: 1, actual: 2)) {
                 _ = try await users.update(user.id, to: UserChanges(name: "X", role: .admin, isActive: true), expectedVersion: 1, by: admin, at: t0)
             }
@@ -178,8 +176,8 @@ struct RepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func tokensAreStoredByHashAndRevocableOnlyByTheirOwner(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let owner = try await store.users.create(NewUser(email: "a@northfield.example", name: "A", role: .admin),
                                                      id: .init(UUID()), passwordHash: "h", by: .commandLine, at: t0)
             let other = try await store.users.create(NewUser(email: "b@northfield.example", name: "B", role: .auditor),

@@ -21,8 +21,8 @@ private func questionnaire(version: Int) -> Questionnaire {
 struct ReviewRepositoryTests {
     @Test(arguments: TestEngine.available)
     func answersAreKeptPerVersionAndMarksClearWhenAnAnswerChanges(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             let integration = try await store.integrations.create(integrationFields("Gradebook sync"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
             let v1 = questionnaire(version: 1)
@@ -77,8 +77,8 @@ struct ReviewRepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func linksAreStoredAsHashesAndCanBeRevoked(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
             let integration = try await store.integrations.create(integrationFields("Gradebook sync"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
             let link = try await store.vendorLinks.create(VendorLinkFields(contactName: "Vera", contactEmail: "vera@vendor.example"), integration: integration.id,
@@ -99,8 +99,8 @@ struct ReviewRepositoryTests {
 
     @Test(arguments: TestEngine.available)
     func decidedReviewsAreLockedAndSupersededByNewOnes(engine: TestEngine) async throws {
-        try await withMigratedApp(engine) { app in
-            let store = app.store
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
             let reviewer = try await store.users.create(NewUser(email: "rita@northfield.example", name: "Rita", role: .reviewer),
                                                         id: .init(UUID()), passwordHash: "x", by: admin, at: t0)
             let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)

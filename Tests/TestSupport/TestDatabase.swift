@@ -1,9 +1,10 @@
-import Fluent
-import FluentPostgresDriver
+import Domain
 import Foundation
-import Persistence
+import Logging
+import NIOCore
+import NIOPosix
+@testable import Persistence
 import SQLKit
-import Vapor
 
 /// The engines a test runs on: SQLite always; PostgreSQL when `TEST_POSTGRES_URL` is set
 /// (`.ci/run` and `scripts/test` start a throw-away server and set it).
@@ -46,15 +47,14 @@ public struct TestDatabase: Sendable {
     public func remove() async throws { try await cleanup() }
 
     private static func adminSQL(_ url: String, _ statement: String) async throws {
-        let app = try await Application.make(.testing)
+        let handle = try openHandle(.postgres(url: url))
         do {
-            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
-            try await (app.db as! any SQLDatabase).raw(SQLQueryString(statement)).run()
+            try await handle.sql.raw(SQLQueryString(statement)).run()
         } catch {
-            try? await app.asyncShutdown()
+            await handle.shutdown()
             throw error
         }
-        try await app.asyncShutdown()
+        await handle.shutdown()
     }
 
     init(config: DatabaseConfig, cleanup: @escaping @Sendable () async throws -> Void) {
@@ -80,18 +80,23 @@ public final class TestClock: @unchecked Sendable {
     public func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }
 
-/// Runs `body` with a new application and a database of its own for `engine`; shuts the app down
-/// and removes the database afterwards, whether `body` succeeds or throws.
-public func withTestApplication(
-    _ engine: TestEngine, _ body: (Application, DatabaseConfig) async throws -> Void
-) async throws {
+/// A handle on the shared event loops and thread pool, as the app opens one.
+func openHandle(_ config: DatabaseConfig) throws -> DatabaseHandle {
+    var logger = Logger(label: "tests")
+    logger.logLevel = .warning
+    return try DatabaseHandle(config: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton, logger: logger)
+}
+
+/// Runs `body` with a database of its own for `engine`, removed afterwards whether `body` succeeds
+/// or throws.
+public func withTestDatabase(_ engine: TestEngine, _ body: (DatabaseConfig) async throws -> Void) async throws {
     // Swift Testing starts every test at once. PostgreSQL tests each create a database and migrate
     // it; on 2 busy cores, dozens of those together kept connection requests waiting past the pool's
     // 10 s timeout. A few at a time finish sooner in total and never time out.
     if engine == .postgres {
-        try await postgresTests.run { try await runTestApplication(engine, body) }
+        try await postgresTests.run { try await runWithTestDatabase(engine, body) }
     } else {
-        try await runTestApplication(engine, body)
+        try await runWithTestDatabase(engine, body)
     }
 }
 
@@ -99,29 +104,31 @@ public func withTestApplication(
 public let postgresTestConcurrency = 4
 private let postgresTests = AsyncSlots(postgresTestConcurrency)
 
-private func runTestApplication(
-    _ engine: TestEngine, _ body: (Application, DatabaseConfig) async throws -> Void
-) async throws {
+private func runWithTestDatabase(_ engine: TestEngine, _ body: (DatabaseConfig) async throws -> Void) async throws {
     let database = try await TestDatabase.make(engine)
-    let app = try await Application.make(.testing)
     do {
-        try await body(app, database.config)
+        try await body(database.config)
     } catch {
-        try? await app.asyncShutdown()
         try? await database.remove()
         throw error
     }
-    try await app.asyncShutdown()
     try await database.remove()
 }
 
-/// Runs `body` with an application whose database is migrated.
-public func withMigratedApp(_ engine: TestEngine, _ body: (Application) async throws -> Void) async throws {
-    try await withTestApplication(engine) { app, config in
-        try PersistenceSetup.configure(app, database: config)
-        try await app.autoMigrate()
-        try await body(app)
+/// Runs `body` with an open, migrated database of its own.
+public func withMigratedDatabase(_ engine: TestEngine, _ body: (DatabaseHandle) async throws -> Void) async throws {
+    try await withTestDatabase(engine) { config in
+        let handle = try openHandle(config)
+        do {
+            try await handle.migrate()
+            try await body(handle)
+        } catch {
+            await handle.shutdown()
+            throw error
+        }
+        await handle.shutdown()
     }
 }
 
-public func sqlDatabase(_ app: Application) -> any SQLDatabase { app.db as! any SQLDatabase }
+/// Raw SQL on a test's database, for tampering with stored rows.
+public func sqlDatabase(_ handle: DatabaseHandle) -> any SQLDatabase { handle.sql }

@@ -72,7 +72,7 @@ func withWebApp(
         defer { try? FileManager.default.removeItem(atPath: outbox) }
         adjust(&config)
         try await configure(app, config: config, services: AppServices(now: { clock.now }))
-        try await app.autoMigrate()
+        try await app.persistence.migrate()
         var users: [Role: User] = [:]
         let hash = try await app.context.hasher.hash(WebHarness.password)
         for role in Role.allCases {
@@ -81,6 +81,21 @@ func withWebApp(
                 id: .init(UUID()), passwordHash: hash, by: .commandLine, at: clock.now)
         }
         try await body(WebHarness(app: app, clock: clock, users: users, outbox: outbox))
+    }
+}
+
+/// Runs `body` with a new application and a database of its own for `engine`; shuts the app down
+/// (which closes its database) and removes the database afterwards, whether `body` succeeds or throws.
+func withTestApplication(_ engine: TestEngine, _ body: (Application, DatabaseConfig) async throws -> Void) async throws {
+    try await withTestDatabase(engine) { database in
+        let app = try await Application.make(.testing)
+        do {
+            try await body(app, database)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
 }
 
@@ -174,7 +189,7 @@ func bearer(_ token: String) -> HTTPHeaders {
 }
 
 func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
-    ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+    ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: object)))
 }
 
 func jsonHeaders(_ token: String) -> HTTPHeaders {

@@ -1,6 +1,8 @@
 import Domain
 import Foundation
 import Testing
+import Vapor
+import VaporTesting
 @testable import Web
 
 /// Definitions are YAML read by the web layer; the rules they obey live in Domain.

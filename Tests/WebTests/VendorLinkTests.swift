@@ -1,11 +1,12 @@
 import Domain
 import Foundation
+import NIOCore
+import NIOEmbedded
 import Persistence
+import TestSupport
 import Testing
 import Vapor
 import VaporTesting
-import NIOCore
-import NIOEmbedded
 @testable import Web
 
 /// Sets up a vendor with an integration owned by the reviewer, and returns it.

@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 struct CreateUser: AsyncMigration {
     var name: String { "2026_11_23_001_CreateUser" }

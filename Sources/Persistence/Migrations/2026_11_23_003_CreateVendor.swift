@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 struct CreateVendor: AsyncMigration {
     var name: String { "2026_11_23_003_CreateVendor" }

@@ -1,5 +1,5 @@
 import Domain
-import Fluent
+import FluentKit
 
 struct CreateAuditTrail: AsyncMigration {
     var name: String { "2026_11_23_004_CreateAuditTrail" }

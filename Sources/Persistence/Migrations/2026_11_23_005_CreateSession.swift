@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 /// Sessions live in the database so several app instances can share them.
 /// Same table and columns as Fluent's `SessionRecord`, under this project's stable migration name.

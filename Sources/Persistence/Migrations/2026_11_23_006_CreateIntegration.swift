@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 struct CreateIntegration: AsyncMigration {
     var name: String { "2026_11_23_006_CreateIntegration" }

@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 struct CreateAnswer: AsyncMigration {
     var name: String { "2026_11_23_010_CreateAnswer" }

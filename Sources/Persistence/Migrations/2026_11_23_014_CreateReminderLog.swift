@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 
 struct CreateReminderLog: AsyncMigration {
     var name: String { "2026_11_23_014_CreateReminderLog" }

@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 import SQLKit
 
 /// Scope drift: how integrations appear in request logs, the scans run, and what each found.

@@ -1,7 +1,7 @@
-import Fluent
+import FluentKit
 
 /// The one ordered list of migrations. Never edit a shipped migration: add a new one.
-enum Migrations {
+enum MigrationList {
     static let all: [any Migration] = [
         CreateUser(),
         CreateApiToken(),

@@ -1,5 +1,5 @@
 import Domain
-import Fluent
+import FluentKit
 import SQLKit
 
 /// Runs a change and appends its audit events in one transaction.

@@ -1,5 +1,5 @@
 import Domain
-import Fluent
+import FluentKit
 import Foundation
 
 final class ReminderSentModel: Model, @unchecked Sendable {

@@ -52,9 +52,9 @@ enum Commands {
     static func ready(_ app: Application) async throws {
         try await connect(app)
         if case .sqlite = app.context.config.database {
-            try await app.autoMigrate()
+            try await app.persistence.migrate()
         } else {
-            let pending = try await PersistenceSetup.pendingMigrations(app)
+            let pending = try await app.persistence.pendingMigrations()
             if !pending.isEmpty {
                 throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then try again")
             }
@@ -65,8 +65,8 @@ enum Commands {
     static func connect(_ app: Application) async throws {
         let config = app.context.config.database
         do {
-            try await PersistenceSetup.ping(app.db)
-            try await PersistenceSetup.prepareEngine(app, config: config)
+            try await app.persistence.ping()
+            try await app.persistence.prepareEngine()
         } catch {
             throw CommandFailure("cannot use the database at \(config.redacted): \(reason(error))")
         }
@@ -149,11 +149,11 @@ struct MigrateCommand: AsyncCommand {
         let app = context.application
         try await Commands.connect(app)
         if signature.revert {
-            try await app.autoRevert()
+            try await app.persistence.revert()
             context.console.print("Reverted all migrations on \(app.context.config.database.redacted).")
         } else {
-            let pending = try await PersistenceSetup.pendingMigrations(app)
-            try await app.autoMigrate()
+            let pending = try await app.persistence.pendingMigrations()
+            try await app.persistence.migrate()
             context.console.print(pending.isEmpty
                 ? "Database is up to date."
                 : "Applied \(pending.count) migration(s): \(pending.joined(separator: ", ")).")

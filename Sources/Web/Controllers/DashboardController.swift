@@ -65,7 +65,7 @@ struct HealthController: Sendable {
     func check(req: Request) async throws -> Response {
         let engine = req.context.config.database.engineName
         do {
-            try await req.pingDatabase()
+            try await req.application.persistence.ping()
             return try await Health(status: "ok", database: engine).encodeResponse(status: .ok, for: req)
         } catch {
             req.logger.error("health check: database unreachable", metadata: ["error": .string(String(describing: type(of: error)))])

@@ -1,0 +1,19 @@
+import FluentKit
+import Foundation
+
+/// A signed-in person's session: the same table and columns Fluent's own session driver used
+/// (`_fluent_sessions`: key, data as JSON), so existing sessions stay valid.
+final class SessionModel: Model, @unchecked Sendable {
+    static let schema = "_fluent_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key") var key: String
+    @Field(key: "data") var data: [String: String]
+
+    init() {}
+
+    init(key: String, data: [String: String]) {
+        self.key = key
+        self.data = data
+    }
+}
