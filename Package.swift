@@ -46,6 +46,13 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // One request-free type per workflow, called alike by pages, the API, commands and timers.
+        // It sees only Domain: no Vapor, no Fluent.
+        .target(
+            name: "Operations",
+            dependencies: ["Domain", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictImports
+        ),
         // The system's zlib, for gzip-compressed request logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Vapor: routes, controllers, forms, pages, middleware, commands.
@@ -53,6 +60,7 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "Domain",
+                "Operations",
                 "Persistence",
                 "CZlib",
                 .product(name: "Vapor", package: "vapor"),
@@ -102,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Domain", "Persistence", "TestSupport",
+                "Web", "Domain", "Operations", "Persistence", "TestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Vapor
 
 /// Time, identifiers and password hashing, passed in so tests can make them deterministic.
@@ -49,8 +50,8 @@ struct AppContext: Sendable {
     /// A real bcrypt hash of a random string, verified against when an e-mail is unknown so that
     /// unknown and known accounts take the same time to refuse.
     let decoyHash: String
-    /// The Canvas endpoint catalog from `data/` (parsed once at start-up) plus imported entries.
-    let catalog: CatalogService
+    /// Every workflow, built once from the store, mailer, clock, ids and policy.
+    let operations: Operations
     /// Questionnaire definitions from `data/questionnaires/`, validated at start-up.
     let questionnaires: [Questionnaire]
     let mailer: Mailer
@@ -77,4 +78,5 @@ extension Application {
 extension Request {
     var context: AppContext { application.context }
     var now: Date { application.context.services.now() }
+    var operations: Operations { application.context.operations }
 }

@@ -153,6 +153,21 @@ enum SiteURL {
         }
     }
 
+    /// The page that fixes a gate item or shows a reminder's subject.
+    static func link(_ fix: GateFix?) -> String? {
+        guard let fix else { return nil }
+        switch fix {
+        case let .editVendor(id): return SiteURL.editVendor(id).path
+        case let .newContract(id): return SiteURL.newContract(id).path
+        case let .contract(id): return SiteURL.contract(id).path
+        case let .editIntegration(id): return SiteURL.editIntegration(id).path
+        case let .whitelist(id): return SiteURL.whitelist(id).path
+        case let .questionnaire(id, q): return SiteURL.answers(id, q).path
+        case let .reviews(id): return SiteURL.integration(id).path + "#reviews"
+        case let .review(id): return SiteURL.review(id).path
+        }
+    }
+
     /// A path segment from a value that is not an id (questionnaire ids, link secrets).
     static func segment(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""

@@ -1,6 +1,7 @@
 import Domain
 import Leaf
 import LeafKit
+import Operations
 import Persistence
 import Vapor
 
@@ -28,14 +29,19 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let hasher = services.makeHasher(app, config.bcryptCost)
     var generator = SystemRandomNumberGenerator()
     let decoy = try await hasher.hash(TokenSecret.generate(using: &generator))
-    let catalog = CatalogService(shipped: try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory))
+    let shippedCatalog = try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory)
     let questionnaires = try ReferenceData.loadQuestionnaires(dataDirectory: config.dataDirectory)
     let policy = try ReferenceData.loadPolicy(dataDirectory: config.dataDirectory, questionnaires: questionnaires)
     let transport: any MailTransport = config.smtp.map { SMTPTransport(settings: $0, clientName: Mailer.clientName(config.publicURL)) }
         ?? FileOutbox(directory: config.outboxDirectory, now: services.now)
-    app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, catalog: catalog,
-                             questionnaires: questionnaires, mailer: Mailer(from: config.mailFrom, transport: transport, now: services.now), policy: policy,
-                             linkLimiter: RateLimiter())
+    let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
+    let persistence = app.persistence
+    let operations = Operations(OperationEnvironment(
+        stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
+        questionnaires: questionnaires, shippedCatalog: shippedCatalog,
+        link: { config.absolute(path: SiteURL.link($0) ?? "/") }, logger: app.logger))
+    app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
+                             questionnaires: questionnaires, mailer: mailer, policy: policy, linkLimiter: RateLimiter())
 
     try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration

@@ -29,7 +29,7 @@ struct KeyReleaseRepositoryTests {
                     group.addTask {
                         try await store.releases.update(id, by: admin, at: t0.addingTimeInterval(30)) { r in
                             let outcome = r.verify("246810", details: details, at: t0.addingTimeInterval(30), policy: policy)
-                            return ("verify", "\(outcome)")
+                            return KeyReleaseChange("verify", "\(outcome)")
                         }.state
                     }
                 }

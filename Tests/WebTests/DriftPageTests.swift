@@ -17,7 +17,7 @@ func releaseKey(_ h: WebHarness, _ integration: Integration, canvasKeyID: String
     let details = ReleaseDetails(canvasKeyID: canvasKeyID, scopes: [], allowIncludeParameters: includes, expiresOn: nil, rereviewOn: "2027-11-01")
     let now = h.clock.now
     let released = try await h.app.store.releases.update(id, by: .commandLine, at: now) { release in
-        ("verify", "\(release.verify("135790", details: details, at: now, policy: .standard))")
+        KeyReleaseChange("verify", "\(release.verify("135790", details: details, at: now, policy: .standard))")
     }
     #expect(released.state == .released)
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -51,9 +52,8 @@ struct WebHarness: Sendable {
 
     /// A bearer token for `role`, issued the same way the UI and CLI issue them.
     func token(_ role: Role, days: Int = 30) async throws -> String {
-        try await TokenIssuer.issue(
-            TokenRequest(purpose: "tests for \(role.rawValue)", expiresInDays: days), for: user(role),
-            services: app.context.services, store: app.store, actor: .commandLine)
+        try await app.context.operations.tokens.issue(
+            TokenRequest(purpose: "tests for \(role.rawValue)", expiresInDays: days), for: user(role), by: .commandLine)
     }
 }
 

@@ -242,8 +242,36 @@ public protocol KeyReleaseRepository: Sendable {
     /// Every release in these states, across integrations (one query, for dashboards and reports).
     func all(in states: Set<ReleaseState>) async throws -> [KeyRelease]
     func create(_ release: KeyRelease, by actor: Actor) async throws
-    /// Runs `change` on the stored release inside one audited transaction and saves the result.
-    /// Concurrent calls for one release queue, so two verifications can never both release.
-    func update(_ id: KeyRelease.ID, by actor: Actor, at now: Date,
-                _ change: @escaping @Sendable (inout KeyRelease) throws -> (action: String, summary: String)) async throws -> KeyRelease
+    /// Runs `change` on the stored release inside one audited transaction and saves the result; what
+    /// `change` decided comes back with the saved release. Concurrent calls for one release queue, so
+    /// two verifications can never both release.
+    func update<Decision: Sendable>(
+        _ id: KeyRelease.ID, by actor: Actor, at now: Date,
+        _ change: @escaping @Sendable (inout KeyRelease) throws -> KeyReleaseChange<Decision>
+    ) async throws -> (release: KeyRelease, decision: Decision)
+}
+
+/// One audited change of a release: the audit action and summary, and what the change decided.
+public struct KeyReleaseChange<Decision: Sendable>: Sendable {
+    public let action: String
+    public let summary: String
+    public let decision: Decision
+
+    public init(_ action: String, _ summary: String, decision: Decision) {
+        self.action = action
+        self.summary = summary
+        self.decision = decision
+    }
+}
+
+extension KeyReleaseChange where Decision == Void {
+    public init(_ action: String, _ summary: String) { self.init(action, summary, decision: ()) }
+}
+
+extension KeyReleaseRepository {
+    /// An audited change that decides nothing beyond the new state.
+    public func update(_ id: KeyRelease.ID, by actor: Actor, at now: Date,
+                       _ change: @escaping @Sendable (inout KeyRelease) throws -> KeyReleaseChange<Void>) async throws -> KeyRelease {
+        try await update(id, by: actor, at: now, change).release
+    }
 }

@@ -112,19 +112,21 @@ struct FluentKeyReleaseRepository: KeyReleaseRepository {
         }
     }
 
-    func update(_ id: KeyRelease.ID, by actor: Actor, at now: Date,
-                _ change: @escaping @Sendable (inout KeyRelease) throws -> (action: String, summary: String)) async throws -> KeyRelease {
+    func update<Decision: Sendable>(
+        _ id: KeyRelease.ID, by actor: Actor, at now: Date,
+        _ change: @escaping @Sendable (inout KeyRelease) throws -> KeyReleaseChange<Decision>
+    ) async throws -> (release: KeyRelease, decision: Decision) {
         try await AuditedWrite.run(on: database) { tx in
             guard let model = try await KeyReleaseModel.find(id.rawValue, on: tx) else { throw DomainError.notFound(entity: "key release") }
             var release = try model.toDomain()
-            let (action, summary) = try change(&release)
+            let outcome = try change(&release)
             release.version += 1
             model.apply(release)
             try await model.update(on: tx)
             let name = try await IntegrationModel.find(release.integrationID.rawValue, on: tx)?.name ?? "integration"
-            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "key_release", entityID: id.description, action: action,
-                                   summary: "\(name) — \(summary)")
-            return (release, [entry])
+            let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "key_release", entityID: id.description, action: outcome.action,
+                                   summary: "\(name) — \(outcome.summary)")
+            return ((release, outcome.decision), [entry])
         }
     }
 }

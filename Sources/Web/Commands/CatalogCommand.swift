@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 
@@ -24,8 +25,7 @@ struct CatalogImportCommand: AsyncCommand {
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
         do {
             let name = (signature.file as NSString).lastPathComponent
-            let outcome = try await app.context.catalog.importScopes(
-                data, source: name, store: app.store, actor: .commandLine, now: app.context.services.now())
+            let outcome = try await app.context.operations.catalog.importScopes(data, source: name, by: .commandLine)
             context.console.print(outcome.sentence)
         } catch let error as DomainError {
             throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--file: ", with: ""))

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 
@@ -131,7 +132,7 @@ struct ReminderCommands: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await Commands.ready(app)
-        let sent = try await ReminderService.send(app, logger: app.logger)
+        let sent = try await app.context.operations.reminders.send()
         context.console.print("\(sent) reminder(s) sent")
     }
 }
@@ -231,7 +232,7 @@ struct TokenCreateCommand: AsyncCommand {
         }
         do {
             let request = try TokenRequest.validate(purpose: signature.purpose, expiresInDays: signature.expiresInDays)
-            let secret = try await TokenIssuer.issue(request, for: user, services: app.context.services, store: app.store, actor: .commandLine)
+            let secret = try await app.context.operations.tokens.issue(request, for: user, by: .commandLine)
             print(secret)
         } catch let error as DomainError {
             throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--expiresInDays", with: "--expires-in-days"))

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 
@@ -109,7 +110,7 @@ enum DemoData {
             _ = try await store.contracts.create(fields, vendorID: vendor.id, id: services.ids(), by: actor, at: services.now())
         }
         let owner = try await store.users.find(email: accounts[0].email)
-        let checker = EndpointChecker(matcher: app.context.catalog.shippedMatcher)
+        let checker = EndpointChecker(matcher: app.context.operations.catalog.shippedMatcher)
         var first: Integration?
         for demo in integrations {
             guard let vendor = created[demo.vendor] else { continue }
@@ -148,7 +149,7 @@ enum DemoData {
         let services = app.context.services
         guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
         try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
-        let setup = try await DriftService.setup(store, catalog: app.context.catalog)
+        let setup = try await DriftService.setup(store, catalog: app.context.operations.catalog)
         let report = try DriftService.scanUpload(Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", setup: setup)
         _ = try await store.drift.record(report, files: ["web_logs-2026-11-19.csv"], id: services.ids(), by: actor, at: services.now())
     }

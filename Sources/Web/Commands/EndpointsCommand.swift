@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Vapor
 
 struct EndpointsCommands: AsyncCommandGroup {
@@ -44,10 +45,10 @@ public struct EndpointsCheckCommand: AsyncCommand {
             text = contents
         }
         // Works offline: entries imported into the database are included when it can be reached.
-        let catalog = context.application.context.catalog
+        let catalog = context.application.context.operations.catalog
         let matcher: EndpointMatcher
         do {
-            matcher = try await catalog.matcher(context.application.store)
+            matcher = try await catalog.matcher()
         } catch {
             matcher = catalog.shippedMatcher
             FileHandle.standardError.write(Data("note: database not reachable; checking against the shipped catalog only\n".utf8))

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -45,7 +46,7 @@ struct CatalogController: Sendable {
             } else {
                 throw DomainError.validation(ValidationErrors(["file": "Choose the JSON file saved from your Canvas's scopes API, or paste it."]))
             }
-            let outcome = try await req.context.catalog.importScopes(data, source: source, store: req.store, actor: req.actor, now: req.now)
+            let outcome = try await req.operations.catalog.importScopes(data, source: source, by: req.actor)
             return req.redirect(to: .catalog, flash: outcome.sentence)
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -57,7 +58,7 @@ struct CatalogController: Sendable {
         let imported = try await req.store.catalog.importedEntries()
         return try await req.page("catalog/index", CatalogPageContext(
             layout: LayoutContext(req, title: "Canvas endpoint catalog"),
-            shippedCount: req.context.catalog.shipped.count, importedCount: imported.count,
+            shippedCount: req.operations.catalog.shipped.count, importedCount: imported.count,
             imported: imported.map { .init(method: $0.verb.rawValue, template: $0.template.text, group: $0.group,
                                            kinds: $0.kinds.sorted().map(\.label).joined(separator: ", ")) }.nonEmpty,
             canImport: Routes.editorAccess.allows(req.currentUser?.role), errors: errors, formError: formError), status: status)

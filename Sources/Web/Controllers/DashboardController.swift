@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -43,14 +44,14 @@ struct DashboardController: Sendable {
         let canAudit = Routes.auditAccess.allows(user.role)
         let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
         let thresholds = req.context.policy.reminderDays
-        let upcoming = Reminders.upcoming(try await ReminderService.subjects(req.application), today: CalendarDay.of(req.now), thresholds: thresholds)
+        let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(), today: CalendarDay.of(req.now), thresholds: thresholds)
         return try await req.page("dashboard/index", DashboardContext(
             layout: LayoutContext(req, title: "Dashboard"), greeting: "Welcome, \(user.name)", role: user.role.label,
             counts: counts, rows: recent.map(AuditRowContext.init), auditURL: canAudit ? SiteURL.audit().path : nil,
             upcoming: upcoming.map { subject, days in
                 .init(what: subject.kind.label, title: subject.title, day: subject.day, daysLeft: days,
                       urgency: days <= (thresholds.min() ?? 7) ? "risk-high" : days <= (thresholds.sorted().dropFirst().first ?? 30) ? "risk-medium" : "risk-low",
-                      url: GateService.link(subject.link))
+                      url: SiteURL.link(subject.link))
             }.nonEmpty,
             horizon: thresholds.max() ?? 90))
     }

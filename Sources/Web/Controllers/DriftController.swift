@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -72,7 +73,7 @@ struct DriftController: Sendable {
     /// Scans an upload off the event loop and stores the result. Unreadable logs are a validation
     /// error naming the problem; malformed rows are only counted.
     static func scan(_ req: Request, bytes: [UInt8], name: String) async throws -> DriftScan {
-        let setup = try await DriftService.setup(req.store, catalog: req.context.catalog)
+        let setup = try await DriftService.setup(req.store, catalog: req.operations.catalog)
         let report: DriftReport
         do {
             report = try await req.application.threadPool.runIfActive { try DriftService.scanUpload(bytes, named: name, setup: setup) }

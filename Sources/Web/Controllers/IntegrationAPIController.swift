@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -236,8 +237,7 @@ struct IntegrationAPIController: Sendable {
         let declarations = (body.entries ?? []).map {
             EndpointDeclaration(method: $0.method ?? "", path: $0.path ?? "", justification: $0.justification ?? "")
         }
-        let entries = try Whitelist.resolve(declarations, checker: EndpointChecker(matcher: try await req.context.catalog.matcher(req.store)))
-        return WhitelistJSON(try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now))
+        return WhitelistJSON(try await req.operations.whitelists.save(declarations, for: integration, expectedVersion: expected, by: req.actor))
     }
 
     func diff(req: Request) async throws -> WhitelistDiffJSON {

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -110,9 +111,7 @@ struct IntegrationController: Sendable {
         let text = form.entries ?? ""
         do {
             let expected = try VersionInput.form(form.whitelistVersion)
-            let checker = EndpointChecker(matcher: try await req.context.catalog.matcher(req.store))
-            let entries = try Whitelist.resolve(Whitelist.declarations(fromText: text), checker: checker)
-            let saved = try await req.store.integrations.saveWhitelist(entries, for: integration.id, expectedWhitelistVersion: expected, by: req.actor, at: req.now)
+            let saved = try await req.operations.whitelists.save(Whitelist.declarations(fromText: text), for: integration, expectedVersion: expected, by: req.actor)
             let risk = saved.summary.overallRisk.map { " Overall risk: \($0)." } ?? ""
             return req.redirect(to: .whitelist(integration.id), flash: "Endpoint whitelist saved as version \(saved.number).\(risk)")
         } catch let error as DomainError {
@@ -126,14 +125,7 @@ struct IntegrationController: Sendable {
 
     /// The versions named by `?from=&to=` (default: the last two) and what changed between them.
     static func requestedDiff(_ req: Request, _ integration: Integration) async throws -> (from: Int, to: Int, diff: WhitelistDiff) {
-        let to = (try? req.query.get(Int.self, at: "to")) ?? integration.whitelistVersion
-        let from = (try? req.query.get(Int.self, at: "from")) ?? max(0, to - 1)
-        let repo = req.store.integrations
-        let old = from > 0 ? try await repo.whitelist(integration.id, version: from) : nil
-        guard let new = try await repo.whitelist(integration.id, version: to), from == 0 || old != nil else {
-            throw DomainError.notFound(entity: "whitelist version")
-        }
-        return (from, to, WhitelistDiff(from: old?.entries ?? [], to: new.entries))
+        try await req.operations.whitelists.diff(integration, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"))
     }
 
     func diff(req: Request) async throws -> Response {

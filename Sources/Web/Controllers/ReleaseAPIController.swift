@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -17,7 +18,7 @@ struct ReleaseAPIController: Sendable {
     static func gateJSON(_ gate: Gate) -> NullableJSON<JSONKey> {
         ReviewJSON.object([
             "met": gate.isMet,
-            "items": gate.items.map { ReviewJSON.object(["id": $0.id, "title": $0.title, "status": $0.status.rawValue, "reason": $0.reason, "fix": GateService.link($0.fix)]) },
+            "items": gate.items.map { ReviewJSON.object(["id": $0.id, "title": $0.title, "status": $0.status.rawValue, "reason": $0.reason, "fix": SiteURL.link($0.fix)]) },
         ])
     }
 
@@ -33,7 +34,7 @@ struct ReleaseAPIController: Sendable {
 
     func gate(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        return try Self.gateJSON(try await GateService.evaluate(req, integration)).json(req)
+        return try Self.gateJSON(try await req.operations.gates.evaluate(integration)).json(req)
     }
 
     func list(req: Request) async throws -> Response {
@@ -44,7 +45,7 @@ struct ReleaseAPIController: Sendable {
     func request(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
         let body = (try? req.content.decode(RequestBody.self)) ?? RequestBody()
-        let release = try await ReleaseController.start(req, integration, previous: body.previous.flatMap(KeyRelease.ID.init(string:)))
+        let release = try await req.operations.releases.request(integration, rotating: body.previous.flatMap(KeyRelease.ID.init(string:)), by: try req.requireUser())
         return try Self.releaseJSON(release, policy: req.context.policy, now: req.now).json(req, status: .created)
     }
 
@@ -55,20 +56,20 @@ struct ReleaseAPIController: Sendable {
     func verify(req: Request) async throws -> Response {
         let release = try await req.releaseParameter()
         let body = try req.content.decode(VerifyBody.self)
-        let released = try await ReleaseController.verify(req, release, code: body.code ?? "", canvasKeyID: body.canvasKeyID,
-                                                          include: body.allowIncludeParameters == true ? "on" : nil, expiresOn: body.expiresOn,
-                                                          rereviewOn: body.rereviewOn)
+        let released = try await req.operations.releases.verify(release, KeyReleases.Confirmation(
+            code: body.code ?? "", canvasKeyID: body.canvasKeyID, allowIncludeParameters: body.allowIncludeParameters == true ? "on" : nil,
+            expiresOn: body.expiresOn, rereviewOn: body.rereviewOn), by: try req.requireUser())
         return try Self.releaseJSON(released, policy: req.context.policy, now: req.now).json(req)
     }
 
     func resend(req: Request) async throws -> Response {
-        let updated = try await ReleaseController.resend(req, try await req.releaseParameter())
+        let updated = try await req.operations.releases.resend(try await req.releaseParameter(), by: try req.requireUser())
         return try Self.releaseJSON(updated, policy: req.context.policy, now: req.now).json(req)
     }
 
     func perform(req: Request) async throws -> Response {
         let body = try req.content.decode(ActionBody.self)
-        let updated = try await ReleaseController.perform(req, try await req.releaseParameter(), action: body.action, note: body.note)
+        let updated = try await req.operations.releases.perform(body.action, note: body.note, on: try await req.releaseParameter(), by: req.actor)
         return try Self.releaseJSON(updated, policy: req.context.policy, now: req.now).json(req)
     }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -21,7 +22,7 @@ struct GateView: Encodable {
         summary = gate.isMet
             ? "Every item is met" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "") + ": a key may be released."
             : "\(gate.unmet.count) of \(gate.items.count) items are not met: no key can be released yet."
-        rows = gate.items.map { Row(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason, fixURL: GateService.link($0.fix)) }
+        rows = gate.items.map { Row(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason, fixURL: SiteURL.link($0.fix)) }
     }
 }
 
@@ -69,9 +70,8 @@ struct ReleaseController: Sendable {
         let integration = try await req.integrationParameter()
         let input = try req.content.decode([String: String].self)
         do {
-            let user = try req.requireUser()
             let version = try VersionInput.form(input["version"])
-            _ = try await req.store.integrations.acceptWhitelist(integration.id, version: version, by: req.actor, userID: user.id, at: req.now)
+            _ = try await req.operations.whitelists.accept(version: version, of: integration, by: try req.requireUser())
             return req.redirect(to: .whitelist(integration.id), flash: "Whitelist version \(version) accepted.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -83,7 +83,8 @@ struct ReleaseController: Sendable {
         let integration = try await req.integrationParameter()
         let input = (try? req.content.decode([String: String].self)) ?? [:]
         do {
-            let release = try await Self.start(req, integration, previous: input["previous"].flatMap(KeyRelease.ID.init(string:)))
+            let release = try await req.operations.releases.request(
+                integration, rotating: input["previous"].flatMap(KeyRelease.ID.init(string:)), by: try req.requireUser())
             return req.redirect(to: .release(release.id), flash: "A six-digit code was sent to \(release.requestedByEmail). Enter it below within \(req.context.policy.codeValidMinutes) minutes.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -100,8 +101,9 @@ struct ReleaseController: Sendable {
         let release = try await req.releaseParameter()
         let input = try req.content.decode([String: String].self)
         do {
-            let released = try await Self.verify(req, release, code: input["code"] ?? "", canvasKeyID: input["canvasKeyID"],
-                                                 include: input["allowIncludeParameters"], expiresOn: input["expiresOn"], rereviewOn: input["rereviewOn"])
+            let released = try await req.operations.releases.verify(release, KeyReleases.Confirmation(
+                code: input["code"] ?? "", canvasKeyID: input["canvasKeyID"], allowIncludeParameters: input["allowIncludeParameters"],
+                expiresOn: input["expiresOn"], rereviewOn: input["rereviewOn"]), by: try req.requireUser())
             return req.redirect(to: .release(released.id), flash: "Key released and recorded. The vendor contact has been told.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -117,7 +119,7 @@ struct ReleaseController: Sendable {
     func resend(req: Request) async throws -> Response {
         let release = try await req.releaseParameter()
         do {
-            let updated = try await Self.resend(req, release)
+            let updated = try await req.operations.releases.resend(release, by: try req.requireUser())
             return req.redirect(to: .release(updated.id), flash: "A new code was sent to \(updated.requestedByEmail); earlier codes no longer work.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -130,153 +132,13 @@ struct ReleaseController: Sendable {
         let release = try await req.releaseParameter()
         let input = try req.content.decode([String: String].self)
         do {
-            let updated = try await Self.perform(req, release, action: input["action"], note: input["note"])
+            let updated = try await req.operations.releases.perform(input["action"], note: input["note"], on: release, by: req.actor)
             return req.redirect(to: .release(updated.id), flash: "The key is now \(updated.state.label.lowercased()).")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             return try await req.page("releases/show", try await context(req, release, values: input, errors: mapped.fields, formError: mapped.formMessage),
                                       status: mapped.status)
         }
-    }
-
-    // MARK: Operations shared with the API
-
-    static func start(_ req: Request, _ integration: Integration, previous: KeyRelease.ID?) async throws -> KeyRelease {
-        let user = try req.requireUser()
-        let gate = try await GateService.evaluate(req, integration)
-        guard gate.isMet else {
-            throw DomainError.gateUnmet(Dictionary(gate.unmet.map { ($0.id, "\($0.title): \($0.reason)") }, uniquingKeysWith: { a, _ in a }))
-        }
-        if let previous {
-            guard let old = try await req.store.releases.find(previous), old.integrationID == integration.id,
-                  [.released, .off].contains(old.state) else {
-                throw DomainError.validation(ValidationErrors(["previous": "Only a released or turned-off key of this integration can be rotated."]))
-            }
-        }
-        guard let whitelist = try await req.store.integrations.whitelist(integration.id, version: nil) else { throw DomainError.notFound(entity: "whitelist") }
-        var generator = SystemRandomNumberGenerator()
-        let code = ReleaseCode.generate(using: &generator)
-        let id: KeyRelease.ID = req.context.services.ids()
-        let now = req.now
-        let release = KeyRelease(id: id, integrationID: integration.id, requestedBy: req.actor.label, requestedByID: user.id, requestedByEmail: user.email,
-                                 requestedAt: now, codeHash: ReleaseCode.hash(code, release: id), codeIssuedAt: now, whitelistVersion: whitelist.number,
-                                 previousID: previous)
-        try await req.store.releases.create(release, by: req.actor)
-        try await sendCode(req, release, code: code, integration: integration)
-        return release
-    }
-
-    static func sendCode(_ req: Request, _ release: KeyRelease, code: String, integration: Integration) async throws {
-        let policy = req.context.policy
-        try await req.context.mailer.send(
-            to: [release.requestedByEmail], subject: "Your VendorReview confirmation code",
-            body: """
-            Your code to confirm the release of a developer key for \(integration.fields.name) is:
-
-                \(code)
-
-            It works for \(policy.codeValidMinutes) minutes. If you did not ask for this, do nothing: the release \
-            locks on its own after \(policy.lockAfterMinutes) minutes.
-            """,
-            logger: req.logger)
-    }
-
-    static func requireRequester(_ req: Request, _ release: KeyRelease) throws {
-        guard req.currentUser?.id == release.requestedByID else {
-            throw DomainError.validation(ValidationErrors(["code": "Only \(release.requestedBy), who asked for this release, can confirm it."]))
-        }
-    }
-
-    static func verify(_ req: Request, _ release: KeyRelease, code: String, canvasKeyID: String?, include: String?, expiresOn: String?,
-                       rereviewOn: String?) async throws -> KeyRelease {
-        try requireRequester(req, release)
-        let today = CalendarDay.of(req.now)
-        guard let whitelist = try await req.store.integrations.whitelist(release.integrationID, version: release.whitelistVersion) else {
-            throw DomainError.notFound(entity: "whitelist")
-        }
-        // Details are checked first: a form with a missing key id costs no attempt.
-        let details = try ReleaseDetails.validate(canvasKeyID: canvasKeyID, allowIncludeParameters: include, expiresOn: expiresOn, rereviewOn: rereviewOn,
-                                                  scopes: whitelist.scopeLines, today: today)
-        let policy = req.context.policy
-        let now = req.now
-        let result = OutcomeBox()
-        let updated = try await req.store.releases.update(release.id, by: req.actor, at: now) { release in
-            let outcome = release.verify(code, details: details, at: now, policy: policy)
-            result.set(outcome)
-            switch outcome {
-            case .released:
-                return ("release", "code confirmed; key \(details.canvasKeyID) released with \(details.scopes.count) scopes (enforced), include parameters "
-                    + (details.allowIncludeParameters ? "allowed" : "not allowed") + (details.expiresOn.map { ", expires \($0)" } ?? "") + ", re-review by \(details.rereviewOn)")
-            case .refused:
-                return ("code_refused", "wrong or expired confirmation code (attempt \(release.attempts) of \(policy.maxAttempts))"
-                    + (release.state == .locked ? "; release locked" : ""))
-            case .locked:
-                return ("code_refused", "code entered after the release locked")
-            case .notPending:
-                return ("code_refused", "code entered for a release that is \(release.state.label.lowercased())")
-            }
-        }
-        guard result.value == .released else {
-            if updated.state == .locked {
-                throw DomainError.validation(ValidationErrors(["code": "That code did not work, and this release is now locked. Start a new release."]))
-            }
-            throw DomainError.codeRefused
-        }
-        if let previous = updated.previousID {
-            _ = try await req.store.releases.update(previous, by: req.actor, at: now) { old in
-                if old.state == .released || old.state == .off { old.state = .retired }
-                return ("retire", "retired: rotated by release \(updated.id)")
-            }
-        }
-        await notifyVendor(req, updated)
-        return updated
-    }
-
-    static func resend(_ req: Request, _ release: KeyRelease) async throws -> KeyRelease {
-        try requireRequester(req, release)
-        guard let integration = try await req.store.integrations.find(release.integrationID) else { throw DomainError.notFound(entity: "integration") }
-        var generator = SystemRandomNumberGenerator()
-        let code = ReleaseCode.generate(using: &generator)
-        let policy = req.context.policy
-        let now = req.now
-        let hash = ReleaseCode.hash(code, release: release.id)
-        let updated = try await req.store.releases.update(release.id, by: req.actor, at: now) { release in
-            try release.resend(codeHash: hash, at: now, policy: policy)
-            return ("resend", "new confirmation code sent (\(release.codesSent) of \(policy.maxCodes))")
-        }
-        try await sendCode(req, updated, code: code, integration: integration)
-        return updated
-    }
-
-    static func perform(_ req: Request, _ release: KeyRelease, action raw: String?, note: String?) async throws -> KeyRelease {
-        guard let action = ReleaseAction(rawValue: raw ?? "") else {
-            throw DomainError.validation(ValidationErrors(["action": "Choose turn off, turn on or retire."]))
-        }
-        let text = Check.trimmed(note)
-        return try await req.store.releases.update(release.id, by: req.actor, at: req.now) { release in
-            release.state = try action.apply(to: release.state, note: text)
-            release.note = text
-            return (action.rawValue, "key \(release.details?.canvasKeyID ?? "") now \(release.state.label.lowercased()): \(text)")
-        }
-    }
-
-    /// Tells the vendor's security contact that the key is on; a failure is logged, the release stands.
-    static func notifyVendor(_ req: Request, _ release: KeyRelease) async {
-        guard let integration = try? await req.store.integrations.find(release.integrationID),
-              let vendor = try? await req.store.vendors.find(integration.vendorID), let contact = vendor.fields.securityContactEmail,
-              let details = release.details else { return }
-        try? await req.context.mailer.send(
-            to: [contact], subject: "Developer key released for \(integration.fields.name)",
-            body: """
-            \(vendor.fields.name): the Canvas developer key \(details.canvasKeyID) for \(integration.fields.name) is now on.
-
-            Scopes are enforced; the key allows exactly these endpoints:
-            \(details.scopes.joined(separator: "\n"))
-
-            Calls outside these scopes are refused by Canvas and are a breach of our agreement.
-            We will review the integration again by \(details.rereviewOn).
-            """,
-            logger: req.logger)
     }
 
     func context(_ req: Request, _ release: KeyRelease, values: [String: String] = [:], errors: [String: String] = [:], formError: String? = nil) async throws -> ReleasePageContext {
@@ -306,14 +168,6 @@ struct ReleaseController: Sendable {
             values: values, errors: errors, formError: formError,
             historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "key_release", "entityID": release.id.description]).path : nil)
     }
-}
-
-/// Carries the verification outcome out of the transaction that decided it.
-final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: KeyRelease.Outcome?
-    var value: KeyRelease.Outcome? { lock.withLock { stored } }
-    func set(_ outcome: KeyRelease.Outcome) { lock.withLock { stored = outcome } }
 }
 
 extension Request {

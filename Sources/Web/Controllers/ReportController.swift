@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -35,7 +36,7 @@ struct ReportController: Sendable {
     func renewals(req: Request) async throws -> Response {
         let header = try await header(req, title: "Renewals and re-reviews", subtitle: nil, url: .reportRenewals)
         let thresholds = req.context.policy.reminderDays.sorted()
-        let upcoming = Reminders.upcoming(try await ReminderService.subjects(req.application), today: CalendarDay.of(req.now), thresholds: thresholds)
+        let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(), today: CalendarDay.of(req.now), thresholds: thresholds)
         var lower = -1
         let windows = thresholds.map { limit -> RenewalsContext.Window in
             let rows = upcoming.filter { $0.1 > lower && $0.1 <= limit }.map {

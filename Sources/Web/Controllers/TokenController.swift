@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -34,7 +35,7 @@ struct TokenController: Sendable {
         let form = try req.form(TokenForm.self)
         do {
             let request = try TokenRequest.validate(purpose: form.purpose, expiresInDays: form.expiresInDays)
-            let secret = try await TokenIssuer.issue(request, for: user, services: req.context.services, store: req.store, actor: req.actor)
+            let secret = try await req.operations.tokens.issue(request, for: user, by: req.actor)
             return try await render(req, form: TokenForm(expiresInDays: "90"), newToken: secret, status: .created)
         } catch let error as DomainError {
             return try await render(req, form: form, errors: ErrorMapping.map(error).fields, status: ErrorMapping.map(error).status)
@@ -46,7 +47,7 @@ struct TokenController: Sendable {
         guard let id = req.parameters.get("tokenID").flatMap(ApiToken.ID.init(string:)) else {
             throw DomainError.notFound(entity: "API token")
         }
-        try await req.store.tokens.revoke(id, userID: user.id, by: req.actor, at: req.now)
+        try await req.operations.tokens.revoke(id, of: user)
         return req.redirect(to: .tokens, flash: "Token revoked. Programs using it can no longer reach the API.")
     }
 
@@ -70,18 +71,3 @@ struct TokenController: Sendable {
 }
 
 /// Creates a token: used by the UI and by `vendor-review token create`.
-enum TokenIssuer {
-    static func issue(
-        _ request: TokenRequest, for user: User, services: AppServices, store: Store, actor: Actor
-    ) async throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let secret = TokenSecret.generate(using: &generator)
-        let now = services.now()
-        let token = ApiToken(
-            id: services.ids(), userID: user.id, purpose: request.purpose, hint: TokenSecret.hint(secret),
-            tokenHash: TokenSecret.hash(secret), createdAt: now,
-            expiresAt: now.addingTimeInterval(TimeInterval(request.expiresInDays) * 86_400))
-        try await store.tokens.create(token, by: actor)
-        return secret
-    }
-}

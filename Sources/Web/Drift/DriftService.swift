@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 
@@ -7,7 +8,7 @@ import Vapor
 /// logs through one `DriftScanner` and stores the result.
 enum DriftService {
     /// Everything a scan checks against, read once before the first row.
-    static func setup(_ store: Store, catalog: CatalogService, columns: WebLogColumns = WebLogColumns()) async throws -> DriftSetup {
+    static func setup(_ store: Store, catalog: Catalog, columns: WebLogColumns = WebLogColumns()) async throws -> DriftSetup {
         let integrations = try await store.integrations.all()
         let releases = try await store.releases.all(in: [.released, .off, .retired])
         var whitelists: [Integration.ID: [WhitelistEntry]] = [:]
@@ -18,7 +19,7 @@ enum DriftService {
         }
         let targets = DriftTargets.build(integrations: integrations, releases: releases, whitelists: whitelists,
                                          identities: try await store.drift.identities())
-        let matcher = try await catalog.matcher(store)
+        let matcher = try await catalog.matcher()
         let inherited = try await store.inheritedKeys.list().compactMap(\.fields.canvasKeyID)
         return DriftSetup(targets: targets, catalog: matcher.entries.map { DriftTarget.Endpoint(verb: $0.verb, template: $0.template.text) },
                           otherKnownKeys: inherited, columns: columns)
@@ -89,7 +90,7 @@ struct DriftCommand: AnyAsyncCommand {
 
         let app = context.application
         try await Commands.ready(app)
-        let setup = try await DriftService.setup(app.store, catalog: app.context.catalog, columns: columns)
+        let setup = try await DriftService.setup(app.store, catalog: app.context.operations.catalog, columns: columns)
         let console = context.console
         let started = Date()
         let report: DriftReport

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import Operations
 
 /// Delivers a rendered message. The file outbox is the default; SMTP when `SMTP_URL` is set.
 protocol MailTransport: Sendable {
@@ -15,7 +16,7 @@ struct MailDeliveryError: Error, CustomStringConvertible {
 
 /// Sends the app's messages: fills in the sender, a message id and the date, then hands them to
 /// the transport. Logs recipients and subjects, never bodies (they can carry answer links).
-struct Mailer: Sendable {
+struct Mailer: MailSending {
     let from: String
     let transport: any MailTransport
     let now: @Sendable () -> Date

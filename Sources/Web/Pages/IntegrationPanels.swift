@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Vapor
 
 /// The parts of an integration's page that come from issue #4: questionnaire progress, reviews
@@ -143,7 +144,7 @@ struct IntegrationPanels: Encodable {
             linkName: input.linkValues["contactName"] ?? "", linkEmail: input.linkValues["contactEmail"] ?? "",
             linkDays: input.linkValues["days"] ?? String(VendorLink.defaultDays), linkErrors: input.linkErrors, linkOpen: !input.linkErrors.isEmpty,
             defaultDays: VendorLink.defaultDays, maxDays: VendorLink.maxDays, newLink: input.newLink,
-            gate: GateView(try await GateService.evaluate(req, integration)),
+            gate: GateView(try await req.operations.gates.evaluate(integration)),
             releases: try await req.store.releases.list(integration.id).map { release in
                 let state = release.state(at: now, policy: req.context.policy)
                 return ReleaseRow(url: SiteURL.release(release.id).path, state: state.label, stateKey: state.rawValue,

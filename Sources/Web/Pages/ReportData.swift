@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -88,7 +89,7 @@ enum ReportData {
             signoffs.append(Fact(label: "Key \(release.details?.canvasKeyID ?? "") released (\(release.state.label.lowercased()))",
                                  value: "\(release.requestedBy), confirmed \(Format.dateTime(release.verifiedAt))"))
         }
-        let gate = try await GateService.evaluate(req, integration)
+        let gate = try await req.operations.gates.evaluate(integration)
         return PacketContext.IntegrationView(
             name: f.name,
             facts: [Fact(label: "Kind", value: f.kind.label), Fact(label: "Status", value: integration.status.label), Fact(label: "Purpose", value: f.purpose),

@@ -1,11 +1,16 @@
 import Domain
-import Persistence
-import Vapor
+import Foundation
 
-/// Collects dated obligations, shows them on the dashboard and mails each reminder once.
-enum ReminderService {
-    static func subjects(_ app: Application) async throws -> [ReminderSubject] {
-        let store = app.store
+/// Dated obligations — contract ends, re-reviews, key re-reviews and expiry, review expiry — shown on
+/// the dashboard and mailed once per threshold. `serve` runs `send()` on a timer; `reminders` from cron.
+public struct ReminderDispatch: Sendable {
+    private let environment: OperationEnvironment
+
+    init(_ environment: OperationEnvironment) { self.environment = environment }
+
+    /// Everything with a date, whether due or not.
+    public func subjects() async throws -> [ReminderSubject] {
+        let store = environment.store
         let users = try await store.users.list().filter(\.isActive)
         let admins = users.filter { $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
         func owner(_ integration: Integration) -> [String] {
@@ -59,49 +64,30 @@ enum ReminderService {
         return subjects
     }
 
-    /// Sends every reminder due today; returns how many went out from this instance.
+    /// Sends every reminder due today; returns how many went out from this instance. Each is recorded
+    /// under a unique key before it is delivered, so several instances never send one twice.
     @discardableResult
-    static func send(_ app: Application, logger: Logger) async throws -> Int {
-        let now = app.context.services.now()
-        let today = CalendarDay.of(now)
-        let due = Reminders.due(try await subjects(app), today: today, thresholds: app.context.policy.reminderDays,
-                                alreadySent: try await app.store.reminders.sentKeys())
+    public func send() async throws -> Int {
+        let now = environment.now()
+        let store = environment.store
+        let due = Reminders.due(try await subjects(), today: CalendarDay.of(now), thresholds: environment.policy.reminderDays,
+                                alreadySent: try await store.reminders.sentKeys())
         var sent = 0
-        let config = app.context.config
+        let (mailer, link, logger) = (environment.mailer, environment.link, environment.logger)
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let s = reminder.subject
-            let mailer = app.context.mailer
-            let delivered = try await app.store.reminders.record(reminder, at: now) {
+            let delivered = try await store.reminders.record(reminder, at: now) {
                 try await mailer.send(
                     to: s.recipients, subject: "\(s.kind.label) in \(reminder.daysLeft) days: \(s.title)",
                     body: """
                     \(s.kind.label): \(s.title) on \(s.day), \(reminder.daysLeft) days from today.
 
-                    \(config.absolute(path: GateService.link(s.link) ?? "/"))
+                    \(link(s.link))
                     """,
                     logger: logger)
             }
             if delivered { sent += 1 }
         }
         return sent
-    }
-}
-
-/// Sends due reminders while the server runs (`REMINDER_INTERVAL_MINUTES`, default 60; 0 turns it off).
-enum ReminderScheduler {
-    static func start(_ app: Application, everyMinutes interval: Int) -> Task<Void, Never>? {
-        guard interval > 0 else { return nil }
-        let seconds = UInt64(interval) * 60
-        return Task {
-            while !Task.isCancelled {
-                do {
-                    let sent = try await ReminderService.send(app, logger: app.logger)
-                    if sent > 0 { app.logger.info("reminders sent", metadata: ["count": .string(String(sent))]) }
-                } catch {
-                    app.logger.error("reminders failed", metadata: ["error": .string(String(describing: error))])
-                }
-                try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
-            }
-        }
     }
 }

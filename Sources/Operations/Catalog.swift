@@ -1,0 +1,47 @@
+import Domain
+import Foundation
+
+/// The endpoint catalog in use: what ships in `data/` plus what the institution imported from its
+/// own Canvas. The combined matcher is rebuilt whenever the stored imports change, so every app
+/// instance sees an import made on another one without holding state of its own that matters.
+public final class Catalog: Sendable {
+    public let shipped: [CatalogEntry]
+    public let shippedMatcher: EndpointMatcher
+    private let environment: OperationEnvironment
+    private let cache = Cache()
+
+    init(_ environment: OperationEnvironment) {
+        self.environment = environment
+        shipped = environment.shippedCatalog
+        shippedMatcher = EndpointMatcher(environment.shippedCatalog)
+    }
+
+    /// The matcher over the shipped and the imported entries.
+    public func matcher() async throws -> EndpointMatcher {
+        let store = environment.store
+        let revision = try await store.catalog.revision()
+        if revision.hasPrefix("0@") { return shippedMatcher }
+        if let cached = await cache.matcher(for: revision) { return cached }
+        let matcher = EndpointMatcher(shipped + (try await store.catalog.importedEntries()))
+        await cache.keep(matcher, for: revision)
+        return matcher
+    }
+
+    /// Parses a response of Canvas's scopes API and stores what is new.
+    public func importScopes(_ data: Data, source: String, by actor: Actor) async throws -> CatalogImportOutcome {
+        let result: ScopesImport.Result
+        do {
+            result = try ScopesImport.parse(data)
+        } catch let error as ScopesImport.Invalid {
+            throw DomainError.validation(ValidationErrors(["file": "This file is \(error.description)."]))
+        }
+        return try await environment.store.catalog.importEntries(
+            result.entries, skipped: result.skipped.count, known: Set(shipped.map(\.key)), source: source, by: actor, at: environment.now())
+    }
+
+    private actor Cache {
+        private var entry: (revision: String, matcher: EndpointMatcher)?
+        func matcher(for revision: String) -> EndpointMatcher? { entry?.revision == revision ? entry?.matcher : nil }
+        func keep(_ matcher: EndpointMatcher, for revision: String) { entry = (revision, matcher) }
+    }
+}

@@ -1,0 +1,181 @@
+import Domain
+import Foundation
+
+/// Key release: the gate decides whether it may start; a six-digit code e-mailed to the requesting
+/// admin confirms it; afterwards the key is turned off, back on, retired or rotated. Every step is
+/// one audited transaction.
+public struct KeyReleases: Sendable {
+    private let environment: OperationEnvironment
+    private let gates: Gates
+
+    init(_ environment: OperationEnvironment, gates: Gates) {
+        self.environment = environment
+        self.gates = gates
+    }
+
+    /// What the requester types when confirming: the code and the key's details from Canvas.
+    public struct Confirmation: Sendable {
+        public var code: String
+        public var canvasKeyID: String?
+        /// "on" (a checked box) allows include parameters.
+        public var allowIncludeParameters: String?
+        public var expiresOn: String?
+        public var rereviewOn: String?
+
+        public init(code: String, canvasKeyID: String?, allowIncludeParameters: String?, expiresOn: String?, rereviewOn: String?) {
+            self.code = code
+            self.canvasKeyID = canvasKeyID
+            self.allowIncludeParameters = allowIncludeParameters
+            self.expiresOn = expiresOn
+            self.rereviewOn = rereviewOn
+        }
+    }
+
+    /// Starts a release (or a rotation of `previous`) when the gate is met, and mails the code.
+    public func request(_ integration: Integration, rotating previous: KeyRelease.ID?, by user: User) async throws -> KeyRelease {
+        let gate = try await gates.evaluate(integration)
+        guard gate.isMet else {
+            throw DomainError.gateUnmet(Dictionary(gate.unmet.map { ($0.id, "\($0.title): \($0.reason)") }, uniquingKeysWith: { a, _ in a }))
+        }
+        let store = environment.store
+        if let previous {
+            guard let old = try await store.releases.find(previous), old.integrationID == integration.id,
+                  [.released, .off].contains(old.state) else {
+                throw DomainError.validation(ValidationErrors(["previous": "Only a released or turned-off key of this integration can be rotated."]))
+            }
+        }
+        guard let whitelist = try await store.integrations.whitelist(integration.id, version: nil) else { throw DomainError.notFound(entity: "whitelist") }
+        var generator = SystemRandomNumberGenerator()
+        let code = ReleaseCode.generate(using: &generator)
+        let id: KeyRelease.ID = environment.ids()
+        let now = environment.now()
+        let actor = Actor(user: user)
+        let release = KeyRelease(id: id, integrationID: integration.id, requestedBy: actor.label, requestedByID: user.id, requestedByEmail: user.email,
+                                 requestedAt: now, codeHash: ReleaseCode.hash(code, release: id), codeIssuedAt: now, whitelistVersion: whitelist.number,
+                                 previousID: previous)
+        try await store.releases.create(release, by: actor)
+        try await sendCode(code, for: release, integration: integration)
+        return release
+    }
+
+    /// Confirms a pending release with its code. Only the requester may; the details are checked
+    /// first, so a form with a missing key id costs no attempt.
+    public func verify(_ release: KeyRelease, _ confirmation: Confirmation, by user: User) async throws -> KeyRelease {
+        try requireRequester(release, user)
+        let store = environment.store
+        let now = environment.now()
+        guard let whitelist = try await store.integrations.whitelist(release.integrationID, version: release.whitelistVersion) else {
+            throw DomainError.notFound(entity: "whitelist")
+        }
+        let details = try ReleaseDetails.validate(
+            canvasKeyID: confirmation.canvasKeyID, allowIncludeParameters: confirmation.allowIncludeParameters, expiresOn: confirmation.expiresOn,
+            rereviewOn: confirmation.rereviewOn, scopes: whitelist.scopeLines, today: CalendarDay.of(now))
+        let policy = environment.policy
+        let code = confirmation.code
+        let actor = Actor(user: user)
+        let (updated, outcome) = try await store.releases.update(release.id, by: actor, at: now) { release in
+            let outcome = release.verify(code, details: details, at: now, policy: policy)
+            return KeyReleaseChange(outcome == .released ? "release" : "code_refused", Self.summary(of: outcome, release, details, policy), decision: outcome)
+        }
+        guard outcome == .released else {
+            if updated.state == .locked {
+                throw DomainError.validation(ValidationErrors(["code": "That code did not work, and this release is now locked. Start a new release."]))
+            }
+            throw DomainError.codeRefused
+        }
+        if let previous = updated.previousID {
+            _ = try await store.releases.update(previous, by: actor, at: now) { old in
+                if old.state == .released || old.state == .off { old.state = .retired }
+                return KeyReleaseChange("retire", "retired: rotated by release \(updated.id)")
+            }
+        }
+        await notifyVendor(updated)
+        return updated
+    }
+
+    /// A new code for a pending release (earlier codes stop working), within the policy's limit.
+    public func resend(_ release: KeyRelease, by user: User) async throws -> KeyRelease {
+        try requireRequester(release, user)
+        let store = environment.store
+        guard let integration = try await store.integrations.find(release.integrationID) else { throw DomainError.notFound(entity: "integration") }
+        var generator = SystemRandomNumberGenerator()
+        let code = ReleaseCode.generate(using: &generator)
+        let (policy, now) = (environment.policy, environment.now())
+        let hash = ReleaseCode.hash(code, release: release.id)
+        let updated = try await store.releases.update(release.id, by: Actor(user: user), at: now) { release in
+            try release.resend(codeHash: hash, at: now, policy: policy)
+            return KeyReleaseChange("resend", "new confirmation code sent (\(release.codesSent) of \(policy.maxCodes))")
+        }
+        try await sendCode(code, for: updated, integration: integration)
+        return updated
+    }
+
+    /// Turns a released key off, back on, or retires it; each needs a note for the audit trail.
+    public func perform(_ rawAction: String?, note: String?, on release: KeyRelease, by actor: Actor) async throws -> KeyRelease {
+        guard let action = ReleaseAction(rawValue: rawAction ?? "") else {
+            throw DomainError.validation(ValidationErrors(["action": "Choose turn off, turn on or retire."]))
+        }
+        let text = Check.trimmed(note)
+        return try await environment.store.releases.update(release.id, by: actor, at: environment.now()) { release in
+            release.state = try action.apply(to: release.state, note: text)
+            release.note = text
+            return KeyReleaseChange(action.rawValue, "key \(release.details?.canvasKeyID ?? "") now \(release.state.label.lowercased()): \(text)")
+        }
+    }
+
+    private static func summary(of outcome: KeyRelease.Outcome, _ release: KeyRelease, _ details: ReleaseDetails, _ policy: Policy) -> String {
+        switch outcome {
+        case .released:
+            "code confirmed; key \(details.canvasKeyID) released with \(details.scopes.count) scopes (enforced), include parameters "
+                + (details.allowIncludeParameters ? "allowed" : "not allowed") + (details.expiresOn.map { ", expires \($0)" } ?? "")
+                + ", re-review by \(details.rereviewOn)"
+        case .refused:
+            "wrong or expired confirmation code (attempt \(release.attempts) of \(policy.maxAttempts))" + (release.state == .locked ? "; release locked" : "")
+        case .locked:
+            "code entered after the release locked"
+        case .notPending:
+            "code entered for a release that is \(release.state.label.lowercased())"
+        }
+    }
+
+    private func requireRequester(_ release: KeyRelease, _ user: User) throws {
+        guard user.id == release.requestedByID else {
+            throw DomainError.validation(ValidationErrors(["code": "Only \(release.requestedBy), who asked for this release, can confirm it."]))
+        }
+    }
+
+    private func sendCode(_ code: String, for release: KeyRelease, integration: Integration) async throws {
+        let policy = environment.policy
+        try await environment.mailer.send(
+            to: [release.requestedByEmail], subject: "Your VendorReview confirmation code",
+            body: """
+            Your code to confirm the release of a developer key for \(integration.fields.name) is:
+
+                \(code)
+
+            It works for \(policy.codeValidMinutes) minutes. If you did not ask for this, do nothing: the release \
+            locks on its own after \(policy.lockAfterMinutes) minutes.
+            """,
+            logger: environment.logger)
+    }
+
+    /// Tells the vendor's security contact that the key is on; a failure is logged, the release stands.
+    private func notifyVendor(_ release: KeyRelease) async {
+        let store = environment.store
+        guard let integration = try? await store.integrations.find(release.integrationID),
+              let vendor = try? await store.vendors.find(integration.vendorID), let contact = vendor.fields.securityContactEmail,
+              let details = release.details else { return }
+        try? await environment.mailer.send(
+            to: [contact], subject: "Developer key released for \(integration.fields.name)",
+            body: """
+            \(vendor.fields.name): the Canvas developer key \(details.canvasKeyID) for \(integration.fields.name) is now on.
+
+            Scopes are enforced; the key allows exactly these endpoints:
+            \(details.scopes.joined(separator: "\n"))
+
+            Calls outside these scopes are refused by Canvas and are a breach of our agreement.
+            We will review the integration again by \(details.rereviewOn).
+            """,
+            logger: environment.logger)
+    }
+}
