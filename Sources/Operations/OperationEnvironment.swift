@@ -19,14 +19,16 @@ public struct OperationEnvironment: Sendable {
     public let questionnaires: [Questionnaire]
     /// The endpoint catalog shipped in `data/`.
     public let shippedCatalog: [CatalogEntry]
-    /// The absolute address of the page a gate item or reminder points at, for mail.
-    public let link: @Sendable (GateFix?) -> String
+    /// The largest contract document or evidence file accepted.
+    public let maxDocumentBytes: Int
+    /// Absolute addresses for mail.
+    public let links: OperationLinks
     public let logger: Logger
 
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
-        link: @escaping @Sendable (GateFix?) -> String, logger: Logger
+        maxDocumentBytes: Int, links: OperationLinks, logger: Logger
     ) {
         self.stores = stores
         self.mailer = mailer
@@ -35,11 +37,28 @@ public struct OperationEnvironment: Sendable {
         self.policy = policy
         self.questionnaires = questionnaires
         self.shippedCatalog = shippedCatalog
-        self.link = link
+        self.maxDocumentBytes = maxDocumentBytes
+        self.links = links
         self.logger = logger
     }
 
     var store: Store { stores() }
+}
+
+/// The absolute addresses mail points at; the web app knows its routes and public address.
+public struct OperationLinks: Sendable {
+    /// The page that fixes a gate item or shows a reminder's subject.
+    public let gateFix: @Sendable (GateFix?) -> String
+    public let integration: @Sendable (Integration.ID) -> String
+    /// A vendor contact's answer link, from its secret.
+    public let vendorResponse: @Sendable (String) -> String
+
+    public init(gateFix: @escaping @Sendable (GateFix?) -> String, integration: @escaping @Sendable (Integration.ID) -> String,
+                vendorResponse: @escaping @Sendable (String) -> String) {
+        self.gateFix = gateFix
+        self.integration = integration
+        self.vendorResponse = vendorResponse
+    }
 }
 
 /// Every workflow, built once from one environment. Pages, the JSON API, commands and timers call these.
@@ -50,6 +69,9 @@ public struct Operations: Sendable {
     public let releases: KeyReleases
     public let reminders: ReminderDispatch
     public let tokens: TokenIssuance
+    public let answers: Answers
+    public let vendorLinks: VendorLinks
+    public let reviews: Reviews
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -58,5 +80,8 @@ public struct Operations: Sendable {
         releases = KeyReleases(environment, gates: gates)
         reminders = ReminderDispatch(environment)
         tokens = TokenIssuance(environment)
+        answers = Answers(environment)
+        vendorLinks = VendorLinks(environment)
+        reviews = Reviews(environment)
     }
 }

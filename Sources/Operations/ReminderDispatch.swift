@@ -73,7 +73,7 @@ public struct ReminderDispatch: Sendable {
         let due = Reminders.due(try await subjects(), today: CalendarDay.of(now), thresholds: environment.policy.reminderDays,
                                 alreadySent: try await store.reminders.sentKeys())
         var sent = 0
-        let (mailer, link, logger) = (environment.mailer, environment.link, environment.logger)
+        let (mailer, link, logger) = (environment.mailer, environment.links.gateFix, environment.logger)
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let s = reminder.subject
             let delivered = try await store.reminders.record(reminder, at: now) {

@@ -57,8 +57,6 @@ struct AppContext: Sendable {
     let mailer: Mailer
     /// The institution's rules from `data/policy.yaml`.
     let policy: Policy
-    /// Throttles vendor answer links (per link, and per address for unknown links).
-    let linkLimiter: RateLimiter
 
     func questionnaire(_ id: String) -> Questionnaire? { questionnaires.first { $0.id == id } }
 }

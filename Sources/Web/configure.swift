@@ -38,10 +38,12 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let persistence = app.persistence
     let operations = Operations(OperationEnvironment(
         stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
-        questionnaires: questionnaires, shippedCatalog: shippedCatalog,
-        link: { config.absolute(path: SiteURL.link($0) ?? "/") }, logger: app.logger))
+        questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
+        links: OperationLinks(gateFix: { config.absolute(path: SiteURL.link($0) ?? "/") }, integration: { config.absolute(.integration($0)) },
+                              vendorResponse: { config.absolute(.respond($0)) }),
+        logger: app.logger))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
-                             questionnaires: questionnaires, mailer: mailer, policy: policy, linkLimiter: RateLimiter())
+                             questionnaires: questionnaires, mailer: mailer, policy: policy)
 
     try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import NIOCore
 import NIOEmbedded
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -145,13 +146,13 @@ struct VendorLinkTests {
             let link = try await createLink(h, integration)
             let guesser = TestBrowser(app: h.app)
             var statuses: [UInt] = []
-            for i in 0..<(VendorResponseController.failedLookupsPerAddress + 2) {
+            for i in 0..<(VendorLinks.failedLookupsPerAddress + 2) {
                 statuses.append(try await guesser.get("/respond/vl_guess\(i)").status.code)
             }
-            #expect(statuses.prefix(VendorResponseController.failedLookupsPerAddress).allSatisfy { $0 == 404 })
+            #expect(statuses.prefix(VendorLinks.failedLookupsPerAddress).allSatisfy { $0 == 404 })
             #expect(statuses.suffix(2).allSatisfy { $0 == 429 })
             #expect(try await guesser.get(link).status == .tooManyRequests, "once throttled, even a real link waits")
-            h.clock.advance(by: VendorResponseController.window + 1)
+            h.clock.advance(by: VendorLinks.window + 1)
             #expect(try await guesser.get(link).status == .ok)
         }
     }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -43,9 +44,7 @@ struct AnswerController: Sendable {
         let (integration, questionnaire) = try await Self.parameters(req)
         let submitted = FormPairs.answers(FormPairs.parse(req), questionnaire: questionnaire)
         do {
-            let cleaned = try AnswerSheet.validate(submitted, for: questionnaire)
-            let changed = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration.id, source: .staff,
-                                                           by: req.actor, at: req.now)
+            let changed = try await req.operations.answers.save(submitted, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id),
                                 flash: changed == 0 ? "No answers changed." : "Saved \(changed) answer\(changed == 1 ? "" : "s").")
         } catch let error as DomainError {
@@ -60,9 +59,8 @@ struct AnswerController: Sendable {
         let input = try req.content.decode([String: String].self)
         do {
             let questionID = input["question"] ?? ""
-            let (mark, comment) = try AnswerMark.validate(mark: input["mark"], comment: input["comment"])
-            try await req.store.answers.mark(questionID, questionnaire: questionnaire, integration: integration.id, as: mark, comment: comment,
-                                             by: req.actor, at: req.now)
+            let mark = try await req.operations.answers.mark(questionID, of: questionnaire, for: integration.id, mark: input["mark"], comment: input["comment"],
+                                                             by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "\(questionID) marked \(mark.label.lowercased()).")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -73,7 +71,7 @@ struct AnswerController: Sendable {
     func upload(req: Request) async throws -> Response {
         let (integration, questionnaire) = try await Self.parameters(req)
         do {
-            let name = try await EvidenceUpload.store(req, integration: integration.id, questionnaire: questionnaire, source: .staff, actor: req.actor)
+            let name = try await EvidenceUpload.attach(req, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "Attached “\(name)”.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -91,10 +89,7 @@ struct AnswerController: Sendable {
 
     static func parameters(_ req: Request) async throws -> (Integration, Questionnaire) {
         let integration = try await req.integrationParameter()
-        guard let questionnaire = req.parameters.get("questionnaireID").flatMap(req.context.questionnaire) else {
-            throw DomainError.notFound(entity: "questionnaire")
-        }
-        return (integration, questionnaire)
+        return (integration, try req.operations.answers.questionnaire(req.parameters.get("questionnaireID")))
     }
 
     private func context(
@@ -128,35 +123,17 @@ struct AnswerController: Sendable {
 }
 
 /// Stores one evidence upload (form fields `question` and `file`) for a questionnaire.
+/// An evidence upload as a browser sends it: which question, and the file.
 enum EvidenceUpload {
     struct Upload: Content {
         var question: String?
         var file: File?
     }
 
-    static func store(_ req: Request, integration: Integration.ID, questionnaire: Questionnaire, source: AnswerSource, actor: Actor) async throws -> String {
+    static func attach(_ req: Request, to questionnaire: Questionnaire, of integration: Integration.ID, source: AnswerSource, by actor: Actor) async throws -> String {
         let upload = try req.content.decode(Upload.self)
-        guard let question = questionnaire.questions.first(where: { $0.id == upload.question && $0.type == .fileEvidence }) else {
-            throw DomainError.validation(ValidationErrors(["file": "Choose which question the file answers."]))
-        }
-        guard let file = upload.file, !file.filename.isEmpty else {
-            throw DomainError.validation(ValidationErrors([question.id: "Choose a file to attach."]))
-        }
-        let bytes = [UInt8](file.data.readableBytesView)
-        let name = DocumentCheck.cleanName(file.filename)
-        let type: DocumentType
-        do {
-            type = try DocumentCheck.detect(filename: name, bytes: bytes, maxBytes: req.context.config.maxDocumentBytes)
-        } catch let DomainError.validation(errors) {
-            throw DomainError.validation(ValidationErrors([question.id: errors["file"] ?? "The file was refused."]))
-        }
-        let existing = try await req.store.answers.evidence(integration).filter { $0.questionID == question.id && $0.questionnaireVersion == questionnaire.version }
-        if existing.count >= 10 { throw DomainError.validation(ValidationErrors([question.id: "At most 10 files per question."])) }
-        let document = EvidenceDocument(
-            id: req.context.services.ids(), integrationID: integration, questionnaireID: questionnaire.id, questionnaireVersion: questionnaire.version,
-            questionID: question.id, filename: name, type: type, size: bytes.count, sha256: DocumentCheck.sha256(bytes), source: source,
-            uploadedBy: actor.label, uploadedAt: req.now)
-        try await req.store.answers.attach(document, bytes: bytes, questionText: question.text, by: actor)
-        return name
+        return try await req.operations.answers.attachEvidence(
+            upload.file.map { [UInt8]($0.data.readableBytesView) } ?? [], filename: upload.file?.filename, question: upload.question,
+            of: questionnaire, for: integration, source: source, by: actor)
     }
 }

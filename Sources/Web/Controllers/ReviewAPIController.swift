@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -98,17 +99,15 @@ struct ReviewAPIController: Sendable {
     func saveAnswers(req: Request) async throws -> Response {
         let (integration, questionnaire) = try await AnswerController.parameters(req)
         let body = try req.content.decode(AnswersBody.self)
-        let cleaned = try AnswerSheet.validate(body.answers ?? [:], for: questionnaire)
-        _ = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration.id, source: .staff, by: req.actor, at: req.now)
+        try await req.operations.answers.save(body.answers ?? [:], to: questionnaire, of: integration.id, source: .staff, by: req.actor)
         return try ReviewJSON.questionnaire(questionnaire, answers: try await req.store.answers.answers(integration.id)).json(req)
     }
 
     func mark(req: Request) async throws -> Response {
         let (integration, questionnaire) = try await AnswerController.parameters(req)
         let body = try req.content.decode(MarkBody.self)
-        let (mark, comment) = try AnswerMark.validate(mark: body.mark, comment: body.comment)
-        try await req.store.answers.mark(body.question ?? "", questionnaire: questionnaire, integration: integration.id, as: mark, comment: comment,
-                                         by: req.actor, at: req.now)
+        _ = try await req.operations.answers.mark(body.question ?? "", of: questionnaire, for: integration.id, mark: body.mark, comment: body.comment,
+                                                  by: req.actor)
         return try ReviewJSON.questionnaire(questionnaire, answers: try await req.store.answers.answers(integration.id)).json(req)
     }
 
@@ -120,13 +119,8 @@ struct ReviewAPIController: Sendable {
     func create(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
         let body = try req.content.decode(ReviewBody.self)
-        guard let kind = ReviewKind(rawValue: body.kind ?? "") else {
-            throw DomainError.validation(ValidationErrors(["kind": "kind is security or accessibility."]))
-        }
-        let fields = try ReviewFields.validate(reviewerID: body.reviewerID, scope: body.scope, outcomes: [:], remediation: nil,
-                                               reviewers: try await ReviewController.reviewers(req), ownerID: integration.fields.ownerID)
-        let review = try await req.store.reviews.create(fields, kind: kind, integration: integration.id, id: req.context.services.ids(),
-                                                        supersedes: body.supersedes.flatMap(Review.ID.init(string:)), by: req.actor, at: req.now)
+        let review = try await req.operations.reviews.start(kind: body.kind, reviewerID: body.reviewerID, scope: body.scope,
+                                                            supersedes: body.supersedes.flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
         return try ReviewJSON.review(review, findings: []).json(req, status: .created)
     }
 
@@ -140,25 +134,22 @@ struct ReviewAPIController: Sendable {
         let body = try req.content.decode(ReviewBody.self)
         try review.ensureOpen()
         let version = try VersionInput.api(body.version)
-        let integration = try await ReviewController.integration(req, review)
         var outcomes: [ACRArea: String] = [:]
         for area in ACRArea.allCases { outcomes[area] = body.outcomes?[area.rawValue] ?? review.fields.outcomes[area]?.rawValue }
         if let unknown = body.outcomes?.keys.first(where: { ACRArea(rawValue: $0) == nil }) {
             throw DomainError.validation(ValidationErrors(["outcomes": "“\(unknown)” is not an ACR area."]))
         }
-        let fields = try ReviewFields.validate(
-            reviewerID: body.reviewerID ?? review.fields.reviewerID.description, scope: body.scope ?? review.fields.scope,
-            outcomes: review.kind == .accessibility ? outcomes : [:], remediation: body.remediation ?? review.fields.remediation,
-            reviewers: try await ReviewController.reviewers(req), ownerID: integration.fields.ownerID)
-        let saved = try await req.store.reviews.update(review.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
+        let saved = try await req.operations.reviews.update(
+            review, reviewerID: body.reviewerID ?? review.fields.reviewerID.description, scope: body.scope ?? review.fields.scope,
+            outcomes: outcomes, remediation: body.remediation ?? review.fields.remediation, expectedVersion: version, by: req.actor)
         return try ReviewJSON.review(saved, findings: try await req.store.reviews.findings(review.id)).json(req)
     }
 
     func addFinding(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
         let body = try req.content.decode(FindingBody.self)
-        let fields = try FindingFields.validate(title: body.title, description: body.description, severity: body.severity, dueOn: body.dueOn)
-        let finding = try await req.store.reviews.addFinding(fields, to: review.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+        let finding = try await req.operations.reviews.addFinding(
+            title: body.title, description: body.description, severity: body.severity, dueOn: body.dueOn, to: review, by: req.actor)
         return try ReviewJSON.finding(finding).json(req, status: .created)
     }
 
@@ -166,23 +157,14 @@ struct ReviewAPIController: Sendable {
         let review = try await req.reviewParameter()
         let body = try req.content.decode(FindingBody.self)
         guard let id = req.parameters.get("findingID").flatMap(Finding.ID.init(string:)) else { throw DomainError.notFound(entity: "finding") }
-        guard let status = FindingStatus(rawValue: body.status ?? "") else {
-            throw DomainError.validation(ValidationErrors(["status": "status is open, remediated or risk_accepted."]))
-        }
-        return try ReviewJSON.finding(try await req.store.reviews.setFindingStatus(id, of: review.id, to: status, by: req.actor, at: req.now)).json(req)
+        return try ReviewJSON.finding(try await req.operations.reviews.setStatus(body.status, of: id, in: review, by: req.actor)).json(req)
     }
 
     func decide(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
         let body = try req.content.decode(DecisionBody.self)
-        let user = try req.requireUser()
-        try SeparationOfDuties.ensureCanDecide(user, integration: try await ReviewController.integration(req, review))
-        let version = try VersionInput.api(body.version)
-        let today = CalendarDay.of(req.now)
-        let decided = try await req.store.reviews.decide(review.id, expectedVersion: version, by: req.actor, decidedByID: user.id, at: req.now) { current, findings in
-            try ReviewDecisionRecord.validate(decision: body.decision, conditions: body.conditions, validUntil: body.validUntil, today: today,
-                                              review: current, findings: findings)
-        }
+        let decided = try await req.operations.reviews.decide(review, decision: body.decision, conditions: body.conditions, validUntil: body.validUntil,
+                                                              expectedVersion: try VersionInput.api(body.version), by: try req.requireUser())
         return try ReviewJSON.review(decided, findings: try await req.store.reviews.findings(review.id)).json(req)
     }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -75,15 +76,10 @@ struct ReviewController: Sendable {
         let integration = try await req.integrationParameter()
         let input = try req.content.decode([String: String].self)
         do {
-            let kind = ReviewKind(rawValue: input["kind"] ?? "")
-            guard let kind else { throw DomainError.validation(ValidationErrors(["kind": "Choose a security or an accessibility review."])) }
-            let fields = try ReviewFields.validate(
-                reviewerID: input["reviewerID"], scope: input["scope"], outcomes: [:], remediation: nil,
-                reviewers: try await Self.reviewers(req), ownerID: integration.fields.ownerID)
-            let supersedes = input["supersedes"].flatMap(Review.ID.init(string:))
-            let review = try await req.store.reviews.create(fields, kind: kind, integration: integration.id, id: req.context.services.ids(),
-                                                            supersedes: supersedes, by: req.actor, at: req.now)
-            return req.redirect(to: .review(review.id), flash: "\(kind.label) started.")
+            let review = try await req.operations.reviews.start(
+                kind: input["kind"], reviewerID: input["reviewerID"], scope: input["scope"],
+                supersedes: input["supersedes"].flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
+            return req.redirect(to: .review(review.id), flash: "\(review.kind.label) started.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             let context = try await IntegrationController().detail(req, integration, panels: .init(reviewValues: input, reviewErrors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields))
@@ -101,13 +97,10 @@ struct ReviewController: Sendable {
         let input = try req.content.decode([String: String].self)
         do {
             try review.ensureOpen()
-            let integration = try await Self.integration(req, review)
             var outcomes: [ACRArea: String] = [:]
             for area in ACRArea.allCases { outcomes[area] = input["outcome_\(area.rawValue)"] }
-            let fields = try ReviewFields.validate(
-                reviewerID: input["reviewerID"], scope: input["scope"], outcomes: review.kind == .accessibility ? outcomes : [:],
-                remediation: input["remediation"], reviewers: try await Self.reviewers(req), ownerID: integration.fields.ownerID)
-            _ = try await req.store.reviews.update(review.id, to: fields, expectedVersion: try VersionInput.form(input["version"]), by: req.actor, at: req.now)
+            _ = try await req.operations.reviews.update(review, reviewerID: input["reviewerID"], scope: input["scope"], outcomes: outcomes,
+                                                        remediation: input["remediation"], expectedVersion: try VersionInput.form(input["version"]), by: req.actor)
             return req.redirect(to: .review(review.id), flash: "Review saved.")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: input)
@@ -118,9 +111,9 @@ struct ReviewController: Sendable {
         let review = try await req.reviewParameter()
         let input = try req.content.decode([String: String].self)
         do {
-            let fields = try FindingFields.validate(title: input["title"], description: input["description"], severity: input["severity"], dueOn: input["dueOn"])
-            _ = try await req.store.reviews.addFinding(fields, to: review.id, id: req.context.services.ids(), by: req.actor, at: req.now)
-            return req.redirect(to: .review(review.id), flash: "Finding “\(fields.title)” recorded.")
+            let finding = try await req.operations.reviews.addFinding(
+                title: input["title"], description: input["description"], severity: input["severity"], dueOn: input["dueOn"], to: review, by: req.actor)
+            return req.redirect(to: .review(review.id), flash: "Finding “\(finding.title)” recorded.")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: input)
         }
@@ -131,11 +124,8 @@ struct ReviewController: Sendable {
         let input = try req.content.decode([String: String].self)
         do {
             guard let id = req.parameters.get("findingID").flatMap(Finding.ID.init(string:)) else { throw DomainError.notFound(entity: "finding") }
-            guard let status = FindingStatus(rawValue: input["status"] ?? "") else {
-                throw DomainError.validation(ValidationErrors(["status": "Choose open, remediated or risk accepted."]))
-            }
-            let finding = try await req.store.reviews.setFindingStatus(id, of: review.id, to: status, by: req.actor, at: req.now)
-            return req.redirect(to: .review(review.id), flash: "“\(finding.title)” is now \(status.label.lowercased()).")
+            let finding = try await req.operations.reviews.setStatus(input["status"], of: id, in: review, by: req.actor)
+            return req.redirect(to: .review(review.id), flash: "“\(finding.title)” is now \(finding.status.label.lowercased()).")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: [:])
         }
@@ -146,14 +136,9 @@ struct ReviewController: Sendable {
         let input = try req.content.decode([String: String].self)
         do {
             let user = try req.requireUser()
-            try SeparationOfDuties.ensureCanDecide(user, integration: try await Self.integration(req, review))
-            let today = CalendarDay.of(req.now)
-            let decided = try await req.store.reviews.decide(
-                review.id, expectedVersion: try VersionInput.form(input["version"]), by: req.actor, decidedByID: user.id, at: req.now
-            ) { current, findings in
-                try ReviewDecisionRecord.validate(decision: input["decision"], conditions: input["conditions"], validUntil: input["validUntil"],
-                                                  today: today, review: current, findings: findings)
-            }
+            let decided = try await req.operations.reviews.decide(
+                review, decision: input["decision"], conditions: input["conditions"], validUntil: input["validUntil"],
+                expectedVersion: try VersionInput.form(input["version"]), by: user)
             return req.redirect(to: .review(decided.id), flash: "\(decided.kind.label) decided: \(decided.decision?.decision.label.lowercased() ?? ""). It is now locked.")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: input)
@@ -161,15 +146,6 @@ struct ReviewController: Sendable {
     }
 
     // MARK: Helpers
-
-    static func reviewers(_ req: Request) async throws -> [User] {
-        try await req.store.users.list().filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) }
-    }
-
-    static func integration(_ req: Request, _ review: Review) async throws -> Integration {
-        guard let integration = try await req.store.integrations.find(review.integrationID) else { throw DomainError.notFound(entity: "integration") }
-        return integration
-    }
 
     private func failed(_ req: Request, _ review: Review, _ error: DomainError, values: [String: String]) async throws -> Response {
         let mapped = ErrorMapping.map(error)
@@ -184,7 +160,7 @@ struct ReviewController: Sendable {
     private func context(
         _ req: Request, _ review: Review, values: [String: String] = [:], errors: [String: String] = [:], formError: String? = nil
     ) async throws -> ReviewPageContext {
-        let integration = try await Self.integration(req, review)
+        let integration = try await req.operations.reviews.integration(of: review)
         let findings = try await req.store.reviews.findings(review.id)
         let users = try await req.store.users.list()
         let name = { (id: User.ID) in users.first { $0.id == id }.map { "\($0.name) (\($0.email))" } ?? "—" }
@@ -196,7 +172,7 @@ struct ReviewController: Sendable {
         }
         let history = try await req.store.reviews.reviews(integration.id).filter { $0.kind == review.kind }
         let today = CalendarDay.of(req.now)
-        let reviewers = try await Self.reviewers(req).filter { $0.id != integration.fields.ownerID }
+        let reviewers = try await req.operations.reviews.reviewers().filter { $0.id != integration.fields.ownerID }
         let selectedReviewer = values["reviewerID"] ?? review.fields.reviewerID.description
         return ReviewPageContext(
             layout: LayoutContext(req, title: "\(review.kind.label) — \(integration.fields.name)"), kind: review.kind.label,

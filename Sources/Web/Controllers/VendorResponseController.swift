@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -40,18 +41,7 @@ struct RespondQuestionnaireContext: Encodable {
 /// What a vendor contact reaches through an answer link: this integration's questionnaires, and
 /// nothing else. Unknown, expired and revoked links all get the same answer.
 struct VendorResponseController: Sendable {
-    struct Session {
-        let link: VendorLink
-        let integration: Integration
-        let vendorName: String
-        let secret: String
-
-        var actor: Actor { Actor(userID: nil, label: "vendor contact \(link.contactName) <\(link.contactEmail)>") }
-    }
-
-    static let requestsPerLink = 300
-    static let failedLookupsPerAddress = 20
-    static let window: TimeInterval = 600
+    typealias Session = VendorLinks.Session
 
     func index(req: Request) async throws -> Response {
         let session = try await Self.open(req)
@@ -77,9 +67,7 @@ struct VendorResponseController: Sendable {
         let questionnaire = try Self.questionnaire(req)
         let submitted = FormPairs.answers(FormPairs.parse(req), questionnaire: questionnaire)
         do {
-            let cleaned = try AnswerSheet.validate(submitted, for: questionnaire)
-            let changed = try await req.store.answers.save(cleaned, questionnaire: questionnaire, integration: session.integration.id, source: .vendor,
-                                                           by: session.actor, at: req.now)
+            let changed = try await req.operations.answers.save(submitted, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
             req.session.data[SessionKeys.flash] = changed == 0 ? "No answers changed." : "Saved your answers to \(questionnaire.title)."
             return req.redirect(to: SiteURL.respond(session.secret).path, redirectType: .normal)
         } catch let error as DomainError {
@@ -93,7 +81,7 @@ struct VendorResponseController: Sendable {
         let session = try await Self.open(req)
         let questionnaire = try Self.questionnaire(req)
         do {
-            let name = try await EvidenceUpload.store(req, integration: session.integration.id, questionnaire: questionnaire, source: .vendor, actor: session.actor)
+            let name = try await EvidenceUpload.attach(req, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
             req.session.data[SessionKeys.flash] = "Attached “\(name)”."
             return req.redirect(to: SiteURL.respondQuestionnaire(session.secret, questionnaire.id).path, redirectType: .normal)
         } catch let error as DomainError {
@@ -104,8 +92,7 @@ struct VendorResponseController: Sendable {
 
     func submit(req: Request) async throws -> Response {
         let session = try await Self.open(req)
-        try await req.store.vendorLinks.markSubmitted(session.link.id, by: session.actor, at: req.now)
-        await Self.notifyOwner(req, session)
+        try await req.operations.vendorLinks.submit(session)
         req.session.data[SessionKeys.flash] = "Thank you. Your answers were submitted and the integration’s owner has been told. You can still correct them until the link expires."
         return req.redirect(to: SiteURL.respond(session.secret).path, redirectType: .normal)
     }
@@ -114,31 +101,11 @@ struct VendorResponseController: Sendable {
 
     /// The link named in the path, if it is usable, with throttling per link and per address.
     static func open(_ req: Request) async throws -> Session {
-        let secret = req.parameters.get("secret") ?? ""
-        let now = req.now
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
-        let limiter = req.context.linkLimiter
-        if await limiter.exhausted("bad:\(address)", limit: failedLookupsPerAddress, window: window, now: now) { throw DomainError.rateLimited }
-        let hash = TokenSecret.hash(secret)
-        guard secret.hasPrefix(VendorLink.secretPrefix), secret.count < 100,
-              let link = try await req.store.vendorLinks.find(secretHash: hash), link.isUsable(at: now),
-              let integration = try await req.store.integrations.find(link.integrationID)
-        else {
-            _ = await limiter.allow("bad:\(address)", limit: failedLookupsPerAddress, window: window, now: now)
-            req.logger.notice("answer link refused", metadata: ["address": .string(address)])
-            throw DomainError.linkUnusable
-        }
-        guard await limiter.allow("link:\(hash)", limit: requestsPerLink, window: window, now: now) else { throw DomainError.rateLimited }
-        if link.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true { try await req.store.vendorLinks.touch(link.id, at: now) }
-        let vendor = try await req.store.vendors.find(integration.vendorID)
-        return Session(link: link, integration: integration, vendorName: vendor?.name ?? "", secret: secret)
+        try await req.operations.vendorLinks.open(secret: req.parameters.get("secret") ?? "", from: req.remoteAddress?.ipAddress ?? "unknown")
     }
 
     static func questionnaire(_ req: Request) throws -> Questionnaire {
-        guard let questionnaire = req.parameters.get("questionnaireID").flatMap(req.context.questionnaire) else {
-            throw DomainError.notFound(entity: "questionnaire")
-        }
-        return questionnaire
+        try req.operations.answers.questionnaire(req.parameters.get("questionnaireID"))
     }
 
     /// Link pages are never cached, indexed, or sent on as a referrer (the address is the secret).
@@ -147,32 +114,6 @@ struct VendorResponseController: Sendable {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         response.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex, nofollow")
         return response
-    }
-
-    /// Tells the integration's owner (or, with no owner set, every active admin). A mail failure is
-    /// logged; the submission itself is already saved.
-    static func notifyOwner(_ req: Request, _ session: Session) async {
-        do {
-            var recipients: [String] = []
-            if let owner = try await session.integration.fields.ownerID.asyncMap({ try await req.store.users.find($0) }) ?? nil, owner.isActive {
-                recipients = ["\(owner.name) <\(owner.email)>"]
-            } else {
-                recipients = try await req.store.users.list().filter { $0.isActive && $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
-            }
-            guard !recipients.isEmpty else { return }
-            try await req.context.mailer.send(
-                to: recipients, subject: "\(session.vendorName) submitted answers for \(session.integration.fields.name)",
-                body: """
-                \(session.link.contactName) <\(session.link.contactEmail)> of \(session.vendorName) submitted answers to the review \
-                questionnaires for \(session.integration.fields.name).
-
-                Review them here:
-                \(req.context.config.absolute(.integration(session.integration.id)))
-                """,
-                logger: req.logger)
-        } catch {
-            req.logger.error("could not notify the integration owner of a vendor submission", metadata: ["integration": .string(session.integration.id.description)])
-        }
     }
 
     private func context(

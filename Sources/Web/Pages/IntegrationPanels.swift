@@ -124,7 +124,7 @@ struct IntegrationPanels: Encodable {
         let links = canLink ? try await req.store.vendorLinks.list(integration.id) : []
         let ltiPanel = LTIController.panel(try await req.store.lti.history(integration.id))
         let drift = try await DriftPanel.build(req, integration, input: input)
-        let reviewers = try await ReviewController.reviewers(req).filter { $0.id != integration.fields.ownerID }
+        let reviewers = try await req.operations.reviews.reviewers().filter { $0.id != integration.fields.ownerID }
         return IntegrationPanels(
             questionnaires: questionnaires, reviews: reviews.nonEmpty,
             canReview: Routes.reviewAccess.allows(role), reviewURL: SiteURL.integrationReviews(integration.id).path,

@@ -2,12 +2,14 @@ import Foundation
 
 /// Fixed-window request counting per key, held in this process. With several app instances each
 /// counts on its own, so the effective limit is the per-instance limit times the instance count.
-actor RateLimiter {
+public actor RateLimiter {
+    public init() {}
+
     private var windows: [String: (start: Date, count: Int)] = [:]
     private var lastSweep = Date.distantPast
 
     /// True when the request may go ahead; false once `limit` requests were made within `window`.
-    func allow(_ key: String, limit: Int, window: TimeInterval, now: Date) -> Bool {
+    public func allow(_ key: String, limit: Int, window: TimeInterval, now: Date) -> Bool {
         if now.timeIntervalSince(lastSweep) > 600 {
             windows = windows.filter { now.timeIntervalSince($0.value.start) < 3_600 }
             lastSweep = now
@@ -22,7 +24,7 @@ actor RateLimiter {
     }
 
     /// True when `key` has used up its requests in the current window (does not count this call).
-    func exhausted(_ key: String, limit: Int, window: TimeInterval, now: Date) -> Bool {
+    public func exhausted(_ key: String, limit: Int, window: TimeInterval, now: Date) -> Bool {
         guard let current = windows[key], now.timeIntervalSince(current.start) < window else { return false }
         return current.count >= limit
     }
