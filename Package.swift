@@ -50,7 +50,7 @@ let package = Package(
         // It sees only Domain: no Vapor, no Fluent.
         .target(
             name: "Operations",
-            dependencies: ["Domain", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Domain", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictImports
         ),
         // The system's zlib, for gzip-compressed request logs.
@@ -62,7 +62,6 @@ let package = Package(
                 "Domain",
                 "Operations",
                 "Persistence",
-                "CZlib",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -74,7 +73,7 @@ let package = Package(
             swiftSettings: strictImports
         ),
         // Prints figures; not a test. `swift run -c release vendor-review-bench`.
-        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Persistence", "Web", .product(name: "Vapor", package: "vapor")],
+        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Operations", "Persistence", "Web", .product(name: "Vapor", package: "vapor")],
                           path: "Benchmarks/vendor-review-bench", swiftSettings: strictImports),
         .executableTarget(
             name: "vendor-review",

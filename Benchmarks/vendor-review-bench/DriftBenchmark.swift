@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Web
 
 // Scope-drift benchmark, in two steps that scripts/bench-drift runs as separate processes so each
@@ -147,7 +148,7 @@ func driftGenerate(directory: String, rows: Int) throws {
     let pages = ["/courses/%d", "/courses/%d/assignments", "/courses/%d/modules", "/", "/calendar", "/conversations", "/courses/%d/grades"]
     let browserAPI = catalog.filter { $0.verb == .GET }
     let handle = FileHandle(forWritingAtPath: directory + "/web_logs.csv") ?? {
-        FileManager.default.createFile(atPath: directory + "/web_logs.csv", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/web_logs.csv", contents: nil)
         return FileHandle(forWritingAtPath: directory + "/web_logs.csv")!
     }()
     try handle.truncate(atOffset: 0)
@@ -230,7 +231,7 @@ func driftScan(directory: String) throws {
                     allowIncludes: t.allowIncludes)
     }
     let driftSetup = DriftSetup(targets: targets, catalog: catalog.map { .init(verb: $0.verb, template: $0.template.text) }, otherKnownKeys: setup.inheritedKeys)
-    let report = try DriftLogScan.scan([directory + "/web_logs.csv"], setup: driftSetup)
+    let report = try DriftScans.scan(files: [directory + "/web_logs.csv"], setup: driftSetup)
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let perIntegration = report.integrations.sorted { $0.integrationID < $1.integrationID }.map { [$0.integrationID, String($0.outOfScope), String($0.includeFlagged)] }
     let figures: [String: Any] = [

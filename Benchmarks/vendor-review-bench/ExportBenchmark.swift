@@ -1,4 +1,6 @@
+import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 import Web
@@ -30,11 +32,12 @@ func exportBenchmark(events: Int) async throws {
         let seedTime = Date().timeIntervalSince(seedStart)
         let afterSeed = peakMemoryMiB()
         let exportStart = Date()
-        let (files, written) = try await AuditorExport.write(app, to: directory + "export/")
+        let manifest = try await app.operations.exports.write(to: directory + "export/", asOf: nil)
+        let (files, written) = (manifest.files.count, manifest.auditEvents)
         let exportTime = Date().timeIntervalSince(exportStart)
         let afterExport = peakMemoryMiB()
         let verifyStart = Date()
-        let problem = AuditorExport.verify(directory + "export/")
+        let problem = AuditorExports.verify(directory + "export/")
         let verifyTime = Date().timeIntervalSince(verifyStart)
         let afterVerify = peakMemoryMiB()
         let size = (try? FileManager.default.attributesOfItem(atPath: directory + "export/audit.jsonl")[.size] as? Int) ?? 0

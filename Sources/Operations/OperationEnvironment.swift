@@ -72,6 +72,9 @@ public struct Operations: Sendable {
     public let answers: Answers
     public let vendorLinks: VendorLinks
     public let reviews: Reviews
+    public let exports: AuditorExports
+    public let drift: DriftScans
+    public let lti: LTIImports
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -83,5 +86,8 @@ public struct Operations: Sendable {
         answers = Answers(environment)
         vendorLinks = VendorLinks(environment)
         reviews = Reviews(environment)
+        exports = AuditorExports(environment)
+        drift = DriftScans(environment, catalog: catalog)
+        lti = LTIImports(environment)
     }
 }

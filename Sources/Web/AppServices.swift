@@ -71,10 +71,13 @@ extension Application {
         }
         set { storage[ContextKey.self] = newValue }
     }
+
+    /// Every workflow (see `Operations`), for commands, timers, the benchmark and tests.
+    public var operations: Operations { context.operations }
 }
 
 extension Request {
     var context: AppContext { application.context }
     var now: Date { application.context.services.now() }
-    var operations: Operations { application.context.operations }
+    var operations: Operations { application.operations }
 }

@@ -11,7 +11,7 @@ enum ReminderScheduler {
         return Task {
             while !Task.isCancelled {
                 do {
-                    let sent = try await app.context.operations.reminders.send()
+                    let sent = try await app.operations.reminders.send()
                     if sent > 0 { app.logger.info("reminders sent", metadata: ["count": .string(String(sent))]) }
                 } catch {
                     app.logger.error("reminders failed", metadata: ["error": .string(String(describing: error))])

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -15,8 +16,8 @@ struct ExportTests {
             let vendor = try await reportFixture(h, vendorName: "=cmd|' /C calc'!A0")
             let directory = NSTemporaryDirectory() + "vr-export-test-\(UUID().uuidString)/"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let manifest = try await ExportBundle.write(h.app, to: directory, asOf: nil) { _ in }
-            #expect(ExportBundle.verify(directory) == nil)
+            let manifest = try await h.app.operations.exports.write(to: directory, asOf: nil)
+            #expect(AuditorExports.verify(directory) == nil)
             #expect(manifest.files.contains { $0.path.hasPrefix("documents/contracts/") && $0.path.hasSuffix("Signed <MSA>.pdf") })
             let (verifier, _) = try await h.app.store.audit.verifyChain()
             #expect(manifest.auditEvents == Int64(verifier.checked) && manifest.auditHeadHash == verifier.headHash)
@@ -33,10 +34,10 @@ struct ExportTests {
                 var changed = original
                 changed[changed.count / 2] ^= 0x01
                 try changed.write(to: url)
-                #expect(ExportBundle.verify(directory)?.contains(file.path) == true, "\(file.path)")
+                #expect(AuditorExports.verify(directory)?.contains(file.path) == true, "\(file.path)")
                 try original.write(to: url)
             }
-            #expect(ExportBundle.verify(directory) == nil)
+            #expect(AuditorExports.verify(directory) == nil)
 
             // A rewritten audit event is found even when the manifest is rewritten to match.
             let auditPath = directory + "audit.jsonl"
@@ -52,14 +53,14 @@ struct ExportTests {
             let forgedManifest = ExportManifest(generatedAt: manifest.generatedAt, asOf: nil, auditEvents: manifest.auditEvents, auditHeadHash: manifest.auditHeadHash,
                                                 files: forged.sorted { $0.path < $1.path })
             try JSONEncoder().encode(forgedManifest).write(to: URL(fileURLWithPath: directory + ExportManifest.fileName))
-            let problem = try #require(ExportBundle.verify(directory))
+            let problem = try #require(AuditorExports.verify(directory))
             #expect(problem.hasPrefix("audit.jsonl line ") && problem.contains("does not match its stored hash"), "\(problem)")
 
             // An added file is found too.
             try original.write(toFile: auditPath, atomically: true, encoding: .utf8)
             try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: directory + ExportManifest.fileName))
             try "extra".write(toFile: directory + "csv/extra.csv", atomically: true, encoding: .utf8)
-            #expect(ExportBundle.verify(directory) == "csv/extra.csv is not in the manifest (a file was added)")
+            #expect(AuditorExports.verify(directory) == "csv/extra.csv is not in the manifest (a file was added)")
         }
     }
 
@@ -79,8 +80,8 @@ struct ExportTests {
             func asOf(_ moment: Date) async throws -> String {
                 let directory = NSTemporaryDirectory() + "vr-asof-\(UUID().uuidString)/"
                 defer { try? FileManager.default.removeItem(atPath: directory) }
-                _ = try await ExportBundle.write(h.app, to: directory, asOf: moment) { _ in }
-                #expect(ExportBundle.verify(directory) == nil)
+                _ = try await h.app.operations.exports.write(to: directory, asOf: moment)
+                #expect(AuditorExports.verify(directory) == nil)
                 return try String(contentsOfFile: directory + "as_of.csv", encoding: .utf8)
             }
             let before = try await asOf(approvedMoment)

@@ -52,7 +52,7 @@ struct WebHarness: Sendable {
 
     /// A bearer token for `role`, issued the same way the UI and CLI issue them.
     func token(_ role: Role, days: Int = 30) async throws -> String {
-        try await app.context.operations.tokens.issue(
+        try await app.operations.tokens.issue(
             TokenRequest(purpose: "tests for \(role.rawValue)", expiresInDays: days), for: user(role), by: .commandLine)
     }
 }

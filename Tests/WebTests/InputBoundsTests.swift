@@ -88,7 +88,7 @@ struct InputBoundsTests {
                     ContractFields(title: String(format: "Order form %03d", index), kind: .orderForm, status: .signed, signedOn: "2020-01-01", endsOn: ends),
                     vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
             }
-            let subjects = try await h.app.context.operations.reminders.subjects().filter { $0.kind == .contractEnds }
+            let subjects = try await h.app.operations.reminders.subjects().filter { $0.kind == .contractEnds }
             #expect(subjects.count == 250)
             #expect(subjects.contains { $0.title.contains("Order form 250") })
             let page = try await (try await h.signedIn(.procurement)).get("/vendors/\(vendor.id)")

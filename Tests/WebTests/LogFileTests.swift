@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Testing
 @testable import Web
 
@@ -29,8 +30,8 @@ struct LogFileTests {
         try Data((first + second).utf8).write(to: plain)
 
         var progress: [LogFile.Progress] = []
-        let fromGzip = try DriftService.scanFiles([joined.path], setup: setup) { progress.append($0) }
-        let fromPlain = try DriftService.scanFiles([plain.path], setup: setup)
+        let fromGzip = try DriftScans.scan(files: [joined.path], setup: setup) { progress.append($0) }
+        let fromPlain = try DriftScans.scan(files: [plain.path], setup: setup)
         #expect(fromGzip == fromPlain)
         #expect(fromGzip.rows == 40_000 && fromGzip.integrations.first?.outOfScope == 20_000)
         #expect(progress.last?.bytesRead == progress.last?.totalBytes && progress.last?.rows == 40_000)
@@ -38,12 +39,12 @@ struct LogFileTests {
         let truncated = directory.appendingPathComponent("cut.csv.gz")
         let whole = try Data(contentsOf: joined)
         try whole.prefix(whole.count - 20).write(to: truncated)
-        #expect(throws: LogFile.Failure.self) { try DriftService.scanFiles([truncated.path], setup: setup) }
+        #expect(throws: LogFile.Failure.self) { try DriftScans.scan(files: [truncated.path], setup: setup) }
         let damaged = directory.appendingPathComponent("bad.csv.gz")
         var bytes = [UInt8](whole)
         for i in 20..<60 { bytes[i] ^= 0x5A }
         try Data(bytes).write(to: damaged)
-        let error = #expect(throws: LogFile.Failure.self) { try DriftService.scanFiles([damaged.path], setup: setup) }
+        let error = #expect(throws: LogFile.Failure.self) { try DriftScans.scan(files: [damaged.path], setup: setup) }
         #expect(error?.description.hasPrefix("bad.csv.gz: ") == true)
     }
 }

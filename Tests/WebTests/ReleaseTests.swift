@@ -186,10 +186,10 @@ struct ReminderServiceTests {
                                                        vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
             let dashboard = try await (try await h.signedIn(.procurement)).get("/")
             #expect(dashboard.text.contains("Contract ends") && dashboard.text.contains("20 days") && dashboard.text.contains("Short MSA"))
-            async let first = h.app.context.operations.reminders.send()
-            async let second = h.app.context.operations.reminders.send()
+            async let first = h.app.operations.reminders.send()
+            async let second = h.app.operations.reminders.send()
             #expect(try await first + second == 1)
-            #expect(try await h.app.context.operations.reminders.send() == 0)
+            #expect(try await h.app.operations.reminders.send() == 0)
             let mails = try h.mail().filter { WebHarness.subject(of: $0) == "Contract ends in 20 days: “Short MSA” with Ending Vendor" }
             #expect(mails.count == 1 && mails[0].contains("To: Test Admin <admin@northfield.example>"))
         }

@@ -25,7 +25,7 @@ struct CatalogImportCommand: AsyncCommand {
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
         do {
             let name = (signature.file as NSString).lastPathComponent
-            let outcome = try await app.context.operations.catalog.importScopes(data, source: name, by: .commandLine)
+            let outcome = try await app.operations.catalog.importScopes(data, source: name, by: .commandLine)
             context.console.print(outcome.sentence)
         } catch let error as DomainError {
             throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--file: ", with: ""))

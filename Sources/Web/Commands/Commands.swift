@@ -132,7 +132,7 @@ struct ReminderCommands: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await Commands.ready(app)
-        let sent = try await app.context.operations.reminders.send()
+        let sent = try await app.operations.reminders.send()
         context.console.print("\(sent) reminder(s) sent")
     }
 }
@@ -232,7 +232,7 @@ struct TokenCreateCommand: AsyncCommand {
         }
         do {
             let request = try TokenRequest.validate(purpose: signature.purpose, expiresInDays: signature.expiresInDays)
-            let secret = try await app.context.operations.tokens.issue(request, for: user, by: .commandLine)
+            let secret = try await app.operations.tokens.issue(request, for: user, by: .commandLine)
             print(secret)
         } catch let error as DomainError {
             throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--expiresInDays", with: "--expires-in-days"))
@@ -302,9 +302,9 @@ struct ExportCommand: AsyncCommand {
         try await Commands.ready(app)
         let console = context.console
         do {
-            let manifest = try await ExportBundle.write(app, to: out, asOf: moment) { line in console.output("export: \(line)", style: .plain, newLine: true) }
+            let manifest = try await app.operations.exports.write(to: out, asOf: moment) { line in console.output("export: \(line)", style: .plain, newLine: true) }
             console.print("export written to \(out): \(manifest.files.count) files, \(manifest.auditEvents) audit events, head \(manifest.auditHeadHash)")
-        } catch let problem as ExportBundle.Problem {
+        } catch let problem as AuditorExports.Problem {
             throw CommandFailure(problem.description)
         }
     }
@@ -329,7 +329,7 @@ struct ExportVerifyCommand: AsyncCommand {
     var help: String { "Re-checks an export's manifest and audit chain; exit 1 naming the first problem. Needs no database." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        if let problem = ExportBundle.verify(signature.directory) { throw CommandFailure("export NOT intact: \(problem)") }
+        if let problem = AuditorExports.verify(signature.directory) { throw CommandFailure("export NOT intact: \(problem)") }
         context.console.print("export intact: every file matches the manifest and the audit chain verifies")
     }
 }

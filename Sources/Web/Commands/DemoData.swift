@@ -110,7 +110,7 @@ enum DemoData {
             _ = try await store.contracts.create(fields, vendorID: vendor.id, id: services.ids(), by: actor, at: services.now())
         }
         let owner = try await store.users.find(email: accounts[0].email)
-        let checker = EndpointChecker(matcher: app.context.operations.catalog.shippedMatcher)
+        let checker = EndpointChecker(matcher: app.operations.catalog.shippedMatcher)
         var first: Integration?
         for demo in integrations {
             guard let vendor = created[demo.vendor] else { continue }
@@ -149,9 +149,7 @@ enum DemoData {
         let services = app.context.services
         guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
         try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
-        let setup = try await DriftService.setup(store, catalog: app.context.operations.catalog)
-        let report = try DriftService.scanUpload(Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", setup: setup)
-        _ = try await store.drift.record(report, files: ["web_logs-2026-11-19.csv"], id: services.ids(), by: actor, at: services.now())
+        _ = try await app.operations.drift.scan(upload: Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", by: actor)
     }
 
     /// One inherited key nobody has reviewed yet, and two user tokens (one breaking the policy).

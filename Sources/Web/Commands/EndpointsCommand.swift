@@ -45,7 +45,7 @@ public struct EndpointsCheckCommand: AsyncCommand {
             text = contents
         }
         // Works offline: entries imported into the database are included when it can be reached.
-        let catalog = context.application.context.operations.catalog
+        let catalog = context.application.operations.catalog
         let matcher: EndpointMatcher
         do {
             matcher = try await catalog.matcher()

@@ -21,7 +21,7 @@ struct DriftController: Sendable {
                 throw DomainError.validation(ValidationErrors(["file": "Choose a request log (CSV or JSON Lines, gzip or not)."]))
             }
             let name = DocumentCheck.cleanName(file.filename)
-            let scan = try await Self.scan(req, bytes: [UInt8](file.data.readableBytesView), name: name)
+            let scan = try await req.operations.drift.scan(upload: [UInt8](file.data.readableBytesView), named: name, by: req.actor)
             let report = scan.report
             return req.redirect(to: .driftScan(scan.id), flash: "Scanned \(report.rows) rows: \(report.outOfScopeTotal) out-of-scope requests, \(report.malformed) malformed rows.")
         } catch let error as DomainError {
@@ -43,8 +43,8 @@ struct DriftController: Sendable {
         }
         let form = try req.content.decode(Form.self)
         do {
-            let identity = try LogIdentity.validated(userIDs: form.serviceAccountUserIDs ?? "", userAgents: form.userAgentPatterns ?? "")
-            try await req.store.drift.saveIdentity(identity, for: integration.id, by: req.actor, at: req.now)
+            _ = try await req.operations.drift.saveIdentity(userIDs: form.serviceAccountUserIDs ?? "", userAgents: form.userAgentPatterns ?? "",
+                                                            for: integration, by: req.actor)
             return req.redirect(to: .integration(integration.id), flash: "Request-log identity saved; the next scan uses it.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -68,21 +68,6 @@ struct DriftController: Sendable {
             maxUploadMB: maxUpload / 1_048_576, error: error)
     }
 
-    // MARK: Scanning
-
-    /// Scans an upload off the event loop and stores the result. Unreadable logs are a validation
-    /// error naming the problem; malformed rows are only counted.
-    static func scan(_ req: Request, bytes: [UInt8], name: String) async throws -> DriftScan {
-        let setup = try await DriftService.setup(req.store, catalog: req.operations.catalog)
-        let report: DriftReport
-        do {
-            report = try await req.application.threadPool.runIfActive { try DriftService.scanUpload(bytes, named: name, setup: setup) }
-        } catch let failure as LogFile.Failure {
-            throw DomainError.validation(ValidationErrors(["file": "This log cannot be scanned: \(failure.problem)."]))
-        }
-        return try await req.store.drift.record(report, files: [name], id: req.context.services.ids(), by: req.actor, at: req.now)
-    }
-
     static func scanParameter(_ req: Request) async throws -> DriftScan {
         try await req.record("scanID", "drift scan", req.store.drift.scan)
     }
@@ -99,7 +84,7 @@ struct DriftController: Sendable {
             throw DomainError.validation(ValidationErrors(["file": "Send the request log as the request body."]))
         }
         let name = DocumentCheck.cleanName((try? req.query.get(String.self, at: "name")) ?? "API upload")
-        let scan = try await Self.scan(req, bytes: [UInt8](body.readableBytesView), name: name)
+        let scan = try await req.operations.drift.scan(upload: [UInt8](body.readableBytesView), named: name, by: req.actor)
         return try DriftJSON.scan(scan).json(req, status: .created)
     }
 
@@ -125,9 +110,9 @@ struct DriftController: Sendable {
             var userAgentPatterns: [String]?
         }
         let body = try req.content.decode(Body.self)
-        let identity = try LogIdentity.validated(userIDs: (body.serviceAccountUserIDs ?? []).joined(separator: "\n"),
-                                                 userAgents: (body.userAgentPatterns ?? []).joined(separator: "\n"))
-        try await req.store.drift.saveIdentity(identity, for: integration.id, by: req.actor, at: req.now)
+        let identity = try await req.operations.drift.saveIdentity(
+            userIDs: (body.serviceAccountUserIDs ?? []).joined(separator: "\n"), userAgents: (body.userAgentPatterns ?? []).joined(separator: "\n"),
+            for: integration, by: req.actor)
         return try ReviewJSON.object(["integrationID": integration.id.description, "serviceAccountUserIDs": identity.serviceAccountUserIDs,
                                       "userAgentPatterns": identity.userAgentPatterns]).json(req)
     }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -31,7 +32,7 @@ struct ExportController: Sendable {
         let directory = work + "bundle/"
         let zipPath = work + "export.zip"
         do {
-            let manifest = try await ExportBundle.write(req.application, to: directory, asOf: moment) { _ in }
+            let manifest = try await req.operations.exports.write(to: directory, asOf: moment)
             let name = "vendor-review-export-\(CalendarDay.of(req.now))"
             try ZipWriter.zip(directory: directory, files: manifest.files.map(\.path) + [ExportManifest.fileName], to: zipPath, prefix: name + "/")
             req.logger.info("export downloaded", metadata: ["user": .string(req.actor.label), "events": .string(String(manifest.auditEvents))])

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -27,7 +28,8 @@ struct LTIController: Sendable {
             guard let file = try req.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
                 throw DomainError.validation(ValidationErrors(["lti": "Choose the tool's configuration file (JSON or XML)."]))
             }
-            let stored = try await Self.importFile(req, integration, bytes: [UInt8](file.data.readableBytesView), filename: DocumentCheck.cleanName(file.filename))
+            let stored = try await req.operations.lti.importFile([UInt8](file.data.readableBytesView), filename: DocumentCheck.cleanName(file.filename),
+                                                                 for: integration, by: req.actor)
             var message = "Imported LTI \(stored.configuration.ltiVersion) configuration version \(stored.version)."
             if !stored.widening.isEmpty { message += " It reaches further than before (\(stored.widening.joined(separator: "; "))): review it again." }
             return req.redirect(to: .integration(integration.id), flash: message)
@@ -36,16 +38,6 @@ struct LTIController: Sendable {
             let context = try await IntegrationController().detail(req, integration, panels: .init(ltiError: mapped.fields["lti"] ?? mapped.message))
             return try await req.page("integrations/show", context, status: mapped.status)
         }
-    }
-
-    static func importFile(_ req: Request, _ integration: Integration, bytes: [UInt8], filename: String) async throws -> StoredLTIConfiguration {
-        let configuration: LTIConfiguration
-        do {
-            configuration = try LTIConfigurationParser.parse(bytes)
-        } catch let error as LTIConfigurationError {
-            throw DomainError.validation(ValidationErrors(["lti": error.description]))
-        }
-        return try await req.store.lti.store(configuration, for: integration.id, filename: filename, sha256: DocumentCheck.sha256(bytes), by: req.actor, at: req.now)
     }
 
     static func panel(_ history: [StoredLTIConfiguration]) -> LTIPanel? {
@@ -77,7 +69,7 @@ struct LTIController: Sendable {
         guard let body = req.body.data, body.readableBytes > 0 else {
             throw DomainError.validation(ValidationErrors(["lti": "Send the configuration file as the request body."]))
         }
-        let stored = try await Self.importFile(req, integration, bytes: [UInt8](body.readableBytesView), filename: "API upload")
+        let stored = try await req.operations.lti.importFile([UInt8](body.readableBytesView), filename: "API upload", for: integration, by: req.actor)
         return try Self.json(stored).json(req, status: .created)
     }
 
@@ -89,33 +81,5 @@ struct LTIController: Sendable {
             "sends_personal_data": c.privacyLevel.sendsPersonalData, "widening": s.widening, "sha256": s.sha256, "importedBy": s.importedBy,
             "importedAt": Format.iso(s.importedAt),
         ])
-    }
-}
-
-/// `vendor-review lti inspect FILE`: what a configuration holds, as JSON, without a database.
-struct LTICommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["inspect": LTIInspectCommand()] }
-    var help: String { "Work with LTI tool configurations." }
-}
-
-struct LTIInspectCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "file", help: "An LTI 1.3 JSON or LTI 1.1 XML configuration.")
-        var file: String
-        init() {}
-    }
-
-    var help: String { "Prints lti_version, title, privacy_level, placements, scopes, target_link_uri and domains as JSON; exit 1 for a file it cannot accept." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
-        do {
-            let c = try LTIConfigurationParser.parse([UInt8](data))
-            let output = ReviewJSON.object(["lti_version": c.ltiVersion, "title": c.title, "privacy_level": c.privacyLevel.rawValue, "placements": c.placements,
-                                            "scopes": c.scopes, "target_link_uri": c.targetLinkURI, "domains": c.domains])
-            try Commands.printJSON(output, to: context.console)
-        } catch let error as LTIConfigurationError {
-            throw CommandFailure("\(signature.file): \(error.description)")
-        }
     }
 }

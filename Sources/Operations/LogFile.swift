@@ -5,21 +5,21 @@ import Foundation
 /// Streams request-log files into a `DriftScanner`: plain or gzip-compressed (recognised by its
 /// magic bytes, concatenated members included), read in 1 MiB pieces straight into the scanner's
 /// buffer, so memory stays the same whatever the file's size.
-enum LogFile {
-    struct Failure: Error, CustomStringConvertible {
-        let file: String
-        let problem: String
-        var description: String { "\(file): \(problem)" }
+public enum LogFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public let file: String
+        public let problem: String
+        public var description: String { "\(file): \(problem)" }
     }
 
-    struct Progress {
-        var bytesRead: Int64
-        var totalBytes: Int64
-        var rows: Int
+    public struct Progress: Sendable {
+        public var bytesRead: Int64
+        public var totalBytes: Int64
+        public var rows: Int
     }
 
     /// Scans each file in turn; `progress` is called about every 8 MiB read.
-    static func scan(_ paths: [String], into scanner: DriftScanner, progress: (Progress) -> Void = { _ in }) throws {
+    public static func scan(_ paths: [String], into scanner: DriftScanner, progress: (Progress) -> Void = { _ in }) throws {
         let total = paths.reduce(Int64(0)) { sum, path in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
         }
@@ -47,7 +47,7 @@ enum LogFile {
     }
 
     /// Scans bytes already in memory (an upload), compressed or not.
-    static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner) throws {
+    public static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner) throws {
         try scanner.startFile(named: name)
         do {
             if isGzip(data) {
@@ -65,7 +65,7 @@ enum LogFile {
         }
     }
 
-    static func isGzip<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+    public static func isGzip<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
         var iterator = bytes.makeIterator()
         return iterator.next() == 0x1F && iterator.next() == 0x8B
     }

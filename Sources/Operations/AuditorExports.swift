@@ -1,12 +1,16 @@
 import Domain
 import Foundation
-import Persistence
-import Vapor
 
-/// Writes and checks auditor exports: CSV per record type, full JSON records, the audit chain as
-/// JSON Lines, stored documents, and a manifest of every file's SHA-256.
-enum ExportBundle {
-    struct Problem: Error, CustomStringConvertible { let description: String }
+/// Auditor exports: CSV per record type, the same records as JSON, the audit chain as JSON Lines,
+/// every stored document, and a manifest of every file's SHA-256; and the check of one.
+public struct AuditorExports: Sendable {
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let environment: OperationEnvironment
+
+    init(_ environment: OperationEnvironment) { self.environment = environment }
 
     /// A file being written: streamed to disk and hashed as it goes.
     final class Sink {
@@ -35,99 +39,77 @@ enum ExportBundle {
         }
     }
 
+    /// The tables as written, for `records.json`.
+    private final class Tables {
+        let root: String
+        var files: [ExportManifest.File] = []
+        var written: [(name: String, header: [String], rows: [[String]])] = []
+
+        init(root: String) { self.root = root }
+
+        func write<Row>(_ table: ExportTable<Row>, _ rows: [Row]) throws {
+            let sink = try Sink(root: root, path: "csv/\(table.name).csv")
+            try sink.write(CSV.line(table.header))
+            let cells = rows.map(table.cells)
+            for row in cells { try sink.write(CSV.line(row)) }
+            files.append(try sink.close())
+            written.append((table.name, table.header, cells))
+        }
+    }
+
     /// Writes the export into `directory` (created; must be empty). `progress` gets a line now and then.
-    static func write(_ app: Application, to directory: String, asOf: Date?, progress: @Sendable (String) -> Void) async throws -> ExportManifest {
+    public func write(to directory: String, asOf: Date?, progress: @Sendable (String) -> Void = { _ in }) async throws -> ExportManifest {
         let root = directory.hasSuffix("/") ? directory : directory + "/"
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: root), !existing.isEmpty {
             throw Problem(description: "\(root) is not empty; choose a new directory")
         }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let store = app.store
-        let now = app.context.services.now()
-        var files: [ExportManifest.File] = []
-        var tables: [(String, [String], [[String]])] = []
-        func csv(_ name: String, _ header: [String], _ rows: [[String]]) throws {
-            let sink = try Sink(root: root, path: "csv/\(name).csv")
-            try sink.write(CSV.line(header))
-            for row in rows { try sink.write(CSV.line(row)) }
-            files.append(try sink.close())
-            tables.append((name, header, rows))
-        }
-        func time(_ date: Date?) -> String { date.map(Format.iso) ?? "" }
-        func all<T>(_ fetch: (PageRequest) async throws -> ResultPage<T>) async throws -> [T] {
-            var items: [T] = [], page = 1
-            while true {
-                let batch = try await fetch(PageRequest(page: page, size: 100))
-                items += batch.items
-                if !batch.hasNext { return items }
-                page += 1
-            }
-        }
+        let store = environment.store
+        let now = environment.now()
+        let tables = Tables(root: root)
 
-        let users = try await store.users.list()
-        try csv("users", ["id", "email", "name", "role", "active", "created_at"],
-                users.map { [$0.id.description, $0.email, $0.name, $0.role.rawValue, $0.isActive ? "yes" : "no", time($0.createdAt)] })
-        let vendors = try await all { try await store.vendors.list(VendorQuery(page: $0)) }
-        try csv("vendors", ["id", "name", "standing", "website", "security_contact", "notes", "version"],
-                vendors.map { [$0.id.description, $0.fields.name, $0.fields.standing.rawValue, $0.fields.website ?? "", $0.fields.securityContactEmail ?? "",
-                               $0.fields.notes ?? "", String($0.version)] })
-        let contracts = try await all { try await store.contracts.list(ContractQuery(page: $0)) }
-        try csv("contracts", ["id", "vendor_id", "title", "kind", "status", "signed_on", "starts_on", "ends_on"] + ClauseKind.allCases.map(\.rawValue),
-                contracts.map { c in [c.id.description, c.vendorID.description, c.fields.title, c.fields.kind.rawValue, c.fields.status.rawValue,
-                                      c.fields.signedOn ?? "", c.fields.startsOn ?? "", c.fields.endsOn ?? ""]
-                    + ClauseKind.allCases.map { c.fields.clause($0).present ? "yes" + (c.fields.clause($0).reference.map { " (\($0))" } ?? "") : "no" } })
+        try tables.write(ExportTables.users, try await store.users.list())
+        var vendors: [Vendor] = [], page = 1
+        while true {
+            let batch = try await store.vendors.list(VendorQuery(page: PageRequest(page: page, size: PageRequest.maxSize)))
+            vendors += batch.items
+            if !batch.hasNext { break }
+            page += 1
+        }
+        try tables.write(ExportTables.vendors, vendors)
+        let contracts = try await store.contracts.all(ContractQuery())
+        try tables.write(ExportTables.contracts, contracts)
         let integrations = try await store.integrations.all()
-        try csv("integrations", ["id", "vendor_id", "name", "kind", "status", "classification", "purpose", "sends_data_to_ai", "ai_services", "owner_id", "whitelist_version", "risk"],
-                integrations.map { i in [i.id.description, i.vendorID.description, i.fields.name, i.fields.kind.rawValue, i.status.rawValue,
-                                         i.fields.classification.rawValue, i.fields.purpose, i.fields.sendsDataToAI ? "yes" : "no", i.fields.aiServices ?? "",
-                                         i.fields.ownerID?.description ?? "", String(i.whitelistVersion), i.risk?.description ?? ""] })
-        var endpointRows: [[String]] = [], answerRows: [[String]] = [], reviewRows: [[String]] = [], findingRows: [[String]] = [], releaseRows: [[String]] = []
+        try tables.write(ExportTables.integrations, integrations)
+        var entries: [ExportedWhitelistEntry] = [], answers: [Answer] = [], reviews: [Review] = [], findings: [Finding] = [], releases: [KeyRelease] = []
         var documents: [(path: String, load: () async throws -> [UInt8]?)] = []
         for integration in integrations {
             for version in try await store.integrations.whitelistVersions(integration.id) {
-                for e in version.entries {
-                    endpointRows.append([integration.id.description, String(version.number), time(version.createdAt), e.verb.rawValue, e.template, e.justification,
-                                         e.access.rawValue, e.risk.description])
-                }
+                entries += version.entries.map { ExportedWhitelistEntry(integrationID: integration.id, version: version, entry: $0) }
             }
-            for a in try await store.answers.answers(integration.id) {
-                answerRows.append([integration.id.description, a.questionnaireID, String(a.questionnaireVersion), a.questionID, a.values.joined(separator: "; "),
-                                   a.source.rawValue, a.answeredBy, time(a.answeredAt), a.mark?.rawValue ?? "", a.markComment ?? "", a.markedBy ?? ""])
-            }
+            answers += try await store.answers.answers(integration.id)
             for e in try await store.answers.evidence(integration.id) {
                 documents.append(("documents/evidence/\(e.id)-\(DocumentCheck.cleanName(e.filename))", { try await store.answers.evidenceDocument(e.id, of: integration.id)?.1 }))
             }
-            for r in try await store.reviews.reviews(integration.id) {
-                reviewRows.append([r.id.description, integration.id.description, r.kind.rawValue, r.fields.reviewerID.description, r.fields.scope,
-                                   r.decision?.decision.rawValue ?? "", r.decision?.decidedOn ?? "", r.decision?.validUntil ?? "", r.decidedBy ?? "",
-                                   r.decision?.conditions ?? "", r.supersedes?.description ?? ""])
-                for f in try await store.reviews.findings(r.id) {
-                    findingRows.append([f.id.description, r.id.description, f.title, f.severity.rawValue, f.status.rawValue, f.riskAcceptedBy ?? "", f.dueOn ?? ""])
-                }
+            for review in try await store.reviews.reviews(integration.id) {
+                reviews.append(review)
+                findings += try await store.reviews.findings(review.id)
             }
-            for k in try await store.releases.list(integration.id) {
-                releaseRows.append([k.id.description, integration.id.description, k.state.rawValue, k.requestedBy, time(k.requestedAt), time(k.verifiedAt),
-                                    k.details?.canvasKeyID ?? "", (k.details?.scopes ?? []).joined(separator: " "), k.details?.rereviewOn ?? "",
-                                    String(k.whitelistVersion), k.scopeChanged ? "yes" : "no", k.previousID?.description ?? ""])
-            }
+            releases += try await store.releases.list(integration.id)
         }
-        try csv("whitelist_entries", ["integration_id", "version", "version_created_at", "method", "template", "justification", "access", "risk"], endpointRows)
-        try csv("answers", ["integration_id", "questionnaire", "questionnaire_version", "question", "answer", "source", "answered_by", "answered_at", "mark", "mark_comment", "marked_by"], answerRows)
-        try csv("reviews", ["id", "integration_id", "kind", "reviewer_id", "scope", "decision", "decided_on", "valid_until", "decided_by", "conditions", "supersedes"], reviewRows)
-        try csv("findings", ["id", "review_id", "title", "severity", "status", "risk_accepted_by", "due_on"], findingRows)
-        try csv("key_releases", ["id", "integration_id", "state", "requested_by", "requested_at", "verified_at", "canvas_key_id", "scopes", "rereview_on", "whitelist_version", "scope_changed", "previous_id"], releaseRows)
-        try csv("inherited_keys", ["id", "name", "vendor", "canvas_key_id", "state", "dependents", "reviewed"],
-                try await store.inheritedKeys.list().map { [$0.id.description, $0.fields.name, $0.fields.vendor, $0.fields.canvasKeyID ?? "", $0.fields.state.rawValue,
-                                                            $0.fields.dependents.map(\.description).joined(separator: " "), $0.fields.reviewed ? "yes" : "no"] })
-        try csv("token_register", ["id", "holder", "role", "purpose", "created_on", "expires_on", "last_used_on", "integration_id", "developer_key_id", "state", "revoked_on", "revoked_by"],
-                try await store.tokenRegister.list().map { t in [t.id.description, t.fields.holder, t.fields.role.rawValue, t.fields.purpose ?? "", t.fields.createdOn,
-                                                                 t.fields.expiresOn ?? "", t.fields.lastUsedOn ?? "", t.fields.integrationID?.description ?? "",
-                                                                 t.fields.developerKeyID ?? "", t.isRevoked ? "revoked" : "active", t.revokedOn ?? "", t.revokedBy ?? ""] })
+        try tables.write(ExportTables.whitelistEntries, entries)
+        try tables.write(ExportTables.answers, answers)
+        try tables.write(ExportTables.reviews, reviews)
+        try tables.write(ExportTables.findings, findings)
+        try tables.write(ExportTables.keyReleases, releases)
+        try tables.write(ExportTables.inheritedKeys, try await store.inheritedKeys.list())
+        try tables.write(ExportTables.tokenRegister, try await store.tokenRegister.list())
         for contract in contracts {
             for document in try await store.contracts.documents(contract.id) {
                 documents.append(("documents/contracts/\(document.id)-\(DocumentCheck.cleanName(document.filename))", { try await store.contracts.document(document.id, of: contract.id)?.1 }))
             }
         }
+        var files = tables.files
         progress("records: \(vendors.count) vendors, \(contracts.count) contracts, \(integrations.count) integrations, \(documents.count) documents")
 
         // The same records as JSON, with values exactly as stored (no spreadsheet neutralising).
@@ -135,9 +117,9 @@ enum ExportBundle {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try json.write("{")
-        for (index, table) in tables.enumerated() {
-            let objects = table.2.map { Dictionary(uniqueKeysWithValues: zip(table.1, $0)) }
-            try json.write((index == 0 ? "" : ",") + "\"\(table.0)\":")
+        for (index, table) in tables.written.enumerated() {
+            let objects = table.rows.map { Dictionary(uniqueKeysWithValues: zip(table.header, $0)) }
+            try json.write((index == 0 ? "" : ",") + "\"\(table.name)\":")
             try json.write(try encoder.encode(objects))
         }
         try json.write("}")
@@ -176,8 +158,7 @@ enum ExportBundle {
         progress("audit: \(after) events, head \(head)")
 
         if let asOf {
-            let sink = try Sink(root: root, path: "as_of.csv")
-            try sink.write(CSV.line(["integration", "status_then", "status_now", "whitelist_version_then", "whitelist_version_now", "endpoints_then", "released_keys_then", "changed_since"]))
+            var rows: [AsOfRow] = []
             for integration in integrations {
                 let releases = try await store.releases.list(integration.id)
                 var releaseEvents: [AuditEvent] = []
@@ -185,10 +166,11 @@ enum ExportBundle {
                 let input = AsOf.Input(integration: integration, versions: try await store.integrations.whitelistVersions(integration.id),
                                        events: try await store.audit.events(entityType: "integration", entityID: integration.id.description),
                                        releases: releases, releaseEvents: releaseEvents.sorted { $0.sequence < $1.sequence })
-                guard let row = AsOf.row(input, at: asOf) else { continue }
-                try sink.write(CSV.line([row.integration, row.statusThen, row.statusNow, String(row.whitelistVersionThen), String(row.whitelistVersionNow),
-                                         row.endpointsThen.joined(separator: "; "), row.releasedKeysThen.joined(separator: "; "), row.changedSince ? "yes" : "no"]))
+                if let row = AsOf.row(input, at: asOf) { rows.append(row) }
             }
+            let sink = try Sink(root: root, path: "as_of.csv")
+            try sink.write(CSV.line(ExportTables.asOf.header))
+            for row in rows { try sink.write(CSV.line(ExportTables.asOf.cells(row))) }
             files.append(try sink.close())
         }
 
@@ -201,7 +183,7 @@ enum ExportBundle {
     }
 
     /// Re-checks every file against the manifest and the audit chain line by line; nil when intact.
-    static func verify(_ directory: String) -> String? {
+    public static func verify(_ directory: String) -> String? {
         let root = directory.hasSuffix("/") ? directory : directory + "/"
         guard let data = FileManager.default.contents(atPath: root + ExportManifest.fileName),
               let manifest = try? JSONDecoder().decode(ExportManifest.self, from: data) else {
@@ -222,7 +204,7 @@ enum ExportBundle {
         if let enumerator = FileManager.default.enumerator(atPath: root) {
             for case let path as String in enumerator {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: root + path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: root + path, isDirectory: &isDirectory)
                 if !isDirectory.boolValue && path != ExportManifest.fileName && !listed.contains(path) { return "\(path) is not in the manifest (a file was added)" }
             }
         }
@@ -254,14 +236,4 @@ enum ExportBundle {
         }
         return nil
     }
-}
-
-/// The export, for `vendor-review-bench`.
-public enum AuditorExport {
-    public static func write(_ app: Application, to directory: String) async throws -> (files: Int, events: Int64) {
-        let manifest = try await ExportBundle.write(app, to: directory, asOf: nil) { _ in }
-        return (manifest.files.count, manifest.auditEvents)
-    }
-
-    public static func verify(_ directory: String) -> String? { ExportBundle.verify(directory) }
 }

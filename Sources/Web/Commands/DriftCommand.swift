@@ -4,50 +4,6 @@ import Operations
 import Persistence
 import Vapor
 
-/// Runs scope-drift scans: gathers what every integration may call from the records, streams the
-/// logs through one `DriftScanner` and stores the result.
-enum DriftService {
-    /// Everything a scan checks against, read once before the first row.
-    static func setup(_ store: Store, catalog: Catalog, columns: WebLogColumns = WebLogColumns()) async throws -> DriftSetup {
-        let integrations = try await store.integrations.all()
-        let releases = try await store.releases.all(in: [.released, .off, .retired])
-        var whitelists: [Integration.ID: [WhitelistEntry]] = [:]
-        for integration in integrations {
-            // The version a reviewer accepted; while none is, the current one.
-            let accepted = try await store.integrations.whitelistAcceptance(integration.id)
-            whitelists[integration.id] = try await store.integrations.whitelist(integration.id, version: accepted?.version)?.entries ?? []
-        }
-        let targets = DriftTargets.build(integrations: integrations, releases: releases, whitelists: whitelists,
-                                         identities: try await store.drift.identities())
-        let matcher = try await catalog.matcher()
-        let inherited = try await store.inheritedKeys.list().compactMap(\.fields.canvasKeyID)
-        return DriftSetup(targets: targets, catalog: matcher.entries.map { DriftTarget.Endpoint(verb: $0.verb, template: $0.template.text) },
-                          otherKnownKeys: inherited, columns: columns)
-    }
-
-    /// Scans files from disk; `progress` is told how far it got.
-    static func scanFiles(_ paths: [String], setup: DriftSetup, progress: (LogFile.Progress) -> Void = { _ in }) throws -> DriftReport {
-        let scanner = DriftScanner(setup)
-        try LogFile.scan(paths, into: scanner, progress: progress)
-        return try finish(scanner, file: paths.last ?? "log")
-    }
-
-    /// Scans an upload held in memory.
-    static func scanUpload(_ bytes: [UInt8], named name: String, setup: DriftSetup) throws -> DriftReport {
-        let scanner = DriftScanner(setup)
-        try LogFile.scan(bytes, named: name, into: scanner)
-        return try finish(scanner, file: name)
-    }
-
-    private static func finish(_ scanner: DriftScanner, file: String) throws -> DriftReport {
-        do {
-            return try scanner.finish()
-        } catch let error as WebLogError {
-            throw LogFile.Failure(file: file, problem: error.description)
-        }
-    }
-}
-
 /// `vendor-review drift FILE… [--json] [--column field=header]…`
 struct DriftCommand: AnyAsyncCommand {
     var help: String {
@@ -90,12 +46,12 @@ struct DriftCommand: AnyAsyncCommand {
 
         let app = context.application
         try await Commands.ready(app)
-        let setup = try await DriftService.setup(app.store, catalog: app.context.operations.catalog, columns: columns)
+        let setup = try await app.operations.drift.setup(columns: columns)
         let console = context.console
         let started = Date()
         let report: DriftReport
         do {
-            report = try DriftService.scanFiles(files, setup: setup) { progress in
+            report = try DriftScans.scan(files: files, setup: setup) { progress in
                 let percent = progress.totalBytes > 0 ? Int(progress.bytesRead * 100 / progress.totalBytes) : 100
                 // Progress goes to standard error, so --json output stays clean.
                 FileHandle.standardError.write(Data("drift: \(percent)% read, \(progress.rows) rows\n".utf8))
@@ -105,7 +61,7 @@ struct DriftCommand: AnyAsyncCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         let names = files.map { ($0 as NSString).lastPathComponent }
-        let scan = try await app.store.drift.record(report, files: names, id: app.context.services.ids(), by: .commandLine, at: app.context.services.now())
+        let scan = try await app.operations.drift.record(report, files: names, by: .commandLine)
         if json {
             try Commands.printJSON(DriftJSON.scan(scan), to: console)
         } else {
@@ -136,9 +92,4 @@ enum DriftSummary {
         lines.append("scan \(scanID) stored")
         return lines
     }
-}
-
-/// The command's file reading and scanning, for the benchmark (which has no database).
-public enum DriftLogScan {
-    public static func scan(_ paths: [String], setup: DriftSetup) throws -> DriftReport { try DriftService.scanFiles(paths, setup: setup) }
 }
