@@ -14,8 +14,7 @@ public struct Gates: Sendable {
         var owner: User?
         if let ownerID = integration.fields.ownerID { owner = try await store.users.find(ownerID) }
         let reviews = try await store.reviews.reviews(integration.id)
-        var findings: [Review.ID: [Finding]] = [:]
-        for review in reviews where review.isDecided { findings[review.id] = try await store.reviews.findings(review.id) }
+        let findings = try await store.reviews.findings(of: reviews.filter(\.isDecided).map(\.id))
         let input = GateInput(
             today: CalendarDay.of(environment.now()), vendor: vendor, contracts: contracts, integration: integration, owner: owner,
             whitelist: try await store.integrations.whitelist(integration.id, version: nil),

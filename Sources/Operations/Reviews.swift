@@ -10,7 +10,7 @@ public struct Reviews: Sendable {
 
     /// The people who may review: active reviewers and admins.
     public func reviewers() async throws -> [User] {
-        try await environment.store.users.list().filter { $0.isActive && ($0.role == .reviewer || $0.role == .admin) }
+        try await environment.store.users.list().filter { $0.isActive && SeparationOfDuties.mayReview($0.role) }
     }
 
     public func integration(of review: Review) async throws -> Integration {

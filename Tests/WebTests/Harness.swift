@@ -58,10 +58,11 @@ struct WebHarness: Sendable {
 }
 
 func withWebApp(
-    _ engine: TestEngine = .sqlite, configure adjust: (inout AppConfig) -> Void = { _ in },
+    _ engine: TestEngine = .sqlite, configure adjust: (inout AppConfig) -> Void = { _ in }, logger: Logger? = nil,
     _ body: (WebHarness) async throws -> Void
 ) async throws {
     try await withTestApplication(engine) { app, database in
+        if let logger { app.logger = logger }
         let clock = TestClock()
         var config = try AppConfig.fromEnvironment([:], workingDirectory: repositoryRoot)
         config.database = database

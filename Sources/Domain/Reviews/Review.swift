@@ -297,8 +297,16 @@ public struct Review: Equatable, Sendable {
 
 /// Who may decide a review: a reviewer or admin who is not the integration's owner.
 public enum SeparationOfDuties {
+    /// Reviewers and admins review; the other roles never do.
+    public static func mayReview(_ role: Role) -> Bool { role == .reviewer || role == .admin }
+
+    /// The people who may be assigned a review of `integration`: active reviewers and admins, not its owner.
+    public static func possibleReviewers(_ users: [User], of integration: Integration) -> [User] {
+        users.filter { $0.isActive && mayReview($0.role) && $0.id != integration.fields.ownerID }
+    }
+
     public static func ensureCanDecide(_ user: User, integration: Integration) throws {
-        guard user.role == .reviewer || user.role == .admin else { throw DomainError.forbidden }
+        guard mayReview(user.role) else { throw DomainError.forbidden }
         if integration.fields.ownerID == user.id { throw DomainError.separationOfDuties }
     }
 }
@@ -309,6 +317,8 @@ public protocol ReviewRepository: Sendable {
     func allDecided() async throws -> [Review]
     func find(_ id: Review.ID) async throws -> Review?
     func findings(_ review: Review.ID) async throws -> [Finding]
+    /// The findings of several reviews in one query, by review (reviews without findings are absent).
+    func findings(of reviews: [Review.ID]) async throws -> [Review.ID: [Finding]]
     /// Starts a review; refused while another review of the same kind is open for the integration.
     func create(_ fields: ReviewFields, kind: ReviewKind, integration: Integration.ID, id: Review.ID, supersedes: Review.ID?,
                 by actor: Actor, at now: Date) async throws -> Review

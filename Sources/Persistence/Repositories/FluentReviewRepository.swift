@@ -104,6 +104,13 @@ struct FluentReviewRepository: ReviewRepository {
             .sort(\.$createdAt).sort(\.$id).all().map { try $0.toDomain() }.sorted { $0.severity < $1.severity }
     }
 
+    func findings(of reviews: [Review.ID]) async throws -> [Review.ID: [Finding]] {
+        guard !reviews.isEmpty else { return [:] }
+        let rows = try await FindingModel.query(on: database).filter(\.$reviewID ~~ reviews.map(\.rawValue))
+            .sort(\.$createdAt).sort(\.$id).all().map { try $0.toDomain() }
+        return Dictionary(grouping: rows, by: \.reviewID).mapValues { $0.sorted { $0.severity < $1.severity } }
+    }
+
     private static func entry(_ tx: any Database, _ review: ReviewModel, _ actor: Actor, _ now: Date, _ action: String, _ text: String) async throws -> AuditEntry {
         let name = try await IntegrationModel.find(review.integrationID, on: tx)?.name ?? "integration"
         let kind = ReviewKind(rawValue: review.kind)?.label ?? review.kind

@@ -63,7 +63,7 @@ struct ContractDetailContext: Encodable {
     let kind: String
     let status: String
     let statusKey: String
-    let dates: [IntegrationDetailContext.Fact]
+    let dates: [FactRow]
     let clauses: [ClauseRow]
     let documents: [DocumentRow]?
     let canEdit: Bool

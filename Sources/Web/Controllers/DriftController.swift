@@ -48,11 +48,11 @@ struct DriftController: Sendable {
             return req.redirect(to: .integration(integration.id), flash: "Request-log identity saved; the next scan uses it.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            let input = IntegrationPanels.Input(identityValues: ["serviceAccountUserIDs": form.serviceAccountUserIDs ?? "",
-                                                                 "userAgentPatterns": form.userAgentPatterns ?? ""],
-                                                identityErrors: mapped.fields.isEmpty ? ["serviceAccountUserIDs": mapped.message] : mapped.fields)
-            let context = try await IntegrationController().detail(req, integration, panels: input)
-            return try await req.page("integrations/show", context, status: mapped.status)
+            return try await IntegrationPage.render(
+                req, integration,
+                .identityFailed(values: ["serviceAccountUserIDs": form.serviceAccountUserIDs ?? "", "userAgentPatterns": form.userAgentPatterns ?? ""],
+                                errors: mapped.fields.isEmpty ? ["serviceAccountUserIDs": mapped.message] : mapped.fields),
+                status: mapped.status)
         }
     }
 

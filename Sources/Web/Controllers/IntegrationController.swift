@@ -32,7 +32,7 @@ struct IntegrationController: Sendable {
 
     func show(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        return try await req.page("integrations/show", try await detail(req, integration))
+        return try await IntegrationPage.render(req, integration)
     }
 
     // MARK: Create and edit
@@ -92,7 +92,7 @@ struct IntegrationController: Sendable {
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             let errors = mapped.fields.isEmpty ? ["action": mapped.message] : mapped.fields
-            return try await req.page("integrations/show", try await detail(req, integration, actionErrors: errors), status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .statusFailed(errors: errors), status: mapped.status)
         }
     }
 
@@ -181,41 +181,10 @@ struct IntegrationController: Sendable {
             risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none")
     }
 
+
     private func vendorOf(_ req: Request, _ integration: Integration) async throws -> Vendor {
         guard let vendor = try await req.store.vendors.find(integration.vendorID) else { throw DomainError.notFound(entity: "vendor") }
         return vendor
-    }
-
-    func detail(_ req: Request, _ integration: Integration, actionErrors: [String: String] = [:],
-                panels: IntegrationPanels.Input = .init()) async throws -> IntegrationDetailContext {
-        let vendor = try await vendorOf(req, integration)
-        let f = integration.fields
-        let owner = try await f.ownerID.asyncMap { try await req.store.users.find($0) } ?? nil
-        let current = try await req.store.integrations.whitelist(integration.id, version: nil)
-        let role = req.currentUser?.role
-        let canEdit = Routes.editorAccess.allows(role)
-        var facts: [IntegrationDetailContext.Fact] = [
-            .init(label: "Kind", value: f.kind.label),
-            .init(label: "Installed at", value: f.installLevel.label + (f.subAccountName.map { " — \($0)" } ?? "")),
-            .init(label: "Data classification", value: f.classification.label),
-            .init(label: "Sends Canvas data to AI", value: f.sendsDataToAI ? "Yes — \(f.aiServices ?? "")" : "No"),
-        ]
-        if let data = f.aiData { facts.append(.init(label: "Data sent to AI", value: data)) }
-        facts.append(.init(label: "Internal owner", value: owner.map { "\($0.name) (\($0.email))" } ?? "Not set"))
-        facts.append(.init(label: "Next review", value: f.nextReviewOn ?? "Not set"))
-        facts.append(.init(label: "Last updated", value: Format.dateTime(integration.updatedAt)))
-        return IntegrationDetailContext(
-            layout: LayoutContext(req, title: f.name), name: f.name, vendor: vendor.name, vendorURL: SiteURL.vendor(vendor.id).path,
-            status: integration.status.label, statusKey: integration.status.rawValue, statusNote: nil, facts: facts, purpose: f.purpose,
-            risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none",
-            whitelistSentence: current?.summary.sentence ?? "No endpoints declared yet.", whitelistCount: current?.entries.count ?? 0,
-            whitelistURL: SiteURL.whitelist(integration.id).path, canEdit: canEdit, editURL: SiteURL.editIntegration(integration.id).path,
-            actionURL: SiteURL.integrationActions(integration.id).path,
-            actions: canEdit ? IntegrationAction.available(from: integration.status).map { .init(value: $0.rawValue, label: $0.label, needsNote: $0.needsNote) }.nonEmpty : nil,
-            version: integration.version,
-            historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "integration", "entityID": integration.id.description]).path : nil,
-            actionErrors: actionErrors,
-            panels: try await IntegrationPanels.build(req, integration, input: panels))
     }
 
     private func formContext(

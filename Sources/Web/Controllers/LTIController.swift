@@ -3,20 +3,6 @@ import Operations
 import Persistence
 import Vapor
 
-struct LTIPanel: Encodable {
-    struct Fact: Encodable {
-        let label: String
-        let value: String
-    }
-    let version: Int
-    let title: String
-    let facts: [Fact]
-    let personalData: Bool
-    let scopes: [String]?
-    let widening: [String]?
-    let history: Int
-}
-
 /// LTI tool configurations: imported into an integration from Canvas JSON (1.3) or XML (1.1).
 struct LTIController: Sendable {
     static let maxUpload = LTIConfigurationParser.maxBytes + 65_536
@@ -35,25 +21,8 @@ struct LTIController: Sendable {
             return req.redirect(to: .integration(integration.id), flash: message)
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            let context = try await IntegrationController().detail(req, integration, panels: .init(ltiError: mapped.fields["lti"] ?? mapped.message))
-            return try await req.page("integrations/show", context, status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .ltiFailed(mapped.fields["lti"] ?? mapped.message), status: mapped.status)
         }
-    }
-
-    static func panel(_ history: [StoredLTIConfiguration]) -> LTIPanel? {
-        guard let current = history.first else { return nil }
-        let c = current.configuration
-        return LTIPanel(
-            version: current.version, title: c.title,
-            facts: [
-                .init(label: "LTI version", value: c.ltiVersion), .init(label: "Privacy level", value: c.privacyLevel.label),
-                .init(label: "Placements", value: c.placements.isEmpty ? "none" : c.placements.joined(separator: ", ")),
-                .init(label: "Launch URL", value: c.targetLinkURI ?? "—"), .init(label: "OIDC login URL", value: c.oidcInitiationURL ?? "—"),
-                .init(label: "Domains", value: c.domains.joined(separator: ", ")),
-                .init(label: "Imported", value: "\(Format.dateTime(current.importedAt)) by \(current.importedBy) from “\(current.filename)”"),
-            ],
-            personalData: c.privacyLevel.sendsPersonalData, scopes: c.scopes.map(LTIConfiguration.describe(scope:)).nonEmpty,
-            widening: current.widening.nonEmpty, history: history.count)
     }
 
     // MARK: API

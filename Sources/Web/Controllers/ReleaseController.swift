@@ -88,8 +88,7 @@ struct ReleaseController: Sendable {
             return req.redirect(to: .release(release.id), flash: "A six-digit code was sent to \(release.requestedByEmail). Enter it below within \(req.context.policy.codeValidMinutes) minutes.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            let context = try await IntegrationController().detail(req, integration, panels: .init(releaseError: mapped.message))
-            return try await req.page("integrations/show", context, status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .releaseRefused(mapped.message), status: mapped.status)
         }
     }
 

@@ -82,8 +82,8 @@ struct ReviewController: Sendable {
             return req.redirect(to: .review(review.id), flash: "\(review.kind.label) started.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            let context = try await IntegrationController().detail(req, integration, panels: .init(reviewValues: input, reviewErrors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields))
-            return try await req.page("integrations/show", context, status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .reviewFailed(values: input, errors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields),
+                                                    status: mapped.status)
         }
     }
 
@@ -172,7 +172,7 @@ struct ReviewController: Sendable {
         }
         let history = try await req.store.reviews.reviews(integration.id).filter { $0.kind == review.kind }
         let today = CalendarDay.of(req.now)
-        let reviewers = try await req.operations.reviews.reviewers().filter { $0.id != integration.fields.ownerID }
+        let reviewers = SeparationOfDuties.possibleReviewers(try await req.store.users.list(), of: integration)
         let selectedReviewer = values["reviewerID"] ?? review.fields.reviewerID.description
         return ReviewPageContext(
             layout: LayoutContext(req, title: "\(review.kind.label) — \(integration.fields.name)"), kind: review.kind.label,

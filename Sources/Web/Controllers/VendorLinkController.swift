@@ -11,13 +11,10 @@ struct VendorLinkController: Sendable {
         do {
             let created = try await req.operations.vendorLinks.create(
                 contactName: input["contactName"], contactEmail: input["contactEmail"], days: input["days"], for: integration, by: req.actor)
-            let context = try await IntegrationController().detail(
-                req, integration, panels: .init(newLink: .init(url: created.url, mailed: created.mailed, contact: created.link.contactEmail)))
-            return try await req.page("integrations/show", context)
+            return try await IntegrationPage.render(req, integration, .linkCreated(.init(url: created.url, mailed: created.mailed, contact: created.link.contactEmail)))
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            let context = try await IntegrationController().detail(req, integration, panels: .init(linkValues: input, linkErrors: mapped.fields))
-            return try await req.page("integrations/show", context, status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .linkFailed(values: input, errors: mapped.fields), status: mapped.status)
         }
     }
 

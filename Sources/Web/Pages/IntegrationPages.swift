@@ -95,41 +95,6 @@ struct IntegrationFormContext: Encodable {
     }
 }
 
-struct IntegrationDetailContext: Encodable {
-    struct Fact: Encodable {
-        let label: String
-        let value: String
-    }
-    struct ActionButton: Encodable {
-        let value: String
-        let label: String
-        let needsNote: Bool
-    }
-
-    let layout: LayoutContext
-    let name: String
-    let vendor: String
-    let vendorURL: String
-    let status: String
-    let statusKey: String
-    let statusNote: String?
-    let facts: [Fact]
-    let purpose: String
-    let risk: String
-    let riskKey: String
-    let whitelistSentence: String
-    let whitelistCount: Int
-    let whitelistURL: String
-    let canEdit: Bool
-    let editURL: String
-    let actionURL: String
-    let actions: [ActionButton]?
-    let version: Int
-    let historyURL: String?
-    let actionErrors: [String: String]
-    let panels: IntegrationPanels
-}
-
 struct WhitelistEntryRow: Encodable {
     let method: String
     let template: String

@@ -95,6 +95,12 @@ extension Array {
     var nonEmpty: [Element]? { isEmpty ? nil : self }
 }
 
+/// A labelled value in a list of facts (`<dl>`).
+struct FactRow: Encodable {
+    let label: String
+    let value: String
+}
+
 extension Request {
     /// Renders a template with its page context and a status (422 for a form with errors).
     func page(_ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
