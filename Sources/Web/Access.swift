@@ -83,6 +83,22 @@ struct AccessRoutes {
         builder.grouped(middleware).on(method, components, body: body, use: handler)
     }
 
+    /// A page route, registered under its `PagePath` pattern (the one links are built from).
+    func on<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: PagePath, access: Access, maxBodySize: Int? = nil,
+        use handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        on(method, path.rawValue, access: access, maxBodySize: maxBodySize, use: handler)
+    }
+
+    func get<R: AsyncResponseEncodable>(_ path: PagePath, access: Access, use handler: @escaping @Sendable (Request) async throws -> R) {
+        on(.GET, path, access: access, use: handler)
+    }
+
+    func post<R: AsyncResponseEncodable>(_ path: PagePath, access: Access, use handler: @escaping @Sendable (Request) async throws -> R) {
+        on(.POST, path, access: access, use: handler)
+    }
+
     func get<R: AsyncResponseEncodable>(_ path: String, access: Access, use handler: @escaping @Sendable (Request) async throws -> R) {
         on(.GET, path, access: access, use: handler)
     }

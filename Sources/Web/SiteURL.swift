@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 
-/// Links to pages, built in one place. Route patterns in `routes.swift` use the same segments.
+/// Links to pages, built in one place from the `PagePath` patterns `routes.swift` registers.
 enum SiteURL {
     case home
     case login(next: String? = nil)
@@ -13,11 +13,13 @@ enum SiteURL {
     case users
     case newUser
     case editUser(User.ID)
+    case user(User.ID)
     case tokens
     case revokeToken(ApiToken.ID)
     case audit(query: [String: String] = [:])
     case integrations(query: [String: String] = [:])
     case catalog
+    case catalogImport
     case questionnaires
     case contracts(query: [String: String] = [:])
     case newContract(Vendor.ID)
@@ -77,79 +79,80 @@ enum SiteURL {
 
     var path: String {
         switch self {
-        case .home: return "/"
+        case .home: return PagePath.home.path()
         case let .login(next):
-            guard let next else { return "/login" }
-            return "/login" + Self.queryString(["next": next])
-        case .logout: return "/logout"
-        case let .vendors(query): return "/vendors" + Self.queryString(query)
-        case .newVendor: return "/vendors/new"
-        case let .vendor(id): return "/vendors/\(id)"
-        case let .editVendor(id): return "/vendors/\(id)/edit"
-        case .users: return "/users"
-        case .newUser: return "/users/new"
-        case let .editUser(id): return "/users/\(id)/edit"
-        case .tokens: return "/account/tokens"
-        case let .revokeToken(id): return "/account/tokens/\(id)/revoke"
-        case let .audit(query): return "/audit" + Self.queryString(query)
-        case let .integrations(query): return "/integrations" + Self.queryString(query)
-        case .catalog: return "/catalog"
-        case .questionnaires: return "/questionnaires"
-        case let .contracts(query): return "/contracts" + Self.queryString(query)
-        case let .newContract(id): return "/vendors/\(id)/contracts/new"
-        case let .vendorContracts(id): return "/vendors/\(id)/contracts"
-        case let .contract(id): return "/contracts/\(id)"
-        case let .editContract(id): return "/contracts/\(id)/edit"
-        case let .contractDocuments(id): return "/contracts/\(id)/documents"
-        case let .contractDocument(id, doc): return "/contracts/\(id)/documents/\(doc)"
-        case let .vendorIntegrations(id): return "/vendors/\(id)/integrations"
-        case let .newIntegration(id): return "/vendors/\(id)/integrations/new"
-        case let .integration(id): return "/integrations/\(id)"
-        case let .editIntegration(id): return "/integrations/\(id)/edit"
-        case let .integrationActions(id): return "/integrations/\(id)/actions"
-        case let .whitelist(id): return "/integrations/\(id)/whitelist"
-        case let .whitelistDiff(id, from, to): return "/integrations/\(id)/whitelist/diff" + Self.queryString(["from": String(from), "to": String(to)])
-        case let .whitelistScopes(id): return "/integrations/\(id)/whitelist/scopes.txt"
-        case let .whitelistDeveloperKey(id): return "/integrations/\(id)/whitelist/developer-key.json"
-        case let .answers(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))"
-        case let .answerMarks(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))/marks"
-        case let .answerEvidence(id, q): return "/integrations/\(id)/questionnaires/\(Self.segment(q))/evidence"
-        case let .evidence(id, doc): return "/integrations/\(id)/evidence/\(doc)"
-        case let .vendorLinks(id): return "/integrations/\(id)/links"
-        case let .revokeVendorLink(id, link): return "/integrations/\(id)/links/\(link)/revoke"
-        case let .integrationReviews(id): return "/integrations/\(id)/reviews"
-        case let .review(id): return "/reviews/\(id)"
-        case let .reviewFindings(id): return "/reviews/\(id)/findings"
-        case let .reviewFinding(id, finding): return "/reviews/\(id)/findings/\(finding)"
-        case let .reviewDecision(id): return "/reviews/\(id)/decision"
-        case let .acceptWhitelist(id): return "/integrations/\(id)/whitelist/accept"
-        case let .integrationReleases(id): return "/integrations/\(id)/releases"
-        case let .release(id): return "/releases/\(id)"
-        case let .releaseVerify(id): return "/releases/\(id)/verify"
-        case let .releaseResend(id): return "/releases/\(id)/resend"
-        case let .releaseActions(id): return "/releases/\(id)/actions"
-        case .inheritedKeys: return "/inherited-keys"
-        case .newInheritedKey: return "/inherited-keys/new"
-        case let .inheritedKey(id): return "/inherited-keys/\(id)"
-        case let .editInheritedKey(id): return "/inherited-keys/\(id)/edit"
-        case .tokenRegister: return "/token-register"
-        case .tokenRegisterImport: return "/token-register/import"
-        case let .revokeRegisteredToken(id): return "/token-register/\(id)/revoke"
-        case .reports: return "/reports"
-        case let .integrationLTI(id): return "/integrations/\(id)/lti"
-        case .exports: return "/exports"
-        case .exportDownload: return "/exports/download"
-        case let .reportPacket(id): return "/reports/vendors/\(id)"
-        case .reportPortfolio: return "/reports/portfolio"
-        case .reportRenewals: return "/reports/renewals"
-        case .reportHygiene: return "/reports/hygiene"
-        case .drift: return "/drift"
-        case let .driftScan(id): return "/drift/\(id)"
-        case let .integrationLogIdentity(id): return "/integrations/\(id)/log-identity"
-        case let .respond(secret): return "/respond/\(Self.segment(secret))"
-        case let .respondQuestionnaire(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))"
-        case let .respondEvidence(secret, q): return "/respond/\(Self.segment(secret))/\(Self.segment(q))/evidence"
-        case let .respondSubmit(secret): return "/respond/\(Self.segment(secret))/submit"
+            return PagePath.login.path() + (next.map { Self.queryString(["next": $0]) } ?? "")
+        case .logout: return PagePath.logout.path()
+        case let .vendors(query): return PagePath.vendors.path() + Self.queryString(query)
+        case .newVendor: return PagePath.newVendor.path()
+        case let .vendor(id): return PagePath.vendor.path(id.description)
+        case let .editVendor(id): return PagePath.editVendor.path(id.description)
+        case .users: return PagePath.users.path()
+        case .newUser: return PagePath.newUser.path()
+        case let .editUser(id): return PagePath.editUser.path(id.description)
+        case let .user(id): return PagePath.user.path(id.description)
+        case .tokens: return PagePath.tokens.path()
+        case let .revokeToken(id): return PagePath.revokeToken.path(id.description)
+        case let .audit(query): return PagePath.audit.path() + Self.queryString(query)
+        case let .integrations(query): return PagePath.integrations.path() + Self.queryString(query)
+        case .catalog: return PagePath.catalog.path()
+        case .catalogImport: return PagePath.catalogImport.path()
+        case .questionnaires: return PagePath.questionnaires.path()
+        case let .contracts(query): return PagePath.contracts.path() + Self.queryString(query)
+        case let .newContract(id): return PagePath.newContract.path(id.description)
+        case let .vendorContracts(id): return PagePath.vendorContracts.path(id.description)
+        case let .contract(id): return PagePath.contract.path(id.description)
+        case let .editContract(id): return PagePath.editContract.path(id.description)
+        case let .contractDocuments(id): return PagePath.contractDocuments.path(id.description)
+        case let .contractDocument(id, doc): return PagePath.contractDocument.path(id.description, doc.description)
+        case let .vendorIntegrations(id): return PagePath.vendorIntegrations.path(id.description)
+        case let .newIntegration(id): return PagePath.newIntegration.path(id.description)
+        case let .integration(id): return PagePath.integration.path(id.description)
+        case let .editIntegration(id): return PagePath.editIntegration.path(id.description)
+        case let .integrationActions(id): return PagePath.integrationActions.path(id.description)
+        case let .whitelist(id): return PagePath.whitelist.path(id.description)
+        case let .whitelistDiff(id, from, to): return PagePath.whitelistDiff.path(id.description) + Self.queryString(["from": String(from), "to": String(to)])
+        case let .whitelistScopes(id): return PagePath.whitelistScopes.path(id.description)
+        case let .whitelistDeveloperKey(id): return PagePath.whitelistDeveloperKey.path(id.description)
+        case let .answers(id, q): return PagePath.answers.path(id.description, q)
+        case let .answerMarks(id, q): return PagePath.answerMarks.path(id.description, q)
+        case let .answerEvidence(id, q): return PagePath.answerEvidence.path(id.description, q)
+        case let .evidence(id, doc): return PagePath.evidence.path(id.description, doc.description)
+        case let .vendorLinks(id): return PagePath.vendorLinks.path(id.description)
+        case let .revokeVendorLink(id, link): return PagePath.revokeVendorLink.path(id.description, link.description)
+        case let .integrationReviews(id): return PagePath.integrationReviews.path(id.description)
+        case let .review(id): return PagePath.review.path(id.description)
+        case let .reviewFindings(id): return PagePath.reviewFindings.path(id.description)
+        case let .reviewFinding(id, finding): return PagePath.reviewFinding.path(id.description, finding.description)
+        case let .reviewDecision(id): return PagePath.reviewDecision.path(id.description)
+        case let .acceptWhitelist(id): return PagePath.acceptWhitelist.path(id.description)
+        case let .integrationReleases(id): return PagePath.integrationReleases.path(id.description)
+        case let .release(id): return PagePath.release.path(id.description)
+        case let .releaseVerify(id): return PagePath.releaseVerify.path(id.description)
+        case let .releaseResend(id): return PagePath.releaseResend.path(id.description)
+        case let .releaseActions(id): return PagePath.releaseActions.path(id.description)
+        case .inheritedKeys: return PagePath.inheritedKeys.path()
+        case .newInheritedKey: return PagePath.newInheritedKey.path()
+        case let .inheritedKey(id): return PagePath.inheritedKey.path(id.description)
+        case let .editInheritedKey(id): return PagePath.editInheritedKey.path(id.description)
+        case .tokenRegister: return PagePath.tokenRegister.path()
+        case .tokenRegisterImport: return PagePath.tokenRegisterImport.path()
+        case let .revokeRegisteredToken(id): return PagePath.revokeRegisteredToken.path(id.description)
+        case .reports: return PagePath.reports.path()
+        case let .integrationLTI(id): return PagePath.integrationLTI.path(id.description)
+        case .exports: return PagePath.exports.path()
+        case .exportDownload: return PagePath.exportDownload.path()
+        case let .reportPacket(id): return PagePath.reportPacket.path(id.description)
+        case .reportPortfolio: return PagePath.reportPortfolio.path()
+        case .reportRenewals: return PagePath.reportRenewals.path()
+        case .reportHygiene: return PagePath.reportHygiene.path()
+        case .drift: return PagePath.drift.path()
+        case let .driftScan(id): return PagePath.driftScan.path(id.description)
+        case let .integrationLogIdentity(id): return PagePath.integrationLogIdentity.path(id.description)
+        case let .respond(secret): return PagePath.respond.path(secret)
+        case let .respondQuestionnaire(secret, q): return PagePath.respondQuestionnaire.path(secret, q)
+        case let .respondEvidence(secret, q): return PagePath.respondEvidence.path(secret, q)
+        case let .respondSubmit(secret): return PagePath.respondSubmit.path(secret)
         }
     }
 

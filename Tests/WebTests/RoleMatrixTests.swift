@@ -58,6 +58,7 @@ struct RoleMatrixTests {
                 #expect(declared.contains("\(route.method.rawValue) \(path)"), "\(route.method) \(path) has no declared access")
             }
             var checked = 0
+            var links = LinkCollector()
             for spec in specs {
                 let path = "/" + spec.path
                     .replacingOccurrences(of: ":vendorID", with: vendor.id.description)
@@ -76,7 +77,8 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":entryID", with: registered.id.description)
                     .replacingOccurrences(of: ":scanID", with: scan.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
-                    let (status, location) = try await answer(h, spec: spec, path: path, role: role)
+                    let (status, location, html) = try await answer(h, spec: spec, path: path, role: role)
+                    if status == .ok, let html { links.collect(html, from: "\(path) as \(role?.rawValue ?? "anonymous")") }
                     let allowed = spec.access.allows(role)
                     let label = "\(spec.method) \(path) as \(role?.rawValue ?? "anonymous")"
                     if allowed {
@@ -93,27 +95,76 @@ struct RoleMatrixTests {
                 }
             }
             #expect(checked == specs.count * 5)
+            // Every link and form on every page rendered above goes to a route that is served.
+            #expect(links.targets.count > 50, "only \(links.targets.count) links were found")
+            for (target, page) in links.targets.sorted(by: { $0.key.path < $1.key.path }) {
+                #expect(specs.contains { $0.method == target.method && Self.matches(pattern: $0.path, path: target.path) },
+                        "\(target.method) \(target.path) (on \(page)) has no route")
+            }
+            // And every page path links are built from is registered.
+            for path in PagePath.allCases {
+                #expect(specs.contains { $0.kind == .page && $0.path == path.rawValue }, "PagePath.\(path) is not registered")
+            }
         }
     }
 
-    func answer(_ h: WebHarness, spec: RouteSpec, path: String, role: Role?) async throws -> (HTTPStatus, String?) {
+    /// A route pattern ("integrations/:integrationID") against a path ("/integrations/1b…").
+    static func matches(pattern: String, path: String) -> Bool {
+        let want = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        let have = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        return want.count == have.count && zip(want, have).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+    }
+
+    /// The status, the redirect target and, for a page, its HTML.
+    func answer(_ h: WebHarness, spec: RouteSpec, path: String, role: Role?) async throws -> (HTTPStatus, String?, String?) {
         switch spec.kind {
         case .api:
             var headers = HTTPHeaders()
             if let role { headers = jsonHeaders(try await h.token(role)) }
             let body = spec.method == .GET ? nil : try jsonBody(["name": "API \(UUID())", "version": 1])
-            return (try await h.app.testing().sendRequest(spec.method, path, headers: headers, body: body).status, nil)
+            return (try await h.app.testing().sendRequest(spec.method, path, headers: headers, body: body).status, nil, nil)
         case .page:
             let browser = role == nil ? TestBrowser(app: h.app) : try await h.signedIn(role!)
             if spec.method == .GET {
                 let response = try await browser.get(path)
-                return (response.status, response.location)
+                let html = response.headers.contentType?.subType == "html" ? response.text : nil
+                return (response.status, response.location, html)
             }
             // Valid CSRF, so only the access rule decides; an empty form then fails validation (422),
             // not authorisation.
             try await browser.get(role == nil ? "/login" : "/")
             let response = try await browser.post(path, form: [:], csrf: browser.lastCSRF ?? "")
-            return (response.status, response.location)
+            return (response.status, response.location, response.text)
         }
+    }
+}
+
+/// The same-site links (`href`) and form targets (`action` with its method) of rendered pages.
+struct LinkCollector {
+    struct Target: Hashable {
+        let post: Bool
+        let path: String
+        var method: HTTPMethod { post ? .POST : .GET }
+    }
+
+    /// Each target with the first page it was seen on.
+    private(set) var targets: [Target: String] = [:]
+
+    mutating func collect(_ html: String, from page: String) {
+        for match in html.matches(of: /<a\s[^>]*href="([^"]*)"/) { add(post: false, String(match.1), page) }
+        for match in html.matches(of: /<form\s([^>]*)>/) {
+            let attributes = String(match.1)
+            guard let action = attributes.firstMatch(of: /action="([^"]*)"/).map({ String($0.1) }) else { continue }
+            let post = attributes.range(of: #"method="post""#, options: .caseInsensitive) != nil
+            add(post: post, action, page)
+        }
+    }
+
+    private mutating func add(post: Bool, _ raw: String, _ page: String) {
+        let link = raw.replacingOccurrences(of: "&amp;", with: "&")
+        guard link.hasPrefix("/"), !link.hasPrefix("//") else { return }
+        let path = String(link.prefix { $0 != "?" && $0 != "#" })
+        let target = Target(post: post, path: path)
+        if targets[target] == nil { targets[target] = page }
     }
 }

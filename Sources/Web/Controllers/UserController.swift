@@ -89,7 +89,7 @@ struct UserController: Sendable {
         return UserFormContext(
             layout: LayoutContext(req, title: user == nil ? "New user" : "Edit \(user!.email)"),
             heading: user == nil ? "New user" : "Edit \(user!.email)",
-            action: user.map { "/users/\($0.id)" } ?? "/users",
+            action: user.map { SiteURL.user($0.id).path } ?? SiteURL.users.path,
             isNew: user == nil, email: form.email ?? "", name: form.name ?? "", active: form.isActive == "on",
             version: form.version ?? "",
             roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) },
