@@ -146,6 +146,11 @@ public struct WhitelistDiff: Equatable, Sendable {
 extension IntegrationRepository {
     /// Every integration, by name, in one query (reports, reminders, exports).
     public func all() async throws -> [Integration] { try await all(IntegrationQuery()) }
+
+    /// Every integration's name by id.
+    public func names() async throws -> [Integration.ID: String] {
+        Dictionary(try await all().map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 public protocol IntegrationRepository: Sendable {

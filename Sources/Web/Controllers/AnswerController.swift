@@ -36,12 +36,12 @@ struct AnswerPageContext: Encodable {
 /// and reviewer marks.
 struct AnswerController: Sendable {
     func show(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await Self.parameters(req)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
         return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire))
     }
 
     func save(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await Self.parameters(req)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
         let submitted = FormPairs.answers(FormPairs.parse(req), questionnaire: questionnaire)
         do {
             let changed = try await req.operations.answers.save(submitted, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
@@ -55,11 +55,11 @@ struct AnswerController: Sendable {
     }
 
     func mark(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await Self.parameters(req)
-        let input = try req.content.decode([String: String].self)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
+        let form = try req.form(AnswerMarkForm.self)
         do {
-            let questionID = input["question"] ?? ""
-            let mark = try await req.operations.answers.mark(questionID, of: questionnaire, for: integration.id, mark: input["mark"], comment: input["comment"],
+            let questionID = form.question ?? ""
+            let mark = try await req.operations.answers.mark(questionID, of: questionnaire, for: integration.id, mark: form.mark, comment: form.comment,
                                                              by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "\(questionID) marked \(mark.label.lowercased()).")
         } catch let error as DomainError {
@@ -69,9 +69,9 @@ struct AnswerController: Sendable {
     }
 
     func upload(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await Self.parameters(req)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
         do {
-            let name = try await EvidenceUpload.attach(req, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
+            let name = try await EvidenceUploadForm.attach(req, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "Attached “\(name)”.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -84,12 +84,7 @@ struct AnswerController: Sendable {
         guard let id = req.parameters.get("documentID").flatMap(EvidenceDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.answers.evidenceDocument(id, of: integration.id)
         else { throw DomainError.notFound(entity: "document") }
-        return ContractController.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
-    }
-
-    static func parameters(_ req: Request) async throws -> (Integration, Questionnaire) {
-        let integration = try await req.integrationParameter()
-        return (integration, try req.operations.answers.questionnaire(req.parameters.get("questionnaireID")))
+        return Response.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
     }
 
     private func context(
@@ -123,17 +118,3 @@ struct AnswerController: Sendable {
 }
 
 /// Stores one evidence upload (form fields `question` and `file`) for a questionnaire.
-/// An evidence upload as a browser sends it: which question, and the file.
-enum EvidenceUpload {
-    struct Upload: Content {
-        var question: String?
-        var file: File?
-    }
-
-    static func attach(_ req: Request, to questionnaire: Questionnaire, of integration: Integration.ID, source: AnswerSource, by actor: Actor) async throws -> String {
-        let upload = try req.content.decode(Upload.self)
-        return try await req.operations.answers.attachEvidence(
-            upload.file.map { [UInt8]($0.data.readableBytesView) } ?? [], filename: upload.file?.filename, question: upload.question,
-            of: questionnaire, for: integration, source: source, by: actor)
-    }
-}

@@ -3,11 +3,6 @@ import Operations
 import Persistence
 import Vapor
 
-struct CatalogImportForm: Content {
-    var file: File?
-    var json: String?
-}
-
 struct CatalogPageContext: Encodable {
     struct Row: Encodable {
         let method: String

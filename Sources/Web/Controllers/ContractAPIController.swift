@@ -126,7 +126,7 @@ struct ContractAPIController: Sendable {
         guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
         else { throw DomainError.notFound(entity: "document") }
-        return ContractController.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+        return Response.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
     }
 
     /// Absent fields keep their current value (PATCH) or are empty (POST).

@@ -85,7 +85,7 @@ struct ContractController: Sendable {
         let base = input.linkParameters
         return try await req.page("contracts/index", ContractListContext(
             layout: LayoutContext(req, title: "Contracts"),
-            rows: page.items.map { Self.row($0, vendor: names[$0.vendorID] ?? "—") }, search: query.search ?? "",
+            rows: page.items.map { ContractRow($0, vendor: names[$0.vendorID] ?? "—") }, search: query.search ?? "",
             statusOptions: [SelectOption(value: "", label: "Any status", selected: query.status == nil)]
                 + options(ContractStatus.self, selected: query.status?.rawValue, label: \.label),
             kindOptions: [SelectOption(value: "", label: "Any kind", selected: query.kind == nil)]
@@ -102,45 +102,44 @@ struct ContractController: Sendable {
     func new(req: Request) async throws -> Response {
         let vendor = try await req.vendorParameter()
         return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
-                                                          cancel: SiteURL.vendor(vendor.id).path, input: ["kind": "master_agreement", "status": "draft"]))
+                                                          cancel: SiteURL.vendor(vendor.id).path, input: ContractForm(kind: .masterAgreement, status: .draft).values))
     }
 
     func create(req: Request) async throws -> Response {
         let vendor = try await req.vendorParameter()
-        let input = try req.content.decode([String: String].self)
+        let input = try req.form(ContractForm.self)
         do {
-            let contract = try await req.store.contracts.create(try Self.validate(input), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+            let contract = try await req.store.contracts.create(try input.validated(), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
             return req.redirect(to: .contract(contract.id), flash: "Contract “\(contract.fields.title)” saved. Attach the signed document below.")
         } catch let error as DomainError {
             return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
-                                                              cancel: SiteURL.vendor(vendor.id).path, input: input, error: error), status: ErrorMapping.map(error).status)
+                                                              cancel: SiteURL.vendor(vendor.id).path, input: input.values, error: error), status: ErrorMapping.map(error).status)
         }
     }
 
     func edit(req: Request) async throws -> Response {
         let contract = try await req.contractParameter()
         return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
-                                                          cancel: SiteURL.contract(contract.id).path, input: Self.input(contract)))
+                                                          cancel: SiteURL.contract(contract.id).path, input: ContractForm(contract).values))
     }
 
     func update(req: Request) async throws -> Response {
         let contract = try await req.contractParameter()
-        var input = try req.content.decode([String: String].self)
+        var input = try req.form(ContractForm.self)
         do {
-            let version = try VersionInput.form(input["version"])
-            let saved = try await req.store.contracts.update(contract.id, to: try Self.validate(input), expectedVersion: version, by: req.actor, at: req.now)
+            let version = try VersionInput.form(input.version)
+            let saved = try await req.store.contracts.update(contract.id, to: try input.validated(), expectedVersion: version, by: req.actor, at: req.now)
             return req.redirect(to: .contract(saved.id), flash: "Contract saved.")
         } catch let error as DomainError {
-            if case .staleVersion = error { input["version"] = String(contract.version) }
+            if case .staleVersion = error { input.version = String(contract.version) }
             return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
-                                                              cancel: SiteURL.contract(contract.id).path, input: input, error: error), status: ErrorMapping.map(error).status)
+                                                              cancel: SiteURL.contract(contract.id).path, input: input.values, error: error), status: ErrorMapping.map(error).status)
         }
     }
 
     func upload(req: Request) async throws -> Response {
         let contract = try await req.contractParameter()
-        struct Upload: Content { var file: File? }
-        let upload = try req.content.decode(Upload.self)
+        let upload = try req.form(FileUploadForm.self)
         do {
             guard let file = upload.file, !file.filename.isEmpty else {
                 throw DomainError.validation(ValidationErrors(["file": "Choose a file to attach."]))
@@ -165,54 +164,15 @@ struct ContractController: Sendable {
         guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
               let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
         else { throw DomainError.notFound(entity: "document") }
-        return Self.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+        return Response.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
     }
 
     /// A stored document as a download: never rendered inline, and sandboxed should a browser try.
-    static func attachment(filename: String, type: DocumentType, sha256: String, _ bytes: [UInt8]) -> Response {
-        let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: bytes)))
-        response.headers.replaceOrAdd(name: .contentType, value: type.mediaType)
-        let ascii = filename.unicodeScalars.map { $0.isASCII && $0 != "\"" ? String($0) : "_" }.joined()
-        let encoded = filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'")
-        response.headers.replaceOrAdd(name: "X-Content-SHA256", value: sha256)
-        return response
-    }
+
 
     // MARK: Helpers
 
-    static func validate(_ input: [String: String]) throws -> ContractFields {
-        var clauses: [ClauseKind: ContractFields.ClauseInput] = [:]
-        for kind in ClauseKind.allCases {
-            let present = ["on", "yes", "true"].contains((input["clause_\(kind.rawValue)"] ?? "").lowercased())
-            clauses[kind] = .init(present: present, reference: input["ref_\(kind.rawValue)"])
-        }
-        return try ContractFields.validate(
-            title: input["title"], kind: input["kind"], status: input["status"], signedOn: input["signedOn"], startsOn: input["startsOn"],
-            endsOn: input["endsOn"], noticeDays: input["noticeDays"], breachNotificationHours: input["breachNotificationHours"], clauses: clauses)
-    }
 
-    static func input(_ contract: Contract) -> [String: String] {
-        let f = contract.fields
-        var input: [String: String] = [
-            "title": f.title, "kind": f.kind.rawValue, "status": f.status.rawValue, "signedOn": f.signedOn ?? "", "startsOn": f.startsOn ?? "",
-            "endsOn": f.endsOn ?? "", "noticeDays": f.noticeDays.map(String.init) ?? "",
-            "breachNotificationHours": f.breachNotificationHours.map(String.init) ?? "", "version": String(contract.version),
-        ]
-        for kind in ClauseKind.allCases where f.clause(kind).present {
-            input["clause_\(kind.rawValue)"] = "on"
-            input["ref_\(kind.rawValue)"] = f.clause(kind).reference ?? ""
-        }
-        return input
-    }
-
-    static func row(_ contract: Contract, vendor: String) -> ContractRow {
-        let present = ClauseKind.allCases.filter { contract.fields.clause($0).present }.count
-        return ContractRow(title: contract.fields.title, url: SiteURL.contract(contract.id).path, vendor: vendor, kind: contract.fields.kind.label,
-                           status: contract.fields.status.label, statusKey: contract.fields.status.rawValue, ends: contract.fields.endsOn ?? "—",
-                           clausesPresent: "\(present) of \(ClauseKind.allCases.count)")
-    }
 
     private func form(_ req: Request, heading: String, action: String, cancel: String, input: [String: String], error: DomainError? = nil) -> ContractFormContext {
         let mapped = error.map(ErrorMapping.map)
@@ -259,21 +219,3 @@ struct ContractController: Sendable {
 
 }
 
-struct ContractListInput: Content {
-    var q: String?
-    var status: String?
-    var kind: String?
-    var vendor: String?
-    var page: Int?
-    var per_page: Int?
-
-    var query: ContractQuery {
-        ContractQuery(search: q, status: status.flatMap(ContractStatus.init(rawValue:)), kind: kind.flatMap(ContractKind.init(rawValue:)),
-                      vendorID: vendor.flatMap(Vendor.ID.init(string:)), page: PageRequest(page: page, size: per_page))
-    }
-
-    var linkParameters: [String: String] {
-        let q = query
-        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "", "vendor": q.vendorID?.description ?? ""]
-    }
-}

@@ -15,9 +15,8 @@ struct DriftController: Sendable {
     }
 
     func upload(req: Request) async throws -> Response {
-        struct Upload: Content { var file: File? }
         do {
-            guard let file = try req.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
+            guard let file = try req.form(FileUploadForm.self).file, file.data.readableBytes > 0 else {
                 throw DomainError.validation(ValidationErrors(["file": "Choose a request log (CSV or JSON Lines, gzip or not)."]))
             }
             let name = DocumentCheck.cleanName(file.filename)
@@ -37,11 +36,7 @@ struct DriftController: Sendable {
 
     func saveIdentity(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        struct Form: Content {
-            var serviceAccountUserIDs: String?
-            var userAgentPatterns: String?
-        }
-        let form = try req.content.decode(Form.self)
+        let form = try req.form(LogIdentityForm.self)
         do {
             _ = try await req.operations.drift.saveIdentity(userIDs: form.serviceAccountUserIDs ?? "", userAgents: form.userAgentPatterns ?? "",
                                                             for: integration, by: req.actor)
@@ -50,8 +45,7 @@ struct DriftController: Sendable {
             let mapped = ErrorMapping.map(error)
             return try await IntegrationPage.render(
                 req, integration,
-                .identityFailed(values: ["serviceAccountUserIDs": form.serviceAccountUserIDs ?? "", "userAgentPatterns": form.userAgentPatterns ?? ""],
-                                errors: mapped.fields.isEmpty ? ["serviceAccountUserIDs": mapped.message] : mapped.fields),
+                .identityFailed(values: form.values, errors: mapped.fields.isEmpty ? ["serviceAccountUserIDs": mapped.message] : mapped.fields),
                 status: mapped.status)
         }
     }

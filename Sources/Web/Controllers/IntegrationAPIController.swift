@@ -242,7 +242,7 @@ struct IntegrationAPIController: Sendable {
 
     func diff(req: Request) async throws -> WhitelistDiffJSON {
         let integration = try await req.integrationParameter()
-        let (from, to, diff) = try await IntegrationController.requestedDiff(req, integration)
+        let (from, to, diff) = try await req.requestedDiff(integration)
         return WhitelistDiffJSON(from: from, to: to, added: diff.added.map(\.key), removed: diff.removed.map(\.key),
                                  justificationChanged: diff.justificationChanged.map { .init(endpoint: $0.key, before: $0.before, after: $0.after) })
     }

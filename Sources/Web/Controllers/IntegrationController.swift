@@ -17,7 +17,7 @@ struct IntegrationController: Sendable {
         let base = input.linkParameters
         return try await req.page("integrations/index", IntegrationListContext(
             layout: LayoutContext(req, title: "Integrations"),
-            rows: page.items.map { Self.row($0, vendor: names[$0.vendorID] ?? "—") },
+            rows: page.items.map { IntegrationRow($0, vendor: names[$0.vendorID] ?? "—") },
             search: query.search ?? "",
             statusOptions: [SelectOption(value: "", label: "Any status", selected: query.status == nil)]
                 + options(IntegrationStatus.self, selected: query.status?.rawValue, label: \.label),
@@ -123,14 +123,9 @@ struct IntegrationController: Sendable {
         }
     }
 
-    /// The versions named by `?from=&to=` (default: the last two) and what changed between them.
-    static func requestedDiff(_ req: Request, _ integration: Integration) async throws -> (from: Int, to: Int, diff: WhitelistDiff) {
-        try await req.operations.whitelists.diff(integration, from: try? req.query.get(Int.self, at: "from"), to: try? req.query.get(Int.self, at: "to"))
-    }
-
     func diff(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        let (from, to, diff) = try await Self.requestedDiff(req, integration)
+        let (from, to, diff) = try await req.requestedDiff(integration)
         return try await req.page("integrations/diff", WhitelistDiffContext(
             layout: LayoutContext(req, title: "Whitelist changes"), integration: integration.fields.name,
             whitelistURL: SiteURL.whitelist(integration.id).path, from: from, to: to,
@@ -173,13 +168,7 @@ struct IntegrationController: Sendable {
         return String(allowed).split(separator: "-").joined(separator: "-").prefix(60).description
     }
 
-    static func row(_ integration: Integration, vendor: String) -> IntegrationRow {
-        IntegrationRow(
-            name: integration.fields.name, url: SiteURL.integration(integration.id).path, vendor: vendor,
-            vendorURL: SiteURL.vendor(integration.vendorID).path, kind: integration.fields.kind.label,
-            status: integration.status.label, statusKey: integration.status.rawValue,
-            risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none")
-    }
+
 
 
     private func vendorOf(_ req: Request, _ integration: Integration) async throws -> Vendor {
@@ -245,29 +234,6 @@ struct IntegrationController: Sendable {
     private func lineOrder(_ a: String, _ b: String) -> Bool {
         let x = Int(a.split(separator: " ").last ?? "") ?? 0, y = Int(b.split(separator: " ").last ?? "") ?? 0
         return x != y ? x < y : a < b
-    }
-}
-
-struct IntegrationListQuery: Content {
-    var q: String?
-    var status: String?
-    var kind: String?
-    var risk: String?
-    var vendor: String?
-    var page: Int?
-    var per_page: Int?
-
-    var query: IntegrationQuery {
-        IntegrationQuery(
-            search: q, status: status.flatMap(IntegrationStatus.init(rawValue:)), kind: kind.flatMap(IntegrationKind.init(rawValue:)),
-            risk: RiskLevel.allCases.first { $0.description == risk }, vendorID: vendor.flatMap(Vendor.ID.init(string:)),
-            page: PageRequest(page: page, size: per_page))
-    }
-
-    var linkParameters: [String: String] {
-        let q = query
-        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "",
-                "risk": q.risk?.description ?? "", "vendor": q.vendorID?.description ?? ""]
     }
 }
 

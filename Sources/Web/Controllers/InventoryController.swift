@@ -79,7 +79,7 @@ struct InventoryController: Sendable {
 
     func keys(req: Request) async throws -> Response {
         let keys = try await req.store.inheritedKeys.list()
-        let names = try await Self.integrationNames(req)
+        let names = try await req.store.integrations.names()
         let canEdit = Routes.editorAccess.allows(req.currentUser?.role)
         return try await req.page("keys/index", InheritedKeysContext(
             layout: LayoutContext(req, title: "Inherited developer keys"),
@@ -141,25 +141,17 @@ struct InventoryController: Sendable {
     static func validateKey(_ req: Request, _ values: [String: String], _ dependents: [String]) async throws -> InheritedKeyFields {
         try InheritedKeyFields.validate(name: values["name"], vendor: values["vendor"], canvasKeyID: values["canvasKeyID"], state: values["state"],
                                         dependents: dependents, reviewed: values["reviewed"], notes: values["notes"],
-                                        known: Set(try await integrationNames(req).keys))
+                                        known: Set(try await req.store.integrations.names().keys))
     }
 
     private func keyForm(_ req: Request, heading: String, action: String, values: [String: String], dependents: [String], error: ErrorMapping? = nil) async throws -> InheritedKeyFormContext {
-        let names = try await Self.integrationNames(req)
+        let names = try await req.store.integrations.names()
         return InheritedKeyFormContext(
             layout: LayoutContext(req, title: heading), heading: heading, action: action, values: values,
             stateOptions: options(InheritedKeyState.self, selected: values["state"], label: \.label),
             integrationOptions: names.sorted { $0.value < $1.value }.map { SelectOption(value: $0.key.description, label: $0.value, selected: dependents.contains($0.key.description)) },
             reviewed: ["on", "yes", "true"].contains((values["reviewed"] ?? "").lowercased()),
             errors: error?.fields ?? [:], formError: error?.formMessage)
-    }
-
-    static func integrationNames(_ req: Request) async throws -> [Integration.ID: String] {
-        try await integrationNames(req.application)
-    }
-
-    static func integrationNames(_ app: Application) async throws -> [Integration.ID: String] {
-        Dictionary(try await app.store.integrations.all().map { ($0.id, $0.fields.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: Token register
@@ -169,30 +161,29 @@ struct InventoryController: Sendable {
     }
 
     func addToken(req: Request) async throws -> Response {
-        let values = try req.content.decode([String: String].self)
+        let form = try req.form(RegisteredTokenForm.self)
         do {
-            let fields = try RegisteredTokenFields.validate(holder: values["holder"], role: values["role"], purpose: values["purpose"], createdOn: values["createdOn"],
-                                                            expiresOn: values["expiresOn"], lastUsedOn: values["lastUsedOn"], integrationID: values["integrationID"])
+            let fields = try RegisteredTokenFields.validate(holder: form.holder, role: form.role, purpose: form.purpose, createdOn: form.createdOn,
+                                                            expiresOn: form.expiresOn, lastUsedOn: form.lastUsedOn, integrationID: form.integrationID)
             let ids = req.context.services.ids
             _ = try await req.store.tokenRegister.add([fields], source: "form", by: req.actor, at: req.now, ids: { ids() })
             return req.redirect(to: .tokenRegister, flash: "Token of \(fields.holder) recorded.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            return try await req.page("tokens/register", try await registerContext(req, values: values, error: mapped), status: mapped.status)
+            return try await req.page("tokens/register", try await registerContext(req, values: form.values, error: mapped), status: mapped.status)
         }
     }
 
     func importTokens(req: Request) async throws -> Response {
-        struct Upload: Content { var file: File? }
         do {
-            guard let file = try req.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
+            guard let file = try req.form(FileUploadForm.self).file, file.data.readableBytes > 0 else {
                 throw DomainError.validation(ValidationErrors(["file": "Choose a CSV file."]))
             }
             guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes) else {
                 throw DomainError.validation(ValidationErrors(["file": "The file is not UTF-8 text."]))
             }
             var byName: [String: Integration.ID] = [:]
-            for (id, name) in try await Self.integrationNames(req) { byName[name] = id; byName[id.description] = id }
+            for (id, name) in try await req.store.integrations.names() { byName[name] = id; byName[id.description] = id }
             for integration in byName.values {
                 for release in try await req.store.releases.list(integration) {
                     if let key = release.details?.canvasKeyID { byName[key] = integration }
@@ -209,10 +200,10 @@ struct InventoryController: Sendable {
     }
 
     func revokeToken(req: Request) async throws -> Response {
-        let values = try req.content.decode([String: String].self)
+        let form = try req.form(RevocationForm.self)
         do {
             guard let id = req.parameters.get("entryID").flatMap(RegisteredToken.ID.init(string:)) else { throw DomainError.notFound(entity: "token") }
-            let note = Check.trimmed(values["note"])
+            let note = Check.trimmed(form.note)
             if note.isEmpty { throw DomainError.validation(ValidationErrors(["note": "Say why and how it was revoked (for the audit trail)."])) }
             try await req.store.tokenRegister.revoke(id, note: String(note.prefix(1000)), on: CalendarDay.of(req.now), by: req.actor, at: req.now)
             return req.redirect(to: .tokenRegister, flash: "Revocation recorded.")
@@ -225,7 +216,7 @@ struct InventoryController: Sendable {
     private func registerContext(_ req: Request, values: [String: String] = [:], error: ErrorMapping? = nil) async throws -> TokenRegisterContext {
         let policy = req.context.policy
         let tokens = try await req.store.tokenRegister.list()
-        let names = try await Self.integrationNames(req)
+        let names = try await req.store.integrations.names()
         let canEdit = Routes.editorAccess.allows(req.currentUser?.role)
         let rows = tokens.map { token -> TokenRegisterContext.Row in
             let f = token.fields

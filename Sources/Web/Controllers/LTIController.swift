@@ -9,9 +9,8 @@ struct LTIController: Sendable {
 
     func upload(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        struct Upload: Content { var file: File? }
         do {
-            guard let file = try req.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
+            guard let file = try req.form(FileUploadForm.self).file, file.data.readableBytes > 0 else {
                 throw DomainError.validation(ValidationErrors(["lti": "Choose the tool's configuration file (JSON or XML)."]))
             }
             let stored = try await req.operations.lti.importFile([UInt8](file.data.readableBytesView), filename: DocumentCheck.cleanName(file.filename),

@@ -68,9 +68,9 @@ struct ReleasePageContext: Encodable {
 struct ReleaseController: Sendable {
     func acceptWhitelist(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(VersionForm.self)
         do {
-            let version = try VersionInput.form(input["version"])
+            let version = try VersionInput.form(form.version)
             _ = try await req.operations.whitelists.accept(version: version, of: integration, by: try req.requireUser())
             return req.redirect(to: .whitelist(integration.id), flash: "Whitelist version \(version) accepted.")
         } catch let error as DomainError {
@@ -81,10 +81,10 @@ struct ReleaseController: Sendable {
 
     func request(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        let input = (try? req.content.decode([String: String].self)) ?? [:]
+        let form = (try? req.form(ReleaseRequestForm.self)) ?? ReleaseRequestForm()
         do {
             let release = try await req.operations.releases.request(
-                integration, rotating: input["previous"].flatMap(KeyRelease.ID.init(string:)), by: try req.requireUser())
+                integration, rotating: form.previous.flatMap(KeyRelease.ID.init(string:)), by: try req.requireUser())
             return req.redirect(to: .release(release.id), flash: "A six-digit code was sent to \(release.requestedByEmail). Enter it below within \(req.context.policy.codeValidMinutes) minutes.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
@@ -98,15 +98,15 @@ struct ReleaseController: Sendable {
 
     func verify(req: Request) async throws -> Response {
         let release = try await req.releaseParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(ReleaseConfirmationForm.self)
         do {
             let released = try await req.operations.releases.verify(release, KeyReleases.Confirmation(
-                code: input["code"] ?? "", canvasKeyID: input["canvasKeyID"], allowIncludeParameters: input["allowIncludeParameters"],
-                expiresOn: input["expiresOn"], rereviewOn: input["rereviewOn"]), by: try req.requireUser())
+                code: form.code ?? "", canvasKeyID: form.canvasKeyID, allowIncludeParameters: form.allowIncludeParameters,
+                expiresOn: form.expiresOn, rereviewOn: form.rereviewOn), by: try req.requireUser())
             return req.redirect(to: .release(released.id), flash: "Key released and recorded. The vendor contact has been told.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            var values = input
+            var values = form.values
             values["code"] = ""
             let current = try await req.store.releases.find(release.id) ?? release
             return try await req.page("releases/show", try await context(req, current, values: values, errors: mapped.fields,
@@ -129,13 +129,13 @@ struct ReleaseController: Sendable {
 
     func perform(req: Request) async throws -> Response {
         let release = try await req.releaseParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(ReleaseActionForm.self)
         do {
-            let updated = try await req.operations.releases.perform(input["action"], note: input["note"], on: release, by: req.actor)
+            let updated = try await req.operations.releases.perform(form.action, note: form.note, on: release, by: req.actor)
             return req.redirect(to: .release(updated.id), flash: "The key is now \(updated.state.label.lowercased()).")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            return try await req.page("releases/show", try await context(req, release, values: input, errors: mapped.fields, formError: mapped.formMessage),
+            return try await req.page("releases/show", try await context(req, release, values: form.values, errors: mapped.fields, formError: mapped.formMessage),
                                       status: mapped.status)
         }
     }

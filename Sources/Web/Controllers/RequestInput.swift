@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -17,6 +18,16 @@ extension Request {
     func integrationParameter() async throws -> Integration { try await record("integrationID", "integration", store.integrations.find) }
     func contractParameter() async throws -> Contract { try await record("contractID", "contract", store.contracts.find) }
     func userParameter() async throws -> User { try await record("userID", "user", store.users.find) }
+
+    /// The integration and the questionnaire an answers address names.
+    func integrationAndQuestionnaire() async throws -> (Integration, Questionnaire) {
+        (try await integrationParameter(), try operations.answers.questionnaire(parameters.get("questionnaireID")))
+    }
+
+    /// The whitelist versions named by `?from=&to=` (default: the last two) and what changed between them.
+    func requestedDiff(_ integration: Integration) async throws -> (from: Int, to: Int, diff: WhitelistDiff) {
+        try await operations.whitelists.diff(integration, from: try? query.get(Int.self, at: "from"), to: try? query.get(Int.self, at: "to"))
+    }
 }
 
 enum VersionInput {

@@ -97,14 +97,14 @@ struct ReviewAPIController: Sendable {
     }
 
     func saveAnswers(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await AnswerController.parameters(req)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
         let body = try req.content.decode(AnswersBody.self)
         try await req.operations.answers.save(body.answers ?? [:], to: questionnaire, of: integration.id, source: .staff, by: req.actor)
         return try ReviewJSON.questionnaire(questionnaire, answers: try await req.store.answers.answers(integration.id)).json(req)
     }
 
     func mark(req: Request) async throws -> Response {
-        let (integration, questionnaire) = try await AnswerController.parameters(req)
+        let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
         let body = try req.content.decode(MarkBody.self)
         _ = try await req.operations.answers.mark(body.question ?? "", of: questionnaire, for: integration.id, mark: body.mark, comment: body.comment,
                                                   by: req.actor)

@@ -74,15 +74,15 @@ struct ReviewPageContext: Encodable {
 struct ReviewController: Sendable {
     func create(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(ReviewStartForm.self)
         do {
             let review = try await req.operations.reviews.start(
-                kind: input["kind"], reviewerID: input["reviewerID"], scope: input["scope"],
-                supersedes: input["supersedes"].flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
+                kind: form.kind, reviewerID: form.reviewerID, scope: form.scope,
+                supersedes: form.supersedes.flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
             return req.redirect(to: .review(review.id), flash: "\(review.kind.label) started.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            return try await IntegrationPage.render(req, integration, .reviewFailed(values: input, errors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields),
+            return try await IntegrationPage.render(req, integration, .reviewFailed(values: form.values, errors: mapped.fields.isEmpty ? ["kind": mapped.message] : mapped.fields),
                                                     status: mapped.status)
         }
     }
@@ -94,37 +94,34 @@ struct ReviewController: Sendable {
 
     func update(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(ReviewForm.self)
         do {
-            try review.ensureOpen()
-            var outcomes: [ACRArea: String] = [:]
-            for area in ACRArea.allCases { outcomes[area] = input["outcome_\(area.rawValue)"] }
-            _ = try await req.operations.reviews.update(review, reviewerID: input["reviewerID"], scope: input["scope"], outcomes: outcomes,
-                                                        remediation: input["remediation"], expectedVersion: try VersionInput.form(input["version"]), by: req.actor)
+            _ = try await req.operations.reviews.update(review, reviewerID: form.reviewerID, scope: form.scope, outcomes: form.outcomes,
+                                                        remediation: form.remediation, expectedVersion: try VersionInput.form(form.version), by: req.actor)
             return req.redirect(to: .review(review.id), flash: "Review saved.")
         } catch let error as DomainError {
-            return try await failed(req, review, error, values: input)
+            return try await failed(req, review, error, values: form.values)
         }
     }
 
     func addFinding(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(FindingForm.self)
         do {
             let finding = try await req.operations.reviews.addFinding(
-                title: input["title"], description: input["description"], severity: input["severity"], dueOn: input["dueOn"], to: review, by: req.actor)
+                title: form.title, description: form.description, severity: form.severity, dueOn: form.dueOn, to: review, by: req.actor)
             return req.redirect(to: .review(review.id), flash: "Finding “\(finding.title)” recorded.")
         } catch let error as DomainError {
-            return try await failed(req, review, error, values: input)
+            return try await failed(req, review, error, values: form.values)
         }
     }
 
     func setFindingStatus(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(FindingStatusForm.self)
         do {
             guard let id = req.parameters.get("findingID").flatMap(Finding.ID.init(string:)) else { throw DomainError.notFound(entity: "finding") }
-            let finding = try await req.operations.reviews.setStatus(input["status"], of: id, in: review, by: req.actor)
+            let finding = try await req.operations.reviews.setStatus(form.status, of: id, in: review, by: req.actor)
             return req.redirect(to: .review(review.id), flash: "“\(finding.title)” is now \(finding.status.label.lowercased()).")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: [:])
@@ -133,15 +130,14 @@ struct ReviewController: Sendable {
 
     func decide(req: Request) async throws -> Response {
         let review = try await req.reviewParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(DecisionForm.self)
         do {
-            let user = try req.requireUser()
             let decided = try await req.operations.reviews.decide(
-                review, decision: input["decision"], conditions: input["conditions"], validUntil: input["validUntil"],
-                expectedVersion: try VersionInput.form(input["version"]), by: user)
+                review, decision: form.decision, conditions: form.conditions, validUntil: form.validUntil,
+                expectedVersion: try VersionInput.form(form.version), by: try req.requireUser())
             return req.redirect(to: .review(decided.id), flash: "\(decided.kind.label) decided: \(decided.decision?.decision.label.lowercased() ?? ""). It is now locked.")
         } catch let error as DomainError {
-            return try await failed(req, review, error, values: input)
+            return try await failed(req, review, error, values: form.values)
         }
     }
 

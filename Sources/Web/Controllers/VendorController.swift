@@ -29,9 +29,9 @@ struct VendorController: Sendable {
         let integrations = try await req.store.integrations.all(IntegrationQuery(vendorID: vendor.id))
         return try await req.page("vendors/show", VendorDetailContext(
             req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role),
-            integrations: integrations.map { IntegrationController.row($0, vendor: vendor.name) },
+            integrations: integrations.map { IntegrationRow($0, vendor: vendor.name) },
             contracts: try await req.store.contracts.all(ContractQuery(vendorID: vendor.id))
-                .map { ContractController.row($0, vendor: vendor.name) }))
+                .map { ContractRow($0, vendor: vendor.name) }))
     }
 
     func new(req: Request) async throws -> Response {

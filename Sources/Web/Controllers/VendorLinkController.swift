@@ -7,14 +7,14 @@ import Vapor
 struct VendorLinkController: Sendable {
     func create(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        let input = try req.content.decode([String: String].self)
+        let form = try req.form(VendorLinkForm.self)
         do {
             let created = try await req.operations.vendorLinks.create(
-                contactName: input["contactName"], contactEmail: input["contactEmail"], days: input["days"], for: integration, by: req.actor)
+                contactName: form.contactName, contactEmail: form.contactEmail, days: form.days, for: integration, by: req.actor)
             return try await IntegrationPage.render(req, integration, .linkCreated(.init(url: created.url, mailed: created.mailed, contact: created.link.contactEmail)))
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
-            return try await IntegrationPage.render(req, integration, .linkFailed(values: input, errors: mapped.fields), status: mapped.status)
+            return try await IntegrationPage.render(req, integration, .linkFailed(values: form.values, errors: mapped.fields), status: mapped.status)
         }
     }
 

@@ -81,7 +81,7 @@ struct VendorResponseController: Sendable {
         let session = try await Self.open(req)
         let questionnaire = try Self.questionnaire(req)
         do {
-            let name = try await EvidenceUpload.attach(req, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
+            let name = try await EvidenceUploadForm.attach(req, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
             req.session.data[SessionKeys.flash] = "Attached “\(name)”."
             return req.redirect(to: SiteURL.respondQuestionnaire(session.secret, questionnaire.id).path, redirectType: .normal)
         } catch let error as DomainError {

@@ -1,30 +1,6 @@
 import Domain
 import Vapor
 
-struct IntegrationForm: Content {
-    var name: String?
-    var kind: String?
-    var installLevel: String?
-    var subAccountName: String?
-    var purpose: String?
-    var classification: String?
-    var sendsDataToAI: String?
-    var aiServices: String?
-    var aiData: String?
-    var ownerID: String?
-    var nextReviewOn: String?
-    var version: String?
-    /// The JSON API names the vendor in the body; the web form has it in the path.
-    var vendorID: String?
-
-    func validated() throws -> IntegrationFields {
-        try IntegrationFields.validate(
-            name: name, kind: kind, installLevel: installLevel, subAccountName: subAccountName, purpose: purpose,
-            classification: classification, sendsDataToAI: sendsDataToAI, aiServices: aiServices, aiData: aiData,
-            ownerID: ownerID, nextReviewOn: nextReviewOn)
-    }
-}
-
 extension IntegrationForm {
     init(_ integration: Integration) {
         let f = integration.fields
@@ -34,17 +10,6 @@ extension IntegrationForm {
             aiServices: f.aiServices, aiData: f.aiData, ownerID: f.ownerID?.description, nextReviewOn: f.nextReviewOn,
             version: String(integration.version), vendorID: integration.vendorID.description)
     }
-}
-
-struct ActionForm: Content {
-    var action: String?
-    var note: String?
-    var version: String?
-}
-
-struct WhitelistForm: Content {
-    var entries: String?
-    var whitelistVersion: String?
 }
 
 func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, selected: String?, label: (T) -> String) -> [SelectOption]

@@ -137,7 +137,7 @@ enum ReportData {
         }
         let today = CalendarDay.of(req.now)
         var releases: [HygieneContext.Line] = []
-        let names = try await InventoryController.integrationNames(req)
+        let names = try await req.store.integrations.names()
         for release in try await req.store.releases.all(in: [.released, .off]) {
             let key = "\(names[release.integrationID] ?? "integration") key \(release.details?.canvasKeyID ?? "")"
             if release.scopeChanged { releases.append(.init(subject: key, problem: "Scope changed since release; review re-opened")) }

@@ -1,0 +1,7 @@
+import Vapor
+
+struct ActionForm: Content {
+    var action: String?
+    var note: String?
+    var version: String?
+}

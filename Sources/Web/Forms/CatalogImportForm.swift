@@ -1,0 +1,6 @@
+import Vapor
+
+struct CatalogImportForm: Content {
+    var file: File?
+    var json: String?
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Vapor
+
+extension Request {
+    /// Decodes form or JSON content; unreadable bodies become a 400 with a plain message.
+    func form<T: Decodable>(_ type: T.Type) throws -> T {
+        do { return try content.decode(T.self) } catch let error as DecodingError { throw error } catch {
+            throw Abort(.unsupportedMediaType)
+        }
+    }
+}
+
+/// A form whose fields can be shown again as they were sent (after a validation error).
+protocol EchoedForm: Decodable {}
+
+extension EchoedForm {
+    /// The submitted text fields by name; fields that were not sent are absent.
+    var values: [String: String] {
+        var values: [String: String] = [:]
+        for child in Mirror(reflecting: self).children {
+            if let name = child.label, let value = child.value as? String { values[name] = value }
+        }
+        return values
+    }
+}
+
+/// Any field name, for forms whose fields follow from a list (a contract's clauses, ACR areas).
+struct FieldName: CodingKey {
+    let stringValue: String
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
+}
+
+/// A form that uploads one file.
+struct FileUploadForm: Decodable {
+    var file: File?
+}

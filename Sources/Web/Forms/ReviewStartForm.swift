@@ -1,0 +1,9 @@
+import Vapor
+
+/// Starting a security or accessibility review (optionally superseding a decided one).
+struct ReviewStartForm: EchoedForm {
+    var kind: String?
+    var reviewerID: String?
+    var scope: String?
+    var supersedes: String?
+}

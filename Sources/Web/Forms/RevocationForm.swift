@@ -1,0 +1,6 @@
+import Vapor
+
+/// Why and how a registered token was revoked.
+struct RevocationForm: Decodable {
+    var note: String?
+}

@@ -1,0 +1,6 @@
+import Vapor
+
+struct TokenForm: Content {
+    var purpose: String?
+    var expiresInDays: String?
+}

@@ -1,0 +1,6 @@
+import Vapor
+
+struct WhitelistForm: Content {
+    var entries: String?
+    var whitelistVersion: String?
+}
