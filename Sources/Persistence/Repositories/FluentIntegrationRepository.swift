@@ -253,19 +253,3 @@ struct FluentIntegrationRepository: IntegrationRepository {
     }
 }
 
-final class WhitelistAcceptanceModel: Model, @unchecked Sendable {
-    static let schema = "whitelist_acceptances"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "integration_id") var integrationID: UUID
-    @Field(key: "version") var version: Int
-    @Field(key: "accepted_by") var acceptedBy: String
-    @Field(key: "accepted_by_id") var acceptedByID: UUID
-    @Field(key: "accepted_at") var acceptedAt: Date
-
-    init() {}
-
-    func toDomain() throws -> WhitelistAcceptance {
-        WhitelistAcceptance(integrationID: .init(integrationID), version: version, acceptedBy: acceptedBy, acceptedByID: .init(acceptedByID), acceptedAt: acceptedAt)
-    }
-}

@@ -2,43 +2,6 @@ import Domain
 import FluentKit
 import Foundation
 
-final class InheritedKeyModel: Model, @unchecked Sendable {
-    static let schema = "inherited_keys"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @Field(key: "vendor") var vendor: String
-    @OptionalField(key: "canvas_key_id") var canvasKeyID: String?
-    @Field(key: "state") var state: String
-    /// Comma-separated integration ids.
-    @Field(key: "dependents") var dependents: String
-    @Field(key: "reviewed") var reviewed: Bool
-    @OptionalField(key: "notes") var notes: String?
-    @Field(key: "version") var version: Int
-    @Field(key: "created_at") var createdAt: Date
-    @Field(key: "updated_at") var updatedAt: Date
-
-    init() {}
-
-    func apply(_ f: InheritedKeyFields) {
-        name = f.name
-        vendor = f.vendor
-        canvasKeyID = f.canvasKeyID
-        state = f.state.rawValue
-        dependents = f.dependents.map(\.description).joined(separator: ",")
-        reviewed = f.reviewed
-        notes = f.notes
-    }
-
-    func toDomain() throws -> InheritedKey {
-        guard let id, let state = InheritedKeyState(rawValue: state) else { throw PersistenceError.corruptRow(table: Self.schema) }
-        let fields = InheritedKeyFields(name: name, vendor: vendor, canvasKeyID: canvasKeyID, state: state,
-                                        dependents: dependents.split(separator: ",").compactMap { Integration.ID(string: String($0)) },
-                                        reviewed: reviewed, notes: notes)
-        return InheritedKey(id: .init(id), fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
-    }
-}
-
 extension InheritedKeyFields {
     var auditValues: [(String, String)] {
         [("name", name), ("vendor", vendor), ("Canvas key", canvasKeyID ?? ""), ("state", state.rawValue), ("dependents", String(dependents.count)),
@@ -88,36 +51,6 @@ struct FluentInheritedKeyRepository: InheritedKeyRepository {
                                    summary: "\(fields.name) — " + ChangeSummary.changed(from: before.auditValues, to: fields.auditValues))
             return (try model.toDomain(), [entry])
         }
-    }
-}
-
-final class RegisteredTokenModel: Model, @unchecked Sendable {
-    static let schema = "registered_tokens"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "holder") var holder: String
-    @Field(key: "role") var role: String
-    @OptionalField(key: "purpose") var purpose: String?
-    @Field(key: "created_on") var createdOn: String
-    @OptionalField(key: "expires_on") var expiresOn: String?
-    @OptionalField(key: "last_used_on") var lastUsedOn: String?
-    @OptionalField(key: "integration_id") var integrationID: UUID?
-    @OptionalField(key: "developer_key_id") var developerKeyID: String?
-    @OptionalField(key: "workflow_state") var workflowState: String?
-    @OptionalField(key: "revoked_on") var revokedOn: String?
-    @OptionalField(key: "revoked_by") var revokedBy: String?
-    @OptionalField(key: "revocation_note") var revocationNote: String?
-    @Field(key: "source") var source: String
-    @Field(key: "created_at") var createdAt: Date
-
-    init() {}
-
-    func toDomain() throws -> RegisteredToken {
-        guard let id, let role = TokenHolderRole(rawValue: role) else { throw PersistenceError.corruptRow(table: Self.schema) }
-        let fields = RegisteredTokenFields(holder: holder, role: role, purpose: purpose, createdOn: createdOn, expiresOn: expiresOn, lastUsedOn: lastUsedOn,
-                                           integrationID: integrationID.map { .init($0) }, developerKeyID: developerKeyID, workflowState: workflowState)
-        return RegisteredToken(id: .init(id), fields: fields, revokedOn: revokedOn, revokedBy: revokedBy, revocationNote: revocationNote, source: source,
-                               createdAt: createdAt)
     }
 }
 

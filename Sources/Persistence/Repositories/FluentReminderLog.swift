@@ -2,16 +2,6 @@ import Domain
 import FluentKit
 import Foundation
 
-final class ReminderSentModel: Model, @unchecked Sendable {
-    static let schema = "reminders_sent"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "reminder_key") var key: String
-    @Field(key: "sent_at") var sentAt: Date
-
-    init() {}
-}
-
 struct FluentReminderLog: ReminderLog {
     let database: any Database
 

@@ -1,0 +1,28 @@
+import Domain
+import FluentKit
+import Foundation
+
+final class FindingModel: Model, @unchecked Sendable {
+    static let schema = "review_findings"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "review_id") var reviewID: UUID
+    @Field(key: "title") var title: String
+    @Field(key: "description") var description: String
+    @Field(key: "severity") var severity: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "risk_accepted_by") var riskAcceptedBy: String?
+    @OptionalField(key: "due_on") var dueOn: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    func toDomain() throws -> Finding {
+        guard let id, let severity = FindingSeverity(rawValue: severity), let status = FindingStatus(rawValue: status) else {
+            throw PersistenceError.corruptRow(table: Self.schema)
+        }
+        return Finding(id: .init(id), reviewID: .init(reviewID), title: title, description: description, severity: severity, status: status,
+                       riskAcceptedBy: riskAcceptedBy, dueOn: dueOn, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
