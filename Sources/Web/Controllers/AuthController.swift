@@ -2,13 +2,6 @@ import Domain
 import Persistence
 import Vapor
 
-struct LoginPageContext: Encodable {
-    let layout: LayoutContext
-    let email: String
-    let next: String
-    let error: String?
-}
-
 struct AuthController: Sendable {
     func form(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: SiteURL.safeNext(req.query["next"]), redirectType: .normal) }

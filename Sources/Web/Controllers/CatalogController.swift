@@ -3,23 +3,6 @@ import Operations
 import Persistence
 import Vapor
 
-struct CatalogPageContext: Encodable {
-    struct Row: Encodable {
-        let method: String
-        let template: String
-        let group: String
-        let kinds: String
-    }
-
-    let layout: LayoutContext
-    let shippedCount: Int
-    let importedCount: Int
-    let imported: [Row]?
-    let canImport: Bool
-    let errors: [String: String]
-    let formError: String?
-}
-
 /// The Canvas endpoint catalog: what ships, what was imported, and the import form.
 struct CatalogController: Sendable {
     static let maxUpload = 5 * 1_048_576

@@ -3,13 +3,6 @@ import Operations
 import Persistence
 import Vapor
 
-struct ExportPageContext: Encodable {
-    let layout: LayoutContext
-    let downloadURL: String
-    let asOf: String
-    let error: String?
-}
-
 /// Auditors (and admins) download the same export the command line writes, as one .zip.
 struct ExportController: Sendable {
     func index(req: Request) async throws -> Response {

@@ -3,26 +3,6 @@ import Operations
 import Persistence
 import Vapor
 
-struct TokenRowContext: Encodable {
-    let hint: String
-    let purpose: String
-    let created: String
-    let expires: String
-    let lastUsed: String
-    let status: String
-    let revokeURL: String?
-}
-
-struct TokensContext: Encodable {
-    let layout: LayoutContext
-    let rows: [TokenRowContext]
-    let purpose: String
-    let expiresInDays: String
-    let errors: [String: String]
-    let newToken: String?
-    let maxDays: Int
-}
-
 /// Each person manages their own API tokens: a purpose and an expiry are required, the value is
 /// shown once and stored only as a hash.
 struct TokenController: Sendable {

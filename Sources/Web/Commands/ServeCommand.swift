@@ -1,0 +1,34 @@
+import Foundation
+import Vapor
+
+/// `serve`: Vapor's server, after making sure the database is ready (and loading demo data on request).
+struct ServeCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).")
+        var hostname: String?
+        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).")
+        var port: Int?
+        @Flag(name: "demo", help: "Load a demo institution and demo accounts (once), and print the logins.")
+        var demo: Bool
+        init() {}
+    }
+
+    let vaporServe: any AnyAsyncCommand
+    var help: String { "Serves the web app and the JSON API. On SQLite it applies migrations by itself." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.ready(app)
+        let host = signature.hostname ?? "127.0.0.1"
+        let port = signature.port ?? 8080
+        if signature.demo {
+            let summary = try await DemoData.load(app)
+            context.console.print(summary.describe(url: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"))
+        }
+        let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
+        defer { reminders?.cancel() }
+        var forwarded = context
+        forwarded.input = CommandInput(arguments: ["vendor-review serve", "--hostname", host, "--port", String(port)])
+        try await vaporServe.run(using: &forwarded)
+    }
+}

@@ -1,0 +1,74 @@
+import Domain
+import Vapor
+
+struct ContractRow: Encodable {
+    let title: String
+    let url: String
+    let vendor: String
+    let kind: String
+    let status: String
+    let statusKey: String
+    let ends: String
+    let clausesPresent: String
+}
+
+struct ContractListContext: Encodable {
+    let layout: LayoutContext
+    let rows: [ContractRow]
+    let search: String
+    let statusOptions: [SelectOption]
+    let kindOptions: [SelectOption]
+    let vendorOptions: [SelectOption]
+    let pager: PagerContext
+}
+
+struct ClauseRow: Encodable {
+    let key: String
+    let label: String
+    let present: Bool
+    let reference: String
+}
+
+struct ContractFormContext: Encodable {
+    struct Values: Encodable {
+        let title, signedOn, startsOn, endsOn, noticeDays, breachNotificationHours, version: String
+    }
+
+    let layout: LayoutContext
+    let heading: String
+    let action: String
+    let cancelURL: String
+    let values: Values
+    let kindOptions: [SelectOption]
+    let statusOptions: [SelectOption]
+    let clauses: [ClauseRow]
+    let errors: [String: String]
+    let formError: String?
+}
+
+struct ContractDetailContext: Encodable {
+    struct DocumentRow: Encodable {
+        let filename: String
+        let url: String
+        let size: String
+        let sha256: String
+        let uploaded: String
+    }
+
+    let layout: LayoutContext
+    let title: String
+    let vendor: String
+    let vendorURL: String
+    let kind: String
+    let status: String
+    let statusKey: String
+    let dates: [FactRow]
+    let clauses: [ClauseRow]
+    let documents: [DocumentRow]?
+    let canEdit: Bool
+    let editURL: String
+    let uploadURL: String
+    let maxSize: String
+    let uploadError: String?
+    let historyURL: String?
+}

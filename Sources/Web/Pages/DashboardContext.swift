@@ -1,0 +1,28 @@
+import Vapor
+
+struct DashboardContext: Encodable {
+    struct Count: Encodable {
+        let label: String
+        let value: Int
+        let url: String
+    }
+
+    let layout: LayoutContext
+    let greeting: String
+    let role: String
+    let counts: [Count]
+    /// Recent audit events (named `rows` for the shared audit table partial).
+    let rows: [AuditRowContext]
+    let auditURL: String?
+    struct Upcoming: Encodable {
+        let what: String
+        let title: String
+        let day: String
+        let daysLeft: Int
+        let urgency: String
+        let url: String?
+    }
+    /// Re-reviews, contract ends and key expiry within the reminder horizon, soonest first.
+    let upcoming: [Upcoming]?
+    let horizon: Int
+}
