@@ -106,6 +106,12 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The operations on a real database, without Vapor: what a timer or a command sees.
+        .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Domain", "Operations", "Persistence", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictImports
+        ),
         .testTarget(
             name: "WebTests",
             dependencies: [
