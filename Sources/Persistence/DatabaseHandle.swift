@@ -18,8 +18,10 @@ public final class DatabaseHandle: Sendable {
     private let logger: Logger
 
     /// Opens (lazily: the first query connects) the database `config` names, on the caller's event
-    /// loops and thread pool (SQLite runs its statements there).
-    public init(config: DatabaseConfig, eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
+    /// loops and thread pool (SQLite runs its statements there). A query waits at most
+    /// `connectionTimeout` for a free connection.
+    public init(config: DatabaseConfig, eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+                connectionTimeout: TimeAmount = .seconds(10)) throws {
         self.config = config
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
@@ -32,11 +34,12 @@ public final class DatabaseHandle: Sendable {
             }
             // SQL statements are logged only at trace level. Passwords and token values never reach
             // SQL (only their hashes do), so even trace logs hold no secret.
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: connectionTimeout, sqlLogLevel: .trace), as: .sqlite)
         case let .postgres(url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
-            databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: connectionTimeout, sqlLogLevel: .trace),
+                          as: .psql)
         }
         migrations = Migrations()
         migrations.add(MigrationList.all)

@@ -25,12 +25,6 @@ public struct AppConfig: Sendable {
     /// How often a running server sends due reminders (`REMINDER_INTERVAL_MINUTES`, default 60; 0 = never).
     public var reminderIntervalMinutes: Int
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public let variable: String
-        public let problem: String
-        public var description: String { "\(variable): \(problem)" }
-    }
-
     public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     /// An absolute link to a path of this app, for mail: `PUBLIC_URL` without its trailing slash + path.
@@ -49,7 +43,7 @@ public struct AppConfig: Sendable {
         do {
             database = try DatabaseConfig.from(environment: env["DATABASE_URL"], workingDirectory: root)
         } catch let error as DatabaseConfig.ConfigError {
-            throw Invalid(variable: "DATABASE_URL", problem: error.description.replacingOccurrences(of: "DATABASE_URL: ", with: ""))
+            throw ConfigurationError(variable: "DATABASE_URL", problem: error.description.replacingOccurrences(of: "DATABASE_URL: ", with: ""))
         }
         func directory(_ name: String, default value: String) -> String {
             let raw = env[name].flatMap { $0.isEmpty ? nil : $0 } ?? value
@@ -59,17 +53,17 @@ public struct AppConfig: Sendable {
         func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
             guard let raw = env[name], !raw.isEmpty else { return value }
             guard let number = Int(raw), range.contains(number) else {
-                throw Invalid(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigurationError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }
         let publicURL = env["PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
         guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
-            throw Invalid(variable: "PUBLIC_URL", problem: "must start with http:// or https://")
+            throw ConfigurationError(variable: "PUBLIC_URL", problem: "must start with http:// or https://")
         }
         let mailFrom = env["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "VendorReview <vendorreview@localhost.localdomain>"
         guard Check.isEmail(MailMessage.address(mailFrom)), !mailFrom.contains("\n"), !mailFrom.contains("\r") else {
-            throw Invalid(variable: "MAIL_FROM", problem: "must be an address such as VendorReview <review@university.edu>")
+            throw ConfigurationError(variable: "MAIL_FROM", problem: "must be an address such as VendorReview <review@university.edu>")
         }
         let smtp = try env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { try SMTPSettings.parse($0, caFile: env["SMTP_CA_FILE"]) }
         return AppConfig(

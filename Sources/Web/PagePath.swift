@@ -83,9 +83,14 @@ enum PagePath: String, CaseIterable, Sendable {
         var remaining = values[...]
         let segments = rawValue.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
             guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return String(segment) }
-            return SiteURL.segment(value)
+            return Self.segment(value)
         }
         precondition(remaining.isEmpty, "\(self) takes \(values.count - remaining.count) values")
         return "/" + segments.joined(separator: "/")
+    }
+
+    /// A path segment from a value that is not an id (questionnaire ids, link secrets).
+    static func segment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""
     }
 }

@@ -171,11 +171,6 @@ enum SiteURL {
         }
     }
 
-    /// A path segment from a value that is not an id (questionnaire ids, link secrets).
-    static func segment(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""
-    }
-
     static func queryString(_ items: [String: String]) -> String {
         let present = items.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
         if present.isEmpty { return "" }

@@ -16,7 +16,7 @@ enum TemplateCheck {
         }
         if standardized(config.templatesDirectory) != standardized(config.shippedTemplatesDirectory) {
             guard FileManager.default.fileExists(atPath: config.templatesDirectory) else {
-                throw AppConfig.Invalid(variable: "TEMPLATES_DIR", problem: "is not a directory")
+                throw ConfigurationError(variable: "TEMPLATES_DIR", problem: "is not a directory")
             }
             try sources.register(source: "overrides", using: files(config.templatesDirectory))
         }

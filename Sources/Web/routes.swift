@@ -3,12 +3,11 @@ import Vapor
 
 /// Every route, with who may use it. The role-matrix test walks `app.routeSpecs`, which this fills.
 enum Routes {
-    static let readers = Access.signedIn
-    static let editorAccess = Access.adminOnly
+    static let readers = Access.readers
+    static let editorAccess = Access.editors
     static let userAdminAccess = Access.adminOnly
     static let auditAccess = Access.auditTrail
-    /// Reviewers record marks, findings and decisions; admins may too.
-    static let reviewAccess = Access.roles([.admin, .reviewer])
+    static let reviewAccess = Access.reviewers
 
     static func register(_ app: Application) {
         let registry = app.routeRegistry

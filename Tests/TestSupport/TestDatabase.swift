@@ -80,11 +80,14 @@ public final class TestClock: @unchecked Sendable {
     public func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
 }
 
-/// A handle on the shared event loops and thread pool, as the app opens one.
+/// A handle on the shared event loops and thread pool, as the app opens one. When the whole suite
+/// starts at once on 2 cores, a connection can take longer than the app's 10 s to come free, so
+/// tests wait up to a minute instead of failing on a busy machine.
 func openHandle(_ config: DatabaseConfig) throws -> DatabaseHandle {
     var logger = Logger(label: "tests")
     logger.logLevel = .warning
-    return try DatabaseHandle(config: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton, logger: logger)
+    return try DatabaseHandle(config: config, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton, logger: logger,
+                              connectionTimeout: .seconds(60))
 }
 
 /// Runs `body` with a database of its own for `engine`, removed afterwards whether `body` succeeds

@@ -179,11 +179,11 @@ struct MailTransportTests {
         let secure = try SMTPSettings.parse("smtp://app%40northfield.edu:p%3Ass@mail.northfield.edu:587?starttls=require", caFile: "/etc/ca.pem")
         #expect(secure.username == "app@northfield.edu" && secure.password == "p:ss" && secure.security == .starttls && secure.caFile == "/etc/ca.pem")
         #expect(!secure.description.contains("p:ss"))
-        #expect(throws: AppConfig.Invalid.self) { try SMTPSettings.parse("smtp://user:pw@mail.northfield.edu:587", caFile: nil) }
+        #expect(throws: ConfigurationError.self) { try SMTPSettings.parse("smtp://user:pw@mail.northfield.edu:587", caFile: nil) }
         #expect(try SMTPSettings.parse("smtp://user:pw@127.0.0.1:2525", caFile: nil).username == "user", "loopback may skip TLS")
-        #expect(throws: AppConfig.Invalid.self) { try SMTPSettings.parse("https://mail.northfield.edu", caFile: nil) }
-        #expect(throws: AppConfig.Invalid.self) { try SMTPSettings.parse("smtp://mail.northfield.edu?tls=maybe", caFile: nil) }
-        let error = #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["SMTP_URL": "smtp://u:secret@x.example:25"], workingDirectory: "/tmp") }
+        #expect(throws: ConfigurationError.self) { try SMTPSettings.parse("https://mail.northfield.edu", caFile: nil) }
+        #expect(throws: ConfigurationError.self) { try SMTPSettings.parse("smtp://mail.northfield.edu?tls=maybe", caFile: nil) }
+        let error = #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(["SMTP_URL": "smtp://u:secret@x.example:25"], workingDirectory: "/tmp") }
         #expect(error?.description.contains("secret") == false, "configuration errors never echo the value")
     }
 

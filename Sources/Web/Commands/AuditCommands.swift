@@ -12,7 +12,7 @@ struct AuditVerifyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let (verifier, problem) = try await app.store.audit.verifyChain()
         if let problem {
             throw CommandFailure("audit chain BROKEN after \(verifier.checked) good event(s): \(problem)")

@@ -21,14 +21,14 @@ struct CatalogImportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("cannot read \(signature.file)") }
         do {
             let name = (signature.file as NSString).lastPathComponent
             let outcome = try await app.operations.catalog.importScopes(data, source: name, by: .commandLine)
             context.console.print(outcome.sentence)
         } catch let error as DomainError {
-            throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--file: ", with: ""))
+            throw CommandFailure(CommandFailure.describe(error).replacingOccurrences(of: "--file: ", with: ""))
         }
     }
 }

@@ -12,7 +12,7 @@ public struct CommandFailure: DebuggableError {
     public static func message(for error: any Error, logger: Logger) -> String {
         switch error {
         case let failure as CommandFailure: return failure.reason
-        case let domain as DomainError: return UserCreateCommand.describe(domain)
+        case let domain as DomainError: return describe(domain)
         default:
             // Our own modules' errors and the console's (an unknown option, say) are written for people.
             let module = String(reflecting: type(of: error)).prefix { $0 != "." }
@@ -26,4 +26,11 @@ public struct CommandFailure: DebuggableError {
     public var description: String { reason }
     /// `main` prints the message; Vapor's own report of it is only wanted when debugging.
     public var logLevel: Logger.Level { .debug }
+
+    /// A domain error as a command prints it: the message, or each field as its option.
+    static func describe(_ error: DomainError) -> String {
+        let mapped = ErrorMapping.map(error)
+        if mapped.fields.isEmpty { return mapped.message }
+        return mapped.fields.sorted { $0.key < $1.key }.map { "--\($0.key): \($0.value)" }.joined(separator: "\n")
+    }
 }

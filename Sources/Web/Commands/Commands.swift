@@ -20,49 +20,4 @@ enum Commands {
         app.asyncCommands.use(LTICommands(), as: "lti")
         app.asyncCommands.use(DriftCommand(), as: "drift")
     }
-
-    /// Connects and makes sure the schema is current: on SQLite (one process owns the file) pending
-    /// migrations are applied, as `serve` does; on PostgreSQL, where several instances share the
-    /// database, a command refuses to run against an old schema and says how to bring it up to date.
-    static func ready(_ app: Application) async throws {
-        try await connect(app)
-        if case .sqlite = app.context.config.database {
-            try await app.persistence.migrate()
-        } else {
-            let pending = try await app.persistence.pendingMigrations()
-            if !pending.isEmpty {
-                throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then try again")
-            }
-        }
-    }
-
-    /// Fails with a message naming the database (never its password) when it cannot be reached.
-    static func connect(_ app: Application) async throws {
-        let config = app.context.config.database
-        do {
-            try await app.persistence.ping()
-            try await app.persistence.prepareEngine()
-        } catch {
-            throw CommandFailure("cannot use the database at \(config.redacted): \(reason(error))")
-        }
-    }
-
-    /// Machine output of a command: sorted keys, slashes as written, one value.
-    static func printJSON(_ value: some Encodable, to console: any Console) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        console.output(String(decoding: try encoder.encode(value), as: UTF8.self), style: .plain, newLine: true)
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let text = String(describing: error).lowercased()
-        if text.contains("connection refused") || text.contains("connectionerror") || text.contains("connect") {
-            return "connection failed (is the server running and reachable?)"
-        }
-        if text.contains("password") || text.contains("authentication") { return "authentication failed" }
-        if text.contains("does not exist") { return "the database does not exist" }
-        if text.contains("unable to open") || text.contains("permission") { return "the file cannot be opened" }
-        return "\(type(of: error))"
-    }
 }
-

@@ -45,7 +45,7 @@ struct DriftCommand: AnyAsyncCommand {
         do { columns = try WebLogColumns.parse(columnPairs) } catch let error as WebLogError { throw CommandFailure(error.description) }
 
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let setup = try await app.operations.drift.setup(columns: columns)
         let console = context.console
         let started = Date()
@@ -63,7 +63,7 @@ struct DriftCommand: AnyAsyncCommand {
         let names = files.map { ($0 as NSString).lastPathComponent }
         let scan = try await app.operations.drift.record(report, files: names, by: .commandLine)
         if json {
-            try Commands.printJSON(DriftJSON.scan(scan), to: console)
+            try CommandSupport.printJSON(DriftJSON.scan(scan), to: console)
         } else {
             for line in DriftSummary.lines(report, scanID: scan.id.description, seconds: seconds) { console.output(line, style: .plain, newLine: true) }
         }

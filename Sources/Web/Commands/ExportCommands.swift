@@ -42,7 +42,7 @@ struct ExportCommand: AsyncCommand {
             moment = parsed
         }
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let console = context.console
         do {
             let manifest = try await app.operations.exports.write(to: out, asOf: moment) { line in console.output("export: \(line)", style: .plain, newLine: true) }

@@ -23,7 +23,7 @@ struct LTIInspectCommand: AsyncCommand {
             let c = try LTIConfigurationParser.parse([UInt8](data))
             let output = ReviewJSON.object(["lti_version": c.ltiVersion, "title": c.title, "privacy_level": c.privacyLevel.rawValue, "placements": c.placements,
                                             "scopes": c.scopes, "target_link_uri": c.targetLinkURI, "domains": c.domains])
-            try Commands.printJSON(output, to: context.console)
+            try CommandSupport.printJSON(output, to: context.console)
         } catch let error as LTIConfigurationError {
             throw CommandFailure("\(signature.file): \(error.description)")
         }

@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.connect(app)
+        try await CommandSupport.connect(app)
         if signature.revert {
             try await app.persistence.revert()
             context.console.print("Reverted all migrations on \(app.context.config.database.redacted).")

@@ -8,7 +8,7 @@ struct ReminderCommands: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let sent = try await app.operations.reminders.send()
         context.console.print("\(sent) reminder(s) sent")
     }

@@ -18,7 +18,7 @@ struct ServeCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         if signature.demo {

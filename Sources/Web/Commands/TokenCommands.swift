@@ -22,7 +22,7 @@ struct TokenCreateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         guard let email = signature.email, let user = try await app.store.users.find(email: email), user.isActive else {
             throw CommandFailure("no active account with that e-mail")
         }
@@ -31,7 +31,7 @@ struct TokenCreateCommand: AsyncCommand {
             let secret = try await app.operations.tokens.issue(request, for: user, by: .commandLine)
             print(secret)
         } catch let error as DomainError {
-            throw CommandFailure(UserCreateCommand.describe(error).replacingOccurrences(of: "--expiresInDays", with: "--expires-in-days"))
+            throw CommandFailure(CommandFailure.describe(error).replacingOccurrences(of: "--expiresInDays", with: "--expires-in-days"))
         }
     }
 }

@@ -22,7 +22,7 @@ struct UserCreateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Commands.ready(app)
+        try await CommandSupport.ready(app)
         let password: String?
         if isatty(STDIN_FILENO) == 0 {
             password = readLine(strippingNewline: true)
@@ -35,13 +35,7 @@ struct UserCreateCommand: AsyncCommand {
             let created = try await app.store.users.create(user, id: app.context.services.ids(), passwordHash: hash, by: .commandLine, at: app.context.services.now())
             context.console.print("Created \(created.role.rawValue) account \(created.email).")
         } catch let error as DomainError {
-            throw CommandFailure(Self.describe(error))
+            throw CommandFailure(CommandFailure.describe(error))
         }
-    }
-
-    static func describe(_ error: DomainError) -> String {
-        let mapped = ErrorMapping.map(error)
-        if mapped.fields.isEmpty { return mapped.message }
-        return mapped.fields.sorted { $0.key < $1.key }.map { "--\($0.key): \($0.value)" }.joined(separator: "\n")
     }
 }

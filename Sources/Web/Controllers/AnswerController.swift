@@ -78,7 +78,7 @@ struct AnswerController: Sendable {
             sections: QuestionnaireView.sections(questionnaire, answers: answers, evidence: evidence, submitted: submitted,
                                                  errors: error?.fields ?? [:], staffView: true,
                                                  fileURL: { SiteURL.evidence(integration.id, $0.id).path }),
-            canAnswer: Routes.editorAccess.allows(role), canUpload: Routes.editorAccess.allows(role), canMark: Routes.reviewAccess.allows(role),
+            canAnswer: Access.editors.allows(role), canUpload: Access.editors.allows(role), canMark: Access.reviewers.allows(role),
             action: SiteURL.answers(integration.id, questionnaire.id).path, markURL: SiteURL.answerMarks(integration.id, questionnaire.id).path,
             evidenceURL: SiteURL.answerEvidence(integration.id, questionnaire.id).path,
             maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),

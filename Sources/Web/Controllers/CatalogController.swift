@@ -39,6 +39,6 @@ struct CatalogController: Sendable {
             shippedCount: req.operations.catalog.shipped.count, importedCount: imported.count,
             imported: imported.map { .init(method: $0.verb.rawValue, template: $0.template.text, group: $0.group,
                                            kinds: $0.kinds.sorted().map(\.label).joined(separator: ", ")) }.nonEmpty,
-            canImport: Routes.editorAccess.allows(req.currentUser?.role), errors: errors, formError: formError), status: status)
+            canImport: Access.editors.allows(req.currentUser?.role), errors: errors, formError: formError), status: status)
     }
 }

@@ -43,11 +43,7 @@ struct ContractAPIController: Sendable {
     }
 
     func download(req: Request) async throws -> Response {
-        let contract = try await req.contractParameter()
-        guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
-              let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
-        else { throw DomainError.notFound(entity: "document") }
-        return Response.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+        try await Response.contractDocument(req)
     }
 
     /// Absent fields keep their current value (PATCH) or are empty (POST).

@@ -88,11 +88,7 @@ struct ContractController: Sendable {
 
     /// Always a download: never rendered inline, and sandboxed should a browser try.
     func download(req: Request) async throws -> Response {
-        let contract = try await req.contractParameter()
-        guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
-              let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
-        else { throw DomainError.notFound(entity: "document") }
-        return Response.attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+        try await Response.contractDocument(req)
     }
 
     /// A stored document as a download: never rendered inline, and sandboxed should a browser try.
@@ -139,10 +135,10 @@ struct ContractController: Sendable {
                 .init(filename: $0.filename, url: SiteURL.contractDocument(contract.id, $0.id).path, size: DocumentCheck.megabytes($0.size),
                       sha256: $0.sha256, uploaded: "\(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)")
             }.nonEmpty,
-            canEdit: Routes.editorAccess.allows(role), editURL: SiteURL.editContract(contract.id).path,
+            canEdit: Access.editors.allows(role), editURL: SiteURL.editContract(contract.id).path,
             uploadURL: SiteURL.contractDocuments(contract.id).path, maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),
             uploadError: uploadError,
-            historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "contract", "entityID": contract.id.description]).path : nil)
+            historyURL: Access.auditTrail.allows(role) ? SiteURL.audit(query: ["entityType": "contract", "entityID": contract.id.description]).path : nil)
     }
 
 }

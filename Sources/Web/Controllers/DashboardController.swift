@@ -14,7 +14,7 @@ struct DashboardController: Sendable {
             counts.append(.init(label: "Vendors \(standing.label.lowercased())", value: page.total,
                                 url: SiteURL.vendors(query: ["standing": standing.rawValue]).path))
         }
-        let canAudit = Routes.auditAccess.allows(user.role)
+        let canAudit = Access.auditTrail.allows(user.role)
         let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
         let thresholds = req.context.policy.reminderDays
         let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(), today: CalendarDay.of(req.now), thresholds: thresholds)

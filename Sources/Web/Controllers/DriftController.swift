@@ -58,7 +58,7 @@ struct DriftController: Sendable {
                 .init(url: SiteURL.driftScan(scan.id).path, when: Format.dateTime(scan.createdAt), by: scan.createdBy, files: scan.files.joined(separator: ", "),
                       rows: scan.rows.formatted(), malformed: scan.malformed.formatted(), outOfScope: scan.outOfScope.formatted(), findings: scan.findings)
             }.nonEmpty,
-            canUpload: Routes.editorAccess.allows(req.currentUser?.role), uploadURL: SiteURL.drift.path,
+            canUpload: Access.editors.allows(req.currentUser?.role), uploadURL: SiteURL.drift.path,
             maxUploadMB: maxUpload / 1_048_576, error: error)
     }
 

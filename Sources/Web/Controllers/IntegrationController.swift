@@ -223,9 +223,9 @@ struct IntegrationController: Sendable {
                 .init(number: $0.number, created: Format.dateTime($0.createdAt), by: $0.createdBy, count: $0.entries.count,
                       diffURL: SiteURL.whitelistDiff(integration.id, from: $0.number - 1, to: $0.number).path)
             }.nonEmpty,
-            canEdit: Routes.editorAccess.allows(req.currentUser?.role), editorText: editorText,
+            canEdit: Access.editors.allows(req.currentUser?.role), editorText: editorText,
             accepted: acceptance.flatMap { $0.version == integration.whitelistVersion ? "Version \($0.version) accepted by \($0.acceptedBy), \(Format.dateTime($0.acceptedAt))." : nil },
-            canAccept: Routes.reviewAccess.allows(req.currentUser?.role) && current != nil && acceptance?.version != integration.whitelistVersion
+            canAccept: Access.reviewers.allows(req.currentUser?.role) && current != nil && acceptance?.version != integration.whitelistVersion
                 && req.currentUser?.id != integration.fields.ownerID,
             acceptURL: SiteURL.acceptWhitelist(integration.id).path,
             errors: errors, errorLines: errors.sorted { lineOrder($0.key, $1.key) }.map { "\($0.key): \($0.value)" }.nonEmpty, formError: formError)

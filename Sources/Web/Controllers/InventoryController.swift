@@ -18,7 +18,7 @@ struct InventoryController: Sendable {
     func keys(req: Request) async throws -> Response {
         let keys = try await req.store.inheritedKeys.list()
         let names = try await req.store.integrations.names()
-        let canEdit = Routes.editorAccess.allows(req.currentUser?.role)
+        let canEdit = Access.editors.allows(req.currentUser?.role)
         return try await req.page("keys/index", InheritedKeysContext(
             layout: LayoutContext(req, title: "Inherited developer keys"),
             rows: keys.map { key in
@@ -155,7 +155,7 @@ struct InventoryController: Sendable {
         let policy = req.context.policy
         let tokens = try await req.store.tokenRegister.list()
         let names = try await req.store.integrations.names()
-        let canEdit = Routes.editorAccess.allows(req.currentUser?.role)
+        let canEdit = Access.editors.allows(req.currentUser?.role)
         let rows = tokens.map { token -> TokenRegisterContext.Row in
             let f = token.fields
             let violations = TokenPolicy.violations(token, policy: policy)

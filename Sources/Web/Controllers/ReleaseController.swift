@@ -87,7 +87,7 @@ struct ReleaseController: Sendable {
         let state = release.state(at: now, policy: policy)
         let whitelist = try await req.store.integrations.whitelist(integration.id, version: release.whitelistVersion)
         let role = req.currentUser?.role
-        let canManage = Routes.editorAccess.allows(role)
+        let canManage = Access.editors.allows(role)
         return ReleasePageContext(
             layout: LayoutContext(req, title: "Key release — \(integration.fields.name)"), integrationName: integration.fields.name,
             integrationURL: SiteURL.integration(integration.id).path, state: state.label, stateKey: state.rawValue,
@@ -105,7 +105,7 @@ struct ReleaseController: Sendable {
             previousURL: release.previousID.map { SiteURL.release($0).path },
             defaultRereview: CalendarDay.adding(months: 12, to: CalendarDay.of(now)),
             values: values, errors: errors, formError: formError,
-            historyURL: Routes.auditAccess.allows(role) ? SiteURL.audit(query: ["entityType": "key_release", "entityID": release.id.description]).path : nil)
+            historyURL: Access.auditTrail.allows(role) ? SiteURL.audit(query: ["entityType": "key_release", "entityID": release.id.description]).path : nil)
     }
 }
 

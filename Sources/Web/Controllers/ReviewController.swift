@@ -94,7 +94,7 @@ struct ReviewController: Sendable {
         let users = try await req.store.users.list()
         let name = { (id: User.ID) in users.first { $0.id == id }.map { "\($0.name) (\($0.email))" } ?? "—" }
         let user = req.currentUser
-        let canEdit = Routes.reviewAccess.allows(user?.role) && !review.isDecided
+        let canEdit = Access.reviewers.allows(user?.role) && !review.isDecided
         var decideBlocked: String?
         if canEdit, let user, (try? SeparationOfDuties.ensureCanDecide(user, integration: integration)) == nil {
             decideBlocked = ErrorMapping.map(DomainError.separationOfDuties).message
@@ -123,7 +123,7 @@ struct ReviewController: Sendable {
                                 + options(ACROutcome.self, selected: chosen, label: \.label))
             },
             remediation: values["remediation"] ?? review.fields.remediation ?? "",
-            canEdit: canEdit, canRenew: Routes.reviewAccess.allows(user?.role) && review.isDecided, reviewID: review.id.description,
+            canEdit: canEdit, canRenew: Access.reviewers.allows(user?.role) && review.isDecided, reviewID: review.id.description,
             kindKey: review.kind.rawValue, canDecide: canEdit && decideBlocked == nil, decideBlocked: decideBlocked,
             updateURL: SiteURL.review(review.id).path, findingsURL: SiteURL.reviewFindings(review.id).path,
             decisionURL: SiteURL.reviewDecision(review.id).path, renewURL: SiteURL.integrationReviews(integration.id).path,
@@ -137,7 +137,7 @@ struct ReviewController: Sendable {
                 .init(url: SiteURL.review($0.id).path, state: $0.decision.map { "\($0.decision.label) on \($0.decidedOn)" } ?? "In progress",
                       started: Format.date($0.createdAt), current: $0.id == review.id)
             } : nil,
-            auditURL: Routes.auditAccess.allows(user?.role) ? SiteURL.audit(query: ["entityType": "review", "entityID": review.id.description]).path : nil)
+            auditURL: Access.auditTrail.allows(user?.role) ? SiteURL.audit(query: ["entityType": "review", "entityID": review.id.description]).path : nil)
     }
 }
 

@@ -18,7 +18,7 @@ struct VendorController: Sendable {
                 + VendorStanding.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == query.standing) },
             sortOptions: VendorSort.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == query.sort) },
             pager: PagerContext(page, link: { SiteURL.vendors(query: base.merging(["page": String($0)]) { $1 }).path }, noun: "vendors"),
-            canEdit: Routes.editorAccess.allows(req.currentUser?.role),
+            canEdit: Access.editors.allows(req.currentUser?.role),
             newURL: SiteURL.newVendor.path)
         return try await req.page("vendors/index", context)
     }
@@ -28,7 +28,7 @@ struct VendorController: Sendable {
         let role = req.currentUser?.role
         let integrations = try await req.store.integrations.all(IntegrationQuery(vendorID: vendor.id))
         return try await req.page("vendors/show", VendorDetailContext(
-            req, vendor: vendor, canEdit: Routes.editorAccess.allows(role), canSeeHistory: Routes.auditAccess.allows(role),
+            req, vendor: vendor, canEdit: Access.editors.allows(role), canSeeHistory: Access.auditTrail.allows(role),
             integrations: integrations.map { IntegrationRow($0, vendor: vendor.name) },
             contracts: try await req.store.contracts.all(ContractQuery(vendorID: vendor.id))
                 .map { ContractRow($0, vendor: vendor.name) }))

@@ -43,10 +43,10 @@ struct LayoutContext: Encodable {
             items.append(("Inherited keys", SiteURL.inheritedKeys.path))
             items.append(("Reports", SiteURL.reports.path))
             items.append(("Scope drift", SiteURL.drift.path))
-            if Routes.auditAccess.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
-            if Routes.auditAccess.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
-            if Routes.auditAccess.allows(user.role) { items.append(("Export", SiteURL.exports.path)) }
-            if Routes.userAdminAccess.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
+            if Access.auditTrail.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
+            if Access.auditTrail.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
+            if Access.auditTrail.allows(user.role) { items.append(("Export", SiteURL.exports.path)) }
+            if Access.adminOnly.allows(user.role) { items.append(("Users", SiteURL.users.path)) }
             items.append(("API tokens", SiteURL.tokens.path))
         }
         let path = request.url.path

@@ -14,4 +14,13 @@ extension Response {
         response.headers.replaceOrAdd(name: "X-Content-SHA256", value: sha256)
         return response
     }
+
+    /// The contract document the address names (`:contractID`, `:documentID`), as a download.
+    static func contractDocument(_ req: Request) async throws -> Response {
+        let contract = try await req.contractParameter()
+        guard let id = req.parameters.get("documentID").flatMap(ContractDocument.ID.init(string:)),
+              let (document, bytes) = try await req.store.contracts.document(id, of: contract.id)
+        else { throw DomainError.notFound(entity: "document") }
+        return attachment(filename: document.filename, type: document.type, sha256: document.sha256, bytes)
+    }
 }

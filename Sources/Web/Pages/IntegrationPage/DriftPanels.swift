@@ -37,7 +37,7 @@ struct LogIdentityPanel: Encodable {
     let userIDsValue: String
     let userAgentsValue: String
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) async throws -> LogIdentityPanel {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> LogIdentityPanel {
         let identity = try await scope.store.drift.identity(scope.id)
         var submitted: [String: String]?
         var errors: [String: String] = [:]

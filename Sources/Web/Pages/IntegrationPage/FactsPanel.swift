@@ -41,7 +41,7 @@ struct FactsPanel: Encodable {
             risk: integration.risk?.description ?? "not declared", riskKey: integration.risk?.description ?? "none",
             whitelistSentence: current?.summary.sentence ?? "No endpoints declared yet.", whitelistCount: current?.entries.count ?? 0,
             whitelistURL: SiteURL.whitelist(integration.id).path, canEdit: scope.canEdit, editURL: SiteURL.editIntegration(integration.id).path,
-            historyURL: Routes.auditAccess.allows(scope.role)
+            historyURL: Access.auditTrail.allows(scope.role)
                 ? SiteURL.audit(query: ["entityType": "integration", "entityID": integration.id.description]).path : nil)
     }
 }
@@ -59,7 +59,7 @@ struct StatusPanel: Encodable {
     let version: Int
     let errors: [String: String]
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) -> StatusPanel? {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) -> StatusPanel? {
         let actions = IntegrationAction.available(from: scope.integration.status)
         guard scope.canEdit, !actions.isEmpty else { return nil }
         var errors: [String: String] = [:]

@@ -7,7 +7,7 @@ struct GatePanel: Encodable {
     let gate: GateView
     let releaseError: String?
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) async throws -> GatePanel {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> GatePanel {
         var refusal: String?
         if case let .releaseRefused(message) = state { refusal = message }
         return GatePanel(gate: GateView(try await scope.req.operations.gates.evaluate(scope.integration)), releaseError: refusal)
@@ -49,7 +49,7 @@ struct LTISection: Encodable {
     let canImport: Bool
     let importURL: String
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) async throws -> LTISection? {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> LTISection? {
         var error: String?
         if case let .ltiFailed(message) = state { error = message }
         let current = LTIPanel(try await scope.store.lti.history(scope.id))

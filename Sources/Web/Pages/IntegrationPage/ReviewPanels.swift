@@ -50,7 +50,7 @@ struct ReviewsPanel: Encodable {
     /// Whether the form is shown open (it came back with errors). Leaf counts an empty dictionary as true.
     let open: Bool
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) async throws -> ReviewsPanel {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> ReviewsPanel {
         var values: [String: String] = [:], errors: [String: String] = [:]
         if case let .reviewFailed(submitted, fields) = state { (values, errors) = (submitted, fields) }
         let today = CalendarDay.of(scope.now)
@@ -67,7 +67,7 @@ struct ReviewsPanel: Encodable {
         }
         let reviewers = SeparationOfDuties.possibleReviewers(scope.users, of: scope.integration)
         return ReviewsPanel(
-            rows: rows.nonEmpty, canReview: Routes.reviewAccess.allows(scope.role), reviewURL: SiteURL.integrationReviews(scope.id).path,
+            rows: rows.nonEmpty, canReview: Access.reviewers.allows(scope.role), reviewURL: SiteURL.integrationReviews(scope.id).path,
             reviewerOptions: reviewers.map {
                 SelectOption(value: $0.id.description, label: "\($0.name) (\($0.role.label))",
                              selected: $0.id.description == (values["reviewerID"] ?? scope.req.currentUser?.id.description))
@@ -89,14 +89,9 @@ struct LinksPanel: Encodable {
         let state: String
         let revokeURL: String?
     }
-    struct NewLink: Encodable {
-        let url: String
-        let mailed: Bool
-        let contact: String
-    }
 
     let rows: [Row]?
-    let newLink: NewLink?
+    let newLink: NewAnswerLink?
     let linkURL: String
     let name: String
     let email: String
@@ -106,9 +101,9 @@ struct LinksPanel: Encodable {
     let defaultDays: Int
     let maxDays: Int
 
-    static func load(_ scope: PanelScope, _ state: IntegrationPage.State) async throws -> LinksPanel? {
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> LinksPanel? {
         guard scope.canEdit else { return nil }
-        var values: [String: String] = [:], errors: [String: String] = [:], created: NewLink?
+        var values: [String: String] = [:], errors: [String: String] = [:], created: NewAnswerLink?
         switch state {
         case let .linkFailed(submitted, fields): (values, errors) = (submitted, fields)
         case let .linkCreated(link): created = link
