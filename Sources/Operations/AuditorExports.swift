@@ -57,6 +57,9 @@ public struct AuditorExports: Sendable {
         }
     }
 
+    /// A stored file to copy into the export, loaded only when its turn comes.
+    private typealias Document = (path: String, load: () async throws -> [UInt8]?)
+
     /// Writes the export into `directory` (created; must be empty). `progress` gets a line now and then.
     public func write(to directory: String, asOf: Date?, progress: @Sendable (String) -> Void = { _ in }) async throws -> ExportManifest {
         let root = directory.hasSuffix("/") ? directory : directory + "/"
@@ -67,7 +70,29 @@ public struct AuditorExports: Sendable {
         let store = environment.store
         let now = environment.now()
         let tables = Tables(root: root)
+        let (integrations, documents) = try await writeRecords(store, into: tables, progress: progress)
+        var files = tables.files
+        files.append(try Self.writeJSON(tables, root: root))
+        // Documents one at a time, so only one is in memory.
+        for document in documents {
+            guard let bytes = try await document.load() else { continue }
+            let sink = try Sink(root: root, path: document.path)
+            try sink.write(Data(bytes))
+            files.append(try sink.close())
+        }
+        let (audit, events, head) = try await Self.writeAudit(store, root: root, progress: progress)
+        files.append(audit)
+        if let asOf { files.append(try await Self.writeAsOf(asOf, integrations, store, root: root)) }
+        let manifest = ExportManifest(generatedAt: Format.iso(now), asOf: asOf.map(Format.iso), auditEvents: events, auditHeadHash: head,
+                                      files: files.sorted { $0.path < $1.path })
+        let manifestEncoder = JSONEncoder()
+        manifestEncoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try manifestEncoder.encode(manifest).write(to: URL(fileURLWithPath: root + ExportManifest.fileName))
+        return manifest
+    }
 
+    /// Every table as CSV; returns the integrations (for `as_of.csv`) and the documents to copy.
+    private func writeRecords(_ store: Store, into tables: Tables, progress: (String) -> Void) async throws -> ([Integration], [Document]) {
         try tables.write(ExportTables.users, try await store.users.list())
         var vendors: [Vendor] = [], page = 1
         while true {
@@ -82,7 +107,7 @@ public struct AuditorExports: Sendable {
         let integrations = try await store.integrations.all()
         try tables.write(ExportTables.integrations, integrations)
         var entries: [ExportedWhitelistEntry] = [], answers: [Answer] = [], reviews: [Review] = [], findings: [Finding] = [], releases: [KeyRelease] = []
-        var documents: [(path: String, load: () async throws -> [UInt8]?)] = []
+        var documents: [Document] = []
         for integration in integrations {
             for version in try await store.integrations.whitelistVersions(integration.id) {
                 entries += version.entries.map { ExportedWhitelistEntry(integrationID: integration.id, version: version, entry: $0) }
@@ -109,13 +134,20 @@ public struct AuditorExports: Sendable {
                 documents.append(("documents/contracts/\(document.id)-\(DocumentCheck.cleanName(document.filename))", { try await store.contracts.document(document.id, of: contract.id)?.1 }))
             }
         }
-        var files = tables.files
         progress("records: \(vendors.count) vendors, \(contracts.count) contracts, \(integrations.count) integrations, \(documents.count) documents")
+        return (integrations, documents)
+    }
 
-        // The same records as JSON, with values exactly as stored (no spreadsheet neutralising).
-        let json = try Sink(root: root, path: "records.json")
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The same records as JSON, with values exactly as stored (no spreadsheet neutralising).
+    private static func writeJSON(_ tables: Tables, root: String) throws -> ExportManifest.File {
+        let json = try Sink(root: root, path: "records.json")
+        let encoder = Self.encoder
         try json.write("{")
         for (index, table) in tables.written.enumerated() {
             let objects = table.rows.map { Dictionary(uniqueKeysWithValues: zip(table.header, $0)) }
@@ -123,63 +155,51 @@ public struct AuditorExports: Sendable {
             try json.write(try encoder.encode(objects))
         }
         try json.write("}")
-        files.append(try json.close())
+        return try json.close()
+    }
 
-        // Documents one at a time, so only one is in memory.
-        for document in documents {
-            guard let bytes = try await document.load() else { continue }
-            let sink = try Sink(root: root, path: document.path)
-            try sink.write(Data(bytes))
-            files.append(try sink.close())
-        }
-
-        // The audit chain, streamed in batches so memory stays flat however long it is.
+    /// The audit chain, streamed in batches so memory stays flat however long it is; with the count and head hash.
+    private static func writeAudit(_ store: Store, root: String, progress: (String) -> Void) async throws -> (ExportManifest.File, Int64, String) {
         let audit = try Sink(root: root, path: "audit.jsonl")
+        let encoder = Self.encoder
         var after: Int64 = 0
         var head = AuditChain.genesisHash
         var reported: Int64 = 0
         while true {
             let batch = try await store.audit.events(after: after, limit: 5_000)
-            if batch.isEmpty { break }
+            guard let last = batch.last else { break }
             var chunk = Data()
             for event in batch {
                 chunk.append(try encoder.encode(AuditLine(event)))
                 chunk.append(0x0A)
             }
             try audit.write(chunk)
-            after = batch.last!.sequence
-            head = batch.last!.hash
+            (after, head) = (last.sequence, last.hash)
             if after - reported >= 100_000 {
                 progress("audit: \(after) events")
                 reported = after
             }
         }
-        files.append(try audit.close())
         progress("audit: \(after) events, head \(head)")
+        return (try audit.close(), after, head)
+    }
 
-        if let asOf {
-            var rows: [AsOfRow] = []
-            for integration in integrations {
-                let releases = try await store.releases.list(integration.id)
-                var releaseEvents: [AuditEvent] = []
-                for release in releases { releaseEvents += try await store.audit.events(entityType: "key_release", entityID: release.id.description) }
-                let input = AsOf.Input(integration: integration, versions: try await store.integrations.whitelistVersions(integration.id),
-                                       events: try await store.audit.events(entityType: "integration", entityID: integration.id.description),
-                                       releases: releases, releaseEvents: releaseEvents.sorted { $0.sequence < $1.sequence })
-                if let row = AsOf.row(input, at: asOf) { rows.append(row) }
-            }
-            let sink = try Sink(root: root, path: "as_of.csv")
-            try sink.write(CSV.line(ExportTables.asOf.header))
-            for row in rows { try sink.write(CSV.line(ExportTables.asOf.cells(row))) }
-            files.append(try sink.close())
+    /// `as_of.csv`: what was approved and released at `moment`, rebuilt from the versions and the trail.
+    private static func writeAsOf(_ moment: Date, _ integrations: [Integration], _ store: Store, root: String) async throws -> ExportManifest.File {
+        var rows: [AsOfRow] = []
+        for integration in integrations {
+            let releases = try await store.releases.list(integration.id)
+            var releaseEvents: [AuditEvent] = []
+            for release in releases { releaseEvents += try await store.audit.events(entityType: "key_release", entityID: release.id.description) }
+            let input = AsOf.Input(integration: integration, versions: try await store.integrations.whitelistVersions(integration.id),
+                                   events: try await store.audit.events(entityType: "integration", entityID: integration.id.description),
+                                   releases: releases, releaseEvents: releaseEvents.sorted { $0.sequence < $1.sequence })
+            if let row = AsOf.row(input, at: moment) { rows.append(row) }
         }
-
-        let manifest = ExportManifest(generatedAt: Format.iso(now), asOf: asOf.map(Format.iso), auditEvents: after, auditHeadHash: head,
-                                      files: files.sorted { $0.path < $1.path })
-        let manifestEncoder = JSONEncoder()
-        manifestEncoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try manifestEncoder.encode(manifest).write(to: URL(fileURLWithPath: root + ExportManifest.fileName))
-        return manifest
+        let sink = try Sink(root: root, path: "as_of.csv")
+        try sink.write(CSV.line(ExportTables.asOf.header))
+        for row in rows { try sink.write(CSV.line(ExportTables.asOf.cells(row))) }
+        return try sink.close()
     }
 
     /// Re-checks every file against the manifest and the audit chain line by line; nil when intact.

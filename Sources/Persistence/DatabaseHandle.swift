@@ -19,7 +19,7 @@ public final class DatabaseHandle: Sendable {
 
     /// Opens (lazily: the first query connects) the database `config` names, on the caller's event
     /// loops and thread pool (SQLite runs its statements there). A query waits at most
-    /// `connectionTimeout` for a free connection.
+    /// `connectionTimeout` for a free connection, and a new PostgreSQL connection as long to open.
     public init(config: DatabaseConfig, eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
                 connectionTimeout: TimeAmount = .seconds(10)) throws {
         self.config = config
@@ -38,6 +38,7 @@ public final class DatabaseHandle: Sendable {
         case let .postgres(url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
+            postgres.coreConfiguration.options.connectTimeout = connectionTimeout
             databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: connectionTimeout, sqlLogLevel: .trace),
                           as: .psql)
         }

@@ -1,0 +1,33 @@
+import Domain
+import Foundation
+
+/// Every workflow, built once from one environment. Pages, the JSON API, commands and timers call these.
+public struct Operations: Sendable {
+    public let catalog: Catalog
+    public let gates: Gates
+    public let whitelists: WhitelistReviews
+    public let releases: KeyReleases
+    public let reminders: ReminderDispatch
+    public let tokens: TokenIssuance
+    public let answers: Answers
+    public let vendorLinks: VendorLinks
+    public let reviews: Reviews
+    public let exports: AuditorExports
+    public let drift: DriftScans
+    public let lti: LTIImports
+
+    public init(_ environment: OperationEnvironment) {
+        catalog = Catalog(environment)
+        gates = Gates(environment)
+        whitelists = WhitelistReviews(environment, catalog: catalog)
+        releases = KeyReleases(environment, gates: gates)
+        reminders = ReminderDispatch(environment)
+        tokens = TokenIssuance(environment)
+        answers = Answers(environment)
+        vendorLinks = VendorLinks(environment)
+        reviews = Reviews(environment)
+        exports = AuditorExports(environment)
+        drift = DriftScans(environment, catalog: catalog)
+        lti = LTIImports(environment)
+    }
+}
