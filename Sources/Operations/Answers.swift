@@ -5,8 +5,12 @@ import Foundation
 /// evidence files attached to a question.
 public struct Answers: Sendable {
     private let environment: OperationEnvironment
+    private let watch: GateWatch
 
-    init(_ environment: OperationEnvironment) { self.environment = environment }
+    init(_ environment: OperationEnvironment, watch: GateWatch) {
+        self.environment = environment
+        self.watch = watch
+    }
 
     /// The definition named in an address, or not found.
     public func questionnaire(_ id: String?) throws -> Questionnaire {
@@ -21,16 +25,21 @@ public struct Answers: Sendable {
     public func save(_ submitted: [String: [String]], to questionnaire: Questionnaire, of integration: Integration.ID,
                      source: AnswerSource, by actor: Actor) async throws -> Int {
         let cleaned = try AnswerSheet.validate(submitted, for: questionnaire)
-        return try await environment.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration, source: source,
-                                                        by: actor, at: environment.now())
+        let changed = try await environment.store.answers.save(cleaned, questionnaire: questionnaire, integration: integration, source: source,
+                                                               by: actor, at: environment.now())
+        if changed > 0 { await watch.recheck(integration, after: "\(source.label.lowercased()) answers to \(questionnaire.title) changed") }
+        return changed
     }
 
     /// A reviewer's mark on one answer (a comment is required unless it is accepted).
     public func mark(_ questionID: String, of questionnaire: Questionnaire, for integration: Integration.ID, mark: String?, comment: String?,
                      by actor: Actor) async throws -> AnswerMark {
         let (mark, comment) = try AnswerMark.validate(mark: mark, comment: comment)
+        guard let subject = try await environment.store.integrations.find(integration) else { throw DomainError.notFound(entity: "integration") }
+        try SeparationOfDuties.ensureNotOwner(actor, of: subject)
         try await environment.store.answers.mark(questionID, questionnaire: questionnaire, integration: integration, as: mark, comment: comment,
                                                  by: actor, at: environment.now())
+        await watch.recheck(integration, after: "\(questionID) was marked \(mark.label.lowercased())")
         return mark
     }
 
@@ -58,6 +67,7 @@ public struct Answers: Sendable {
             questionID: question.id, filename: name, type: type, size: bytes.count, sha256: DocumentCheck.sha256(bytes), source: source,
             uploadedBy: actor.label, uploadedAt: environment.now())
         try await store.answers.attach(document, bytes: bytes, questionText: question.text, by: actor)
+        await watch.recheck(integration, after: "evidence was attached to \(question.id)")
         return name
     }
 }

@@ -116,9 +116,18 @@ public struct KeyReleases: Sendable {
             throw DomainError.validation(ValidationErrors(["action": "Choose turn off, turn on or retire."]))
         }
         let text = Check.trimmed(note)
+        if action == .turnOn {
+            guard let integration = try await environment.store.integrations.find(release.integrationID) else { throw DomainError.notFound(entity: "integration") }
+            let gate = try await gates.evaluate(integration)
+            guard gate.isMet else {
+                throw DomainError.gateUnmet(Dictionary(gate.unmet.map { ($0.id, "\($0.title): \($0.reason)") }, uniquingKeysWith: { a, _ in a }))
+            }
+        }
         return try await environment.store.releases.update(release.id, by: actor, at: environment.now()) { release in
             release.state = try action.apply(to: release.state, note: text)
             release.note = text
+            // Back on only with the gate met (checked above), so a flag from before no longer holds.
+            if action == .turnOn { release.gateLapse = nil }
             return KeyReleaseChange(action.rawValue, "key \(release.details?.canvasKeyID ?? "") now \(release.state.label.lowercased()): \(text)")
         }
     }

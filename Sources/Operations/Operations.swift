@@ -15,19 +15,25 @@ public struct Operations: Sendable {
     public let exports: AuditorExports
     public let drift: DriftScans
     public let lti: LTIImports
+    public let gateWatch: GateWatch
+    public let statuses: IntegrationStatuses
+    public let queues: WorkQueues
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
         gates = Gates(environment)
-        whitelists = WhitelistReviews(environment, catalog: catalog)
+        gateWatch = GateWatch(environment, gates: gates)
+        statuses = IntegrationStatuses(environment, watch: gateWatch)
+        queues = WorkQueues(environment, gates: gates)
+        whitelists = WhitelistReviews(environment, catalog: catalog, watch: gateWatch)
         releases = KeyReleases(environment, gates: gates)
         reminders = ReminderDispatch(environment)
         tokens = TokenIssuance(environment)
-        answers = Answers(environment)
+        answers = Answers(environment, watch: gateWatch)
         vendorLinks = VendorLinks(environment)
-        reviews = Reviews(environment)
+        reviews = Reviews(environment, watch: gateWatch)
         exports = AuditorExports(environment)
         drift = DriftScans(environment, catalog: catalog)
-        lti = LTIImports(environment)
+        lti = LTIImports(environment, watch: gateWatch)
     }
 }

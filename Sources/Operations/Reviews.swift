@@ -1,12 +1,17 @@
 import Domain
 import Foundation
+import Logging
 
 /// Security and accessibility reviews: started by a reviewer (never the integration's owner),
 /// findings with severities and status, ACR outcomes, and a decision that locks the review.
 public struct Reviews: Sendable {
     private let environment: OperationEnvironment
+    private let watch: GateWatch
 
-    init(_ environment: OperationEnvironment) { self.environment = environment }
+    init(_ environment: OperationEnvironment, watch: GateWatch) {
+        self.environment = environment
+        self.watch = watch
+    }
 
     /// The people who may review: active reviewers and admins.
     public func reviewers() async throws -> [User] {
@@ -18,38 +23,61 @@ public struct Reviews: Sendable {
         return integration
     }
 
-    public func start(kind rawKind: String?, reviewerID: String?, scope: String?, supersedes: Review.ID?, on integration: Integration,
+    public func start(kind rawKind: String?, reviewerID: String?, scope: String?, dueOn: String? = nil, supersedes: Review.ID?, on integration: Integration,
                       by actor: Actor) async throws -> Review {
         guard let kind = ReviewKind(rawValue: rawKind ?? "") else {
             throw DomainError.validation(ValidationErrors(["kind": "Choose a security or an accessibility review."]))
         }
-        let fields = try ReviewFields.validate(reviewerID: reviewerID, scope: scope, outcomes: [:], remediation: nil,
-                                               reviewers: try await reviewers(), ownerID: integration.fields.ownerID)
-        return try await environment.store.reviews.create(fields, kind: kind, integration: integration.id, id: environment.ids(),
-                                                          supersedes: supersedes, by: actor, at: environment.now())
+        let people = try await reviewers()
+        let fields = try ReviewFields.validate(reviewerID: reviewerID, scope: scope, outcomes: [:], remediation: nil, dueOn: dueOn,
+                                               reviewers: people, ownerID: integration.fields.ownerID)
+        let review = try await environment.store.reviews.create(fields, kind: kind, integration: integration.id, id: environment.ids(),
+                                                                supersedes: supersedes, by: actor, at: environment.now())
+        await tellAssigned(people.first { $0.id == fields.reviewerID }, what: "the \(kind.label.lowercased()) of \(integration.fields.name)",
+                           due: fields.dueOn, integration: integration.id, unless: actor)
+        return review
     }
 
     /// Saves the reviewer, scope, ACR outcomes (accessibility reviews only) and remediation of an open review.
-    public func update(_ review: Review, reviewerID: String?, scope: String?, outcomes: [ACRArea: String], remediation: String?,
+    public func update(_ review: Review, reviewerID: String?, scope: String?, outcomes: [ACRArea: String], remediation: String?, dueOn: String?? = nil,
                        expectedVersion: Int, by actor: Actor) async throws -> Review {
         try review.ensureOpen()
         let integration = try await integration(of: review)
+        let people = try await reviewers()
         let fields = try ReviewFields.validate(
             reviewerID: reviewerID, scope: scope, outcomes: review.kind == .accessibility ? outcomes : [:], remediation: remediation,
-            reviewers: try await reviewers(), ownerID: integration.fields.ownerID)
-        return try await environment.store.reviews.update(review.id, to: fields, expectedVersion: expectedVersion, by: actor, at: environment.now())
+            dueOn: dueOn ?? review.fields.dueOn, reviewers: people, ownerID: integration.fields.ownerID)
+        let saved = try await environment.store.reviews.update(review.id, to: fields, expectedVersion: expectedVersion, by: actor, at: environment.now())
+        if fields.reviewerID != review.fields.reviewerID {
+            await tellAssigned(people.first { $0.id == fields.reviewerID }, what: "the \(review.kind.label.lowercased()) of \(integration.fields.name)",
+                               due: fields.dueOn, integration: integration.id, unless: actor)
+        }
+        return saved
     }
 
-    public func addFinding(title: String?, description: String?, severity: String?, dueOn: String?, to review: Review, by actor: Actor) async throws -> Finding {
-        let fields = try FindingFields.validate(title: title, description: description, severity: severity, dueOn: dueOn)
-        return try await environment.store.reviews.addFinding(fields, to: review.id, id: environment.ids(), by: actor, at: environment.now())
+    public func addFinding(title: String?, description: String?, severity: String?, dueOn: String?, assigneeID: String? = nil, to review: Review,
+                           by actor: Actor) async throws -> Finding {
+        let people = try await reviewers()
+        let fields = try FindingFields.validate(title: title, description: description, severity: severity, dueOn: dueOn, assigneeID: assigneeID, people: people)
+        let finding = try await environment.store.reviews.addFinding(fields, to: review.id, id: environment.ids(), by: actor, at: environment.now())
+        await watch.recheck(review.integrationID, after: "a finding was added")
+        if let assignee = fields.assigneeID {
+            let integration = try await integration(of: review)
+            await tellAssigned(people.first { $0.id == assignee }, what: "the finding “\(finding.title)” on \(integration.fields.name)", due: fields.dueOn,
+                               integration: integration.id, unless: actor)
+        }
+        return finding
     }
 
     public func setStatus(_ rawStatus: String?, of finding: Finding.ID, in review: Review, by actor: Actor) async throws -> Finding {
         guard let status = FindingStatus(rawValue: rawStatus ?? "") else {
             throw DomainError.validation(ValidationErrors(["status": "Choose open, remediated or risk accepted."]))
         }
-        return try await environment.store.reviews.setFindingStatus(finding, of: review.id, to: status, by: actor, at: environment.now())
+        // Accepting a risk is a decision: never the owner's.
+        if status == .riskAccepted { try SeparationOfDuties.ensureNotOwner(actor, of: try await integration(of: review)) }
+        let saved = try await environment.store.reviews.setFindingStatus(finding, of: review.id, to: status, by: actor, at: environment.now())
+        await watch.recheck(review.integrationID, after: "finding “\(saved.title)” became \(saved.status.label.lowercased())")
+        return saved
     }
 
     /// Decides a review (never by the integration's owner). The rules are checked against the
@@ -59,10 +87,30 @@ public struct Reviews: Sendable {
         try SeparationOfDuties.ensureCanDecide(user, integration: try await integration(of: review))
         let now = environment.now()
         let today = CalendarDay.of(now)
-        return try await environment.store.reviews.decide(review.id, expectedVersion: expectedVersion, by: Actor(user: user), decidedByID: user.id,
-                                                          at: now) { current, findings in
+        let decided = try await environment.store.reviews.decide(review.id, expectedVersion: expectedVersion, by: Actor(user: user), decidedByID: user.id,
+                                                                 at: now) { current, findings in
             try ReviewDecisionRecord.validate(decision: decision, conditions: conditions, validUntil: validUntil, today: today,
                                               review: current, findings: findings)
+        }
+        await watch.recheck(review.integrationID, after: "the \(review.kind.label.lowercased()) was decided")
+        return decided
+    }
+
+    /// Mails the person something was just assigned to (not when they assigned it to themselves);
+    /// a mail failure is logged, the assignment stands.
+    private func tellAssigned(_ person: User?, what: String, due: String?, integration: Integration.ID, unless actor: Actor) async {
+        guard let person, person.id != actor.userID else { return }
+        do {
+            try await environment.mailer.send(
+                to: ["\(person.name) <\(person.email)>"], subject: "Assigned to you: \(what)",
+                body: """
+                \(actor.label) assigned \(what) to you\(due.map { ", due \($0)" } ?? "").
+
+                \(environment.links.integration(integration))
+                """,
+                logger: environment.logger)
+        } catch {
+            environment.logger.error("assignment mail failed", metadata: ["integration": "\(integration)", "error": "\(String(describing: type(of: error)))"])
         }
     }
 }

@@ -7,7 +7,10 @@ public struct WhitelistReviews: Sendable {
     private let environment: OperationEnvironment
     private let catalog: Catalog
 
-    init(_ environment: OperationEnvironment, catalog: Catalog) {
+    private let watch: GateWatch
+
+    init(_ environment: OperationEnvironment, catalog: Catalog, watch: GateWatch) {
+        self.watch = watch
         self.environment = environment
         self.catalog = catalog
     }
@@ -15,12 +18,17 @@ public struct WhitelistReviews: Sendable {
     /// Resolves each declaration against the catalog and saves a new version when anything differs.
     public func save(_ declarations: [EndpointDeclaration], for integration: Integration, expectedVersion: Int, by actor: Actor) async throws -> WhitelistVersion {
         let entries = try Whitelist.resolve(declarations, checker: EndpointChecker(matcher: try await catalog.matcher()))
-        return try await environment.store.integrations.saveWhitelist(
+        let saved = try await environment.store.integrations.saveWhitelist(
             entries, for: integration.id, expectedWhitelistVersion: expectedVersion, by: actor, at: environment.now())
+        await watch.recheck(integration.id, after: "the endpoint whitelist changed (version \(saved.number))")
+        return saved
     }
 
     public func accept(version: Int, of integration: Integration, by user: User) async throws -> WhitelistAcceptance {
-        try await environment.store.integrations.acceptWhitelist(integration.id, version: version, by: Actor(user: user), userID: user.id, at: environment.now())
+        let acceptance = try await environment.store.integrations.acceptWhitelist(integration.id, version: version, by: Actor(user: user), userID: user.id,
+                                                                                  at: environment.now())
+        await watch.recheck(integration.id, after: "whitelist version \(version) was accepted")
+        return acceptance
     }
 
     /// Two versions (default: the last two) and what changed between them.

@@ -10,8 +10,9 @@ public struct AppConfig: Sendable {
     public var templatesDirectory: String
     public var shippedTemplatesDirectory: String
     public var dataDirectory: String
-    /// The address people use to reach the app; https here makes session cookies Secure.
-    public var publicURL: String
+    /// The address people use to reach the app (`PUBLIC_URL`); https here makes session cookies Secure.
+    /// Unset, links use the address the server listens on (`serve --port 8181` → http://127.0.0.1:8181).
+    public var publicURL: String?
     public var bcryptCost: Int
     public var sessionIdleTimeout: TimeInterval
     public var maxBodySize: Int
@@ -25,14 +26,7 @@ public struct AppConfig: Sendable {
     /// How often a running server sends due reminders (`REMINDER_INTERVAL_MINUTES`, default 60; 0 = never).
     public var reminderIntervalMinutes: Int
 
-    public var cookiesAreSecure: Bool { publicURL.lowercased().hasPrefix("https://") }
-
-    /// An absolute link to a path of this app, for mail: `PUBLIC_URL` without its trailing slash + path.
-    func absolute(_ url: SiteURL) -> String { absolute(path: url.path) }
-
-    func absolute(path: String) -> String {
-        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + path
-    }
+    public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
     public static func fromEnvironment(
         _ env: [String: String] = ProcessInfo.processInfo.environment,
@@ -57,8 +51,8 @@ public struct AppConfig: Sendable {
             }
             return number
         }
-        let publicURL = env["PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
-        guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://") else {
+        let publicURL = env["PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ConfigurationError(variable: "PUBLIC_URL", problem: "must start with http:// or https://")
         }
         let mailFrom = env["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "VendorReview <vendorreview@localhost.localdomain>"

@@ -53,7 +53,7 @@ struct ErrorMapping: Sendable {
                          fields: [:])
         case .separationOfDuties:
             return .init(status: .forbidden, code: "separation_of_duties",
-                         message: "You own this integration, so you cannot decide its reviews (separation of duties). Ask another reviewer.", fields: [:])
+                         message: "You own this integration, so you cannot approve, accept, mark or decide anything about it (separation of duties). Ask another reviewer.", fields: [:])
         case .linkUnusable:
             return .init(status: .notFound, code: "link_unusable",
                          message: "This answer link is not valid. It may have expired or been withdrawn; ask your contact at the institution for a new one.",

@@ -156,10 +156,34 @@ enum SiteURL {
         }
     }
 
+    /// The page that fixes a gate item, for someone who may edit; anyone else (reviewers,
+    /// procurement, auditors) is sent to the page that shows the item, never to a 403.
+    static func link(_ fix: GateFix?, for role: Role?) -> String? {
+        guard let fix else { return nil }
+        if Access.editors.allows(role) { return link(fix) }
+        switch fix {
+        case let .editVendor(id), let .newContract(id): return SiteURL.vendor(id).path
+        case let .editIntegration(id): return SiteURL.integration(id).path
+        default: return link(fix)
+        }
+    }
+
+    /// The page a work-queue item leads to; every role that sees the item may read it.
+    static func link(_ target: QueueTarget) -> String {
+        switch target {
+        case let .integration(id): SiteURL.integration(id).path
+        case let .release(id): SiteURL.release(id).path
+        case let .review(id): SiteURL.review(id).path
+        case let .answers(id, q): SiteURL.answers(id, q).path
+        case let .whitelist(id): SiteURL.whitelist(id).path
+        }
+    }
+
     /// The page that fixes a gate item or shows a reminder's subject.
     static func link(_ fix: GateFix?) -> String? {
         guard let fix else { return nil }
         switch fix {
+        case let .status(id): return SiteURL.integration(id).path + "#status"
         case let .editVendor(id): return SiteURL.editVendor(id).path
         case let .newContract(id): return SiteURL.newContract(id).path
         case let .contract(id): return SiteURL.contract(id).path

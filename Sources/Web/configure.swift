@@ -32,15 +32,16 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let shippedCatalog = try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory)
     let questionnaires = try ReferenceData.loadQuestionnaires(dataDirectory: config.dataDirectory)
     let policy = try ReferenceData.loadPolicy(dataDirectory: config.dataDirectory, questionnaires: questionnaires)
-    let transport: any MailTransport = config.smtp.map { SMTPTransport(settings: $0, clientName: Mailer.clientName(config.publicURL)) }
+    let transport: any MailTransport = config.smtp.map { SMTPTransport(settings: $0, clientName: Mailer.clientName(config.publicURL ?? "")) }
         ?? FileOutbox(directory: config.outboxDirectory, now: services.now)
     let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
     let persistence = app.persistence
+    let address = PublicAddress(configured: config.publicURL, application: app)
     let operations = Operations(OperationEnvironment(
         stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
         questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
-        links: OperationLinks(gateFix: { config.absolute(path: SiteURL.link($0) ?? "/") }, integration: { config.absolute(.integration($0)) },
-                              vendorResponse: { config.absolute(.respond($0)) }),
+        links: OperationLinks(gateFix: { address.absolute(path: SiteURL.link($0) ?? "/") }, integration: { address.absolute(.integration($0)) },
+                              vendorResponse: { address.absolute(.respond($0)) }),
         logger: app.logger))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
                              questionnaires: questionnaires, mailer: mailer, policy: policy)

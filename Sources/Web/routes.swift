@@ -75,7 +75,8 @@ enum Routes {
         pages.get(.integration, access: readers, use: integrations.show)
         pages.get(.editIntegration, access: editorAccess, use: integrations.edit)
         pages.post(.integration, access: editorAccess, use: integrations.update)
-        pages.post(.integrationActions, access: editorAccess, use: integrations.perform)
+        // Reviewers decide (approve, reject) as well as admins; the owner never decides their own.
+        pages.post(.integrationActions, access: reviewAccess, use: integrations.perform)
         pages.get(.whitelist, access: readers, use: integrations.whitelist)
         pages.post(.whitelist, access: editorAccess, use: integrations.saveWhitelist)
         pages.get(.whitelistDiff, access: readers, use: integrations.diff)
@@ -171,7 +172,7 @@ enum Routes {
         api.post("integrations", access: editorAccess, use: integrationAPI.create)
         api.get("integrations/:integrationID", access: readers, use: integrationAPI.show)
         api.patch("integrations/:integrationID", access: editorAccess, use: integrationAPI.update)
-        api.post("integrations/:integrationID/actions", access: editorAccess, use: integrationAPI.perform)
+        api.post("integrations/:integrationID/actions", access: reviewAccess, use: integrationAPI.perform)
         api.get("integrations/:integrationID/whitelist", access: readers, use: integrationAPI.whitelist)
         api.on(.PUT, "integrations/:integrationID/whitelist", access: editorAccess, use: integrationAPI.saveWhitelist)
         api.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrationAPI.diff)

@@ -36,7 +36,8 @@ struct World {
             breachNotificationHours: 72, clauses: [.ferpaSchoolOfficial: Clause(present: true), .breachNotification: Clause(present: true), .outOfScopeAction: Clause(present: true)]),
             createdAt: t0, updatedAt: t0)
         integration = Integration(id: .init(UUID()), vendorID: vendor.id, fields: IntegrationFields(
-            name: "Reader", kind: .lti13, installLevel: .course, purpose: "Reading", classification: .restricted, ownerID: owner.id), createdAt: t0, updatedAt: t0)
+            name: "Reader", kind: .lti13, installLevel: .course, purpose: "Reading", classification: .restricted, ownerID: owner.id), status: .approved,
+            createdAt: t0, updatedAt: t0)
         acceptance = WhitelistAcceptance(integrationID: integration.id, version: 2, acceptedBy: "rita", acceptedByID: .init(UUID()), acceptedAt: t0)
         let integrationID = integration.id
         answers = questionnaires.map { q in
@@ -66,7 +67,7 @@ struct GateTests {
     @Test func aCompleteRecordMeetsEveryItem() {
         let gate = World().gate
         #expect(gate.isMet, "\(gate.unmet.map { "\($0.id): \($0.reason)" })")
-        #expect(gate.items.map(\.id) == ["vendor_standing", "contract", "owner", "classification", "whitelist", "questionnaire_ferpa", "questionnaire_coppa",
+        #expect(gate.items.map(\.id) == ["status", "vendor_standing", "contract", "owner", "classification", "whitelist", "questionnaire_ferpa", "questionnaire_coppa",
                                          "questionnaire_key_handling", "questionnaire_ai_use", "questionnaire_accessibility", "accessibility_review", "security_review"])
     }
 

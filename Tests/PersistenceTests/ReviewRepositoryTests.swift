@@ -36,10 +36,21 @@ struct ReviewRepositoryTests {
             var f1 = try #require(try await store.answers.answers(integration.id).first { $0.questionID == "F1" })
             #expect(f1.mark == .unacceptable && f1.markComment == "Must be a school official" && f1.source == .vendor)
 
-            // Staff correct the answer: the mark no longer applies.
+            // Staff change the answer: the mark stays visible but no longer counts (changed since marked),
+            // and its dropping is an audit event of its own.
             _ = try await store.answers.save(["F1": ["yes"]], questionnaire: v1, integration: integration.id, source: .staff, by: admin, at: t0)
             f1 = try #require(try await store.answers.answers(integration.id).first { $0.questionID == "F1" })
-            #expect(f1.values == ["yes"] && f1.source == .staff && f1.mark == nil)
+            #expect(f1.values == ["yes"] && f1.source == .staff && f1.mark == .unacceptable && f1.markStale && f1.currentMark == nil)
+            let trail = try await store.audit.list(AuditQuery(entityType: "integration", entityID: integration.id.description))
+            #expect(trail.items.contains { $0.action == "mark_superseded" && $0.summary.contains("F1: unacceptable") })
+            // Changing it again records no second superseded mark; marking it again makes the mark count.
+            _ = try await store.answers.save(["F1": ["no"]], questionnaire: v1, integration: integration.id, source: .staff, by: admin, at: t0)
+            #expect(try await store.audit.list(AuditQuery(entityType: "integration", entityID: integration.id.description)).items
+                .filter { $0.action == "mark_superseded" }.count == 1)
+            try await store.answers.mark("F1", questionnaire: v1, integration: integration.id, as: .accepted, comment: nil, by: admin, at: t0)
+            f1 = try #require(try await store.answers.answers(integration.id).first { $0.questionID == "F1" })
+            #expect(f1.currentMark == .accepted && !f1.markStale)
+            _ = try await store.answers.save(["F1": ["yes"]], questionnaire: v1, integration: integration.id, source: .staff, by: admin, at: t0)
 
             // A new definition version starts empty; the old answers stay as they were.
             let v2 = questionnaire(version: 2)
@@ -69,7 +80,7 @@ struct ReviewRepositoryTests {
                 try await store.answers.mark("F2", questionnaire: v2, integration: integration.id, as: .accepted, comment: nil, by: admin, at: t0)
             }
             let events = try await store.audit.list(AuditQuery(entityType: "integration", entityID: integration.id.description)).items.map(\.action)
-            #expect(events.filter { $0 == "answer" }.count == 4)
+            #expect(events.filter { $0 == "answer" }.count == 6)
             #expect(events.contains("mark") && events.contains("evidence"))
             #expect(try await store.audit.verifyChain().1 == nil)
         }

@@ -160,9 +160,11 @@ struct TokenPageTests {
             let browser = try await h.signedIn(.auditor)
             let created = try await browser.post("/account/tokens", form: ["purpose": "Quarterly export script", "expiresInDays": "30"],
                                                  csrfFrom: "/account/tokens")
-            #expect(created.status == .created)
-            let range = try #require(created.text.range(of: #"vr_[A-Za-z0-9_-]{43}"#, options: .regularExpression))
-            let secret = String(created.text[range])
+            // Post, redirect, get: the value is on the page the redirect lands on, once.
+            #expect(created.status == .seeOther && created.location == "/account/tokens")
+            let shown = try await browser.get("/account/tokens")
+            let range = try #require(shown.text.range(of: #"vr_[A-Za-z0-9_-]{43}"#, options: .regularExpression))
+            let secret = String(shown.text[range])
             let stored = try await h.app.store.tokens.list(userID: h.user(.auditor).id)
             #expect(stored.count == 1)
             #expect(stored[0].tokenHash == TokenSecret.hash(secret))

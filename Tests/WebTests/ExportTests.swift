@@ -68,9 +68,7 @@ struct ExportTests {
         try await withWebApp { h in
             let integration = try await makeReady(h)
             let store = h.app.store
-            var current = try #require(try await store.integrations.find(integration.id))
-            current = try await store.integrations.perform(.submitForReview, note: nil, on: integration.id, expectedVersion: current.version, by: .commandLine, at: h.clock.now)
-            current = try await store.integrations.perform(.approve, note: nil, on: integration.id, expectedVersion: current.version, by: .commandLine, at: h.clock.now)
+            #expect(try await store.integrations.find(integration.id)?.status == .approved, "ready means approved")
             let approvedMoment = h.clock.now.addingTimeInterval(30)
             h.clock.advance(by: 3_600)
             _ = try await store.integrations.saveWhitelist(

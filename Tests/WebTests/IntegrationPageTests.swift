@@ -77,7 +77,7 @@ struct IntegrationPageTests {
             #expect(diff.text.contains("“roster” → “roster for attendance sheets”"))
             #expect(try await browser.get("\(whitelistPath)/diff?from=1&to=9").status == .notFound)
 
-            let noNote = try await browser.post("/integrations/\(integration.id)/actions", form: ["action": "reject", "version": "1"],
+            let noNote = try await browser.post("/integrations/\(integration.id)/actions", form: ["action": "suspend", "version": "1"],
                                                 csrfFrom: "/integrations/\(integration.id)")
             #expect(noNote.status == .unprocessableEntity)
             #expect(noNote.text.contains("is not possible while the integration is draft"))

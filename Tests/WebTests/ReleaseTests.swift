@@ -47,7 +47,9 @@ func makeReady(_ h: WebHarness) async throws -> Integration {
     _ = try await store.reviews.decide(review.id, expectedVersion: 1, by: reviewerActor, decidedByID: reviewer.id, at: now) { current, findings in
         try ReviewDecisionRecord.validate(decision: "approve", conditions: nil, validUntil: nil, today: today, review: current, findings: findings)
     }
-    return integration
+    // Only an approved integration can have a key: submitted, then approved by someone who is not its owner.
+    let submitted = try await store.integrations.perform(.submitForReview, note: nil, on: integration.id, expectedVersion: 1, by: .commandLine, at: now)
+    return try await store.integrations.perform(.approve, note: nil, on: integration.id, expectedVersion: submitted.version, by: reviewerActor, at: now)
 }
 
 /// The six-digit code in the newest confirmation message. Outbox files share the test clock's time
@@ -81,9 +83,9 @@ struct ReleaseTests {
             let error = try #require(try json(api)["error"] as? [String: Any])
             #expect(error["code"] as? String == "gate_unmet")
             let fields = try #require(error["fields"] as? [String: String])
-            #expect(fields["security_review"] != nil && fields["contract"] != nil && fields["vendor_standing"] != nil)
+            #expect(fields["security_review"] != nil && fields["contract"] != nil && fields["vendor_standing"] != nil && fields["status"] != nil)
             let gate = try json(try await h.app.testing().sendRequest(.GET, "/api/v1/integrations/\(integration.id)/gate", headers: bearer(try await h.token(.auditor))))
-            #expect(gate["met"] as? Bool == false && (gate["items"] as? [Any])?.count == 10)
+            #expect(gate["met"] as? Bool == false && (gate["items"] as? [Any])?.count == 11)
             let reviewerTry = try await (try await h.signedIn(.reviewer)).post(page + "/releases", form: [:], csrfFrom: page)
             #expect(reviewerTry.status == .forbidden)
         }

@@ -31,7 +31,7 @@ struct ReviewPageTests {
             // The owner (admin here) may edit but cannot decide.
             let owner = try await h.signedIn(.admin)
             let ownerView = try await owner.get(reviewPath)
-            #expect(ownerView.text.contains("cannot decide its reviews") && !ownerView.text.contains("id=\"decide\""))
+            #expect(ownerView.text.contains("cannot approve, accept, mark or decide") && !ownerView.text.contains("id=\"decide\""))
             let ownerDecides = try await owner.post(reviewPath + "/decision", form: ["decision": "reject", "conditions": "no", "version": "1"], csrfFrom: reviewPath)
             #expect(ownerDecides.status == .forbidden && ownerDecides.text.contains("separation of duties"))
 
@@ -56,7 +56,7 @@ struct ReviewPageTests {
 
     @Test func reviewersMarkAnswersAndStaffAnswerWithDeviationsShown() async throws {
         try await withWebApp { h in
-            let integration = try await seedIntegration(h)
+            let integration = try await seedIntegration(h, owner: .admin)
             let admin = try await h.signedIn(.admin)
             let path = "/integrations/\(integration.id)/questionnaires/ferpa"
             let saved = try await admin.post(path, form: ["q.VR-FERPA-02": "no", "q.VR-FERPA-01": "grades"], csrfFrom: path)
@@ -73,6 +73,9 @@ struct ReviewPageTests {
             let procurement = try await h.signedIn(.procurement)
             let refused = try await procurement.post(path + "/marks", form: ["question": "VR-FERPA-02", "mark": "accepted"], csrfFrom: path)
             #expect(refused.status == .forbidden)
+            // The owner (an admin, who may mark elsewhere) cannot wash out the objection on their own integration.
+            let ownMark = try await admin.post(path + "/marks", form: ["question": "VR-FERPA-02", "mark": "accepted"], csrfFrom: path)
+            #expect(ownMark.status == .forbidden && ownMark.text.contains("separation of duties"))
             let audit = try await h.app.store.audit.list(AuditQuery(entityType: "integration", action: "mark")).items
             #expect(audit.count == 1 && audit[0].summary.contains("marked unacceptable: Must be a school official"))
         }

@@ -25,8 +25,11 @@ func createLink(_ h: WebHarness, _ integration: Integration, days: String = "") 
     let page = "/integrations/\(integration.id)"
     let response = try await admin.post(page + "/links", form: ["contactName": "Vera Vendor", "contactEmail": "vera@vendor.example", "days": days],
                                         csrfFrom: page)
-    #expect(response.status == .ok)
-    let url = try #require(response.text.firstMatch(of: /id="new-link-url">([^<]+)</)?.1)
+    // Post, redirect, get: the link is shown once on the page the redirect lands on.
+    #expect(response.status == .seeOther && response.location == page)
+    let shown = try await admin.get(page)
+    let url = try #require(shown.text.firstMatch(of: /id="new-link-url">([^<]+)</)?.1)
+    #expect(try await admin.get(page).text.firstMatch(of: /id="new-link-url">/) == nil, "a refresh neither repeats the POST nor shows the link again")
     return String(url.dropFirst("http://127.0.0.1:8080".count))
 }
 

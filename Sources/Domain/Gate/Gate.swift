@@ -6,6 +6,7 @@ public enum GateFix: Equatable, Sendable {
     case newContract(Vendor.ID)
     case contract(Contract.ID)
     case editIntegration(Integration.ID)
+    case status(Integration.ID)
     case whitelist(Integration.ID)
     case questionnaire(Integration.ID, String)
     case reviews(Integration.ID)
@@ -100,6 +101,23 @@ public struct Gate: Equatable, Sendable {
             items.append(GateItem(id: key, title: title, status: status, reason: reason, fix: fix))
         }
 
+        // The integration's own status: only an approved integration can have a key.
+        let status = input.integration.status
+        if IntegrationStatus.releasable.contains(status) {
+            let who = input.integration.statusChange.map { " by \($0.by)" } ?? ""
+            let conditions = status == .approvedWithConditions ? input.integration.statusChange?.note.map { " Conditions: \($0)" } ?? "" : ""
+            add("status", "Integration approved", .met, "\(status.label)\(who).\(conditions)", .status(id))
+        } else {
+            let next = switch status {
+            case .draft: "submit it for review, then a reviewer approves it"
+            case .inReview: "a reviewer who is not its owner approves it"
+            case .rejected: "it was rejected; re-open the review"
+            case .suspended: "it is suspended; reinstate it first"
+            default: "it is retired; a retired integration gets no key"
+            }
+            add("status", "Integration approved", .unmet, "It is \(status.label.lowercased()): \(next).", .status(id))
+        }
+
         // The vendor and its contract.
         let standing = input.vendor.fields.standing
         add("vendor_standing", "Vendor in good standing", standing == .goodStanding ? .met : .unmet,
@@ -163,16 +181,26 @@ public struct Gate: Equatable, Sendable {
             }
             let mine = input.answers.filter { $0.questionnaireID == qid && $0.questionnaireVersion == questionnaire.version }
             let progress = QuestionnaireProgress(questionnaire, answers: AnswerSheet.values(mine, for: questionnaire))
-            let unacceptable = mine.filter { $0.mark == .unacceptable }.map(\.questionID)
-            let unclear = mine.filter { $0.mark == .needsClarification }.map(\.questionID)
+            let unacceptable = mine.filter { $0.currentMark == .unacceptable }.map(\.questionID)
+            let unclear = mine.filter { $0.currentMark == .needsClarification }.map(\.questionID)
+            // A marked answer that changed blocks until a reviewer marks it again.
+            let changed = mine.filter(\.markStale).map(\.questionID)
+            // A critical deviation blocks until a reviewer accepts that answer; lesser ones warn.
+            let accepted = Set(mine.filter { $0.currentMark == .accepted }.map(\.questionID))
+            let critical = progress.deviations.filter { $0.severity <= policy.blockingDeviationSeverity && !accepted.contains($0.question.id) }
+            let others = progress.deviations.filter { d in !critical.contains { $0.question.id == d.question.id } && !accepted.contains(d.question.id) }
             let title = "\(questionnaire.title)"
-            if !progress.isComplete {
-                add("questionnaire_\(qid)", title, .unmet, "\(progress.answeredRequired) of \(progress.requiredCount) required answers given.", .questionnaire(id, qid))
-            } else if !unacceptable.isEmpty {
-                add("questionnaire_\(qid)", title, .unmet, "Marked unacceptable: \(unacceptable.joined(separator: ", ")).", .questionnaire(id, qid))
-            } else if !unclear.isEmpty || !progress.deviations.isEmpty {
+            if !progress.isComplete || !unacceptable.isEmpty || !changed.isEmpty || !critical.isEmpty {
+                // Every reason it blocks, so an incomplete sheet does not hide an objection.
+                let parts = (progress.isComplete ? [] : ["\(progress.answeredRequired) of \(progress.requiredCount) required answers given"])
+                    + (unacceptable.isEmpty ? [] : ["marked unacceptable: \(unacceptable.joined(separator: ", "))"])
+                    + (changed.isEmpty ? [] : ["changed since marked, to be marked again: \(changed.joined(separator: ", "))"])
+                    + (critical.isEmpty ? [] : ["deviation from the expected answer not accepted by a reviewer: \(critical.map(\.question.id).joined(separator: ", "))"])
+                let sentence = parts.joined(separator: "; ")
+                add("questionnaire_\(qid)", title, .unmet, sentence.prefix(1).uppercased() + sentence.dropFirst() + ".", .questionnaire(id, qid))
+            } else if !unclear.isEmpty || !others.isEmpty {
                 let parts = (unclear.isEmpty ? [] : ["needs clarification: \(unclear.joined(separator: ", "))"])
-                    + (progress.deviations.isEmpty ? [] : ["differs from expected: \(progress.deviations.map(\.question.id).joined(separator: ", "))"])
+                    + (others.isEmpty ? [] : ["differs from expected: \(others.map(\.question.id).joined(separator: ", "))"])
                 add("questionnaire_\(qid)", title, .warning, "Complete; " + parts.joined(separator: "; ") + ".", .questionnaire(id, qid))
             } else {
                 add("questionnaire_\(qid)", title, .met, "Complete.", .questionnaire(id, qid))

@@ -16,6 +16,8 @@ public struct Policy: Equatable, Sendable {
     public var requiredQuestionnaires = ["ferpa", "coppa", "key_handling", "ai_use"]
     public var userFacingKinds: [IntegrationKind] = [.lti13, .lti11]
     public var accessibilityQuestionnaire = "accessibility"
+    /// A deviation this severe (or worse) from an expected answer blocks until a reviewer accepts it.
+    public var blockingDeviationSeverity = Severity.critical
     // Key release
     public var codeValidMinutes = 5
     public var maxCodes = 3
@@ -23,6 +25,8 @@ public struct Policy: Equatable, Sendable {
     public var lockAfterMinutes = 15
     // Reminders
     public var reminderDays = [90, 30, 7]
+    /// Vendors are reminded this many days before their answer link expires.
+    public var linkReminderDays = 2
     // User access tokens
     public var tokenHolders = TokenHolders.everyoneButStudents
     public var tokenPurposeRequired = true
@@ -78,6 +82,12 @@ public struct Policy: Equatable, Sendable {
                 case ("gate", "required_questionnaires"): policy.requiredQuestionnaires = try list(value)
                 case ("gate", "user_facing_kinds"): policy.userFacingKinds = try enumList(value, IntegrationKind.self)
                 case ("gate", "accessibility_questionnaire"): policy.accessibilityQuestionnaire = try scalar(value)
+                case ("gate", "blocking_deviation_severity"):
+                    guard let severity = Severity(rawValue: try scalar(value)) else {
+                        throw fail(value.line, "blocking_deviation_severity is critical, standard or minor")
+                    }
+                    policy.blockingDeviationSeverity = severity
+                case ("reminders", "link_expiry_days"): policy.linkReminderDays = try int(value, 1...30)
                 case ("release", "code_valid_minutes"): policy.codeValidMinutes = try int(value, 1...60)
                 case ("release", "max_codes"): policy.maxCodes = try int(value, 1...10)
                 case ("release", "max_attempts"): policy.maxAttempts = try int(value, 1...20)

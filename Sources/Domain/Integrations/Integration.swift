@@ -260,13 +260,15 @@ public struct Integration: Equatable, Sendable {
     /// The overall risk of the current whitelist; nil until endpoints are declared.
     public var risk: RiskLevel?
     public var whitelistVersion: Int
+    /// The last status change: its note (conditions or reasons), who made it and when.
+    public var statusChange: StatusChange?
     public var version: Int
     public let createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: ID, vendorID: Vendor.ID, fields: IntegrationFields, status: IntegrationStatus = .draft, risk: RiskLevel? = nil,
-        whitelistVersion: Int = 0, version: Int = 1, createdAt: Date, updatedAt: Date
+        whitelistVersion: Int = 0, statusChange: StatusChange? = nil, version: Int = 1, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.vendorID = vendorID
@@ -274,10 +276,37 @@ public struct Integration: Equatable, Sendable {
         self.status = status
         self.risk = risk
         self.whitelistVersion = whitelistVersion
+        self.statusChange = statusChange
         self.version = version
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+}
+
+/// Who last changed an integration's status, when, and the note they gave.
+public struct StatusChange: Equatable, Sendable {
+    public let note: String?
+    public let by: String
+    public let at: Date
+
+    public init(note: String?, by: String, at: Date) {
+        self.note = note
+        self.by = by
+        self.at = at
+    }
+}
+
+extension IntegrationStatus {
+    /// The statuses under which a key may be released.
+    public static let releasable: Set<IntegrationStatus> = [.approved, .approvedWithConditions, .active]
+
+    /// Statuses that take a released key out of use: entering one flags the key.
+    public static let withdrawn: Set<IntegrationStatus> = [.rejected, .suspended, .retired]
+}
+
+extension IntegrationAction {
+    /// Actions that are decisions about the integration: never the owner's to make.
+    public var isDecision: Bool { [.approve, .approveWithConditions, .reject, .reinstate].contains(self) }
 }
 
 public struct IntegrationQuery: Equatable, Sendable {

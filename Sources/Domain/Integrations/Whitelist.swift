@@ -158,6 +158,8 @@ public protocol IntegrationRepository: Sendable {
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration>
     /// Every integration the query matches (its page is ignored), by name, in one query.
     func all(_ query: IntegrationQuery) async throws -> [Integration]
+    /// The highest accepted whitelist version of every integration that has one (one query).
+    func acceptedWhitelistVersions() async throws -> [Integration.ID: Int]
     /// The integrations with these ids, and those with a re-review date (reminders need no others).
     func reminderCandidates(ids: Set<Integration.ID>) async throws -> [Integration]
     func create(_ fields: IntegrationFields, vendorID: Vendor.ID, id: Integration.ID, by actor: Actor, at now: Date) async throws -> Integration

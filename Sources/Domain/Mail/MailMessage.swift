@@ -22,6 +22,23 @@ public struct MailMessage: Equatable, Sendable {
         return mailbox.trimmingCharacters(in: .whitespaces)
     }
 
+    /// A "Name <address>" mailbox as a header writes it (RFC 5322 and 2047): a name with anything
+    /// beyond letters, digits and spaces is quoted ("Müller, José" would otherwise read as two
+    /// addresses), and a name that is not plain ASCII becomes an encoded word.
+    public static func headerMailbox(_ mailbox: String) -> String {
+        let address = Self.address(mailbox)
+        guard let open = mailbox.lastIndex(of: "<") else { return address }
+        var name = mailbox[..<open].trimmingCharacters(in: .whitespaces)
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+        if name.isEmpty { return "<\(address)>" }
+        if !name.allSatisfy(\.isASCII) {
+            return "=?UTF-8?B?" + Data(name.utf8).base64EncodedString() + "?= <\(address)>"
+        }
+        if name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " }) { return "\(name) <\(address)>" }
+        let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(quoted)\" <\(address)>"
+    }
+
     /// The message as RFC 5322 text with CRLF line ends: UTF-8 body in quoted-printable, a subject
     /// that is not plain ASCII as an encoded word. Header values never carry a line break.
     public func rendered(messageID: String, date: Date) -> String {
@@ -36,8 +53,8 @@ public struct MailMessage: Equatable, Sendable {
         let encodedSubject = subjectLine.allSatisfy({ $0.isASCII })
             ? subjectLine : "=?UTF-8?B?" + Data(subjectLine.utf8).base64EncodedString() + "?="
         let headers = [
-            "From: \(clean(from))",
-            "To: \(to.map(clean).joined(separator: ", "))",
+            "From: \(Self.headerMailbox(clean(from)))",
+            "To: \(to.map { Self.headerMailbox(clean($0)) }.joined(separator: ", "))",
             "Subject: \(encodedSubject)",
             "Date: \(formatter.string(from: date))",
             "Message-ID: <\(clean(messageID))>",

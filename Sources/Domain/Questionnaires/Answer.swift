@@ -51,11 +51,14 @@ public struct Answer: Equatable, Sendable {
     public var markComment: String?
     public var markedBy: String?
     public var markedAt: Date?
+    /// The answer changed after it was marked: the mark stays visible but no longer counts, and the
+    /// answer blocks the gate until a reviewer marks it again.
+    public var markStale: Bool
 
     public init(
         integrationID: Integration.ID, questionnaireID: String, questionnaireVersion: Int, questionID: String, questionText: String,
         values: [String], source: AnswerSource, answeredBy: String, answeredAt: Date, mark: AnswerMark? = nil, markComment: String? = nil,
-        markedBy: String? = nil, markedAt: Date? = nil
+        markedBy: String? = nil, markedAt: Date? = nil, markStale: Bool = false
     ) {
         self.integrationID = integrationID
         self.questionnaireID = questionnaireID
@@ -70,7 +73,11 @@ public struct Answer: Equatable, Sendable {
         self.markComment = markComment
         self.markedBy = markedBy
         self.markedAt = markedAt
+        self.markStale = markStale
     }
+
+    /// The mark that counts: none while the answer has changed since it was marked.
+    public var currentMark: AnswerMark? { markStale ? nil : mark }
 }
 
 /// A set of answers for one questionnaire version, as a form or the API submits them.
@@ -158,6 +165,9 @@ public struct EvidenceDocument: Equatable, Sendable {
 public protocol AnswerRepository: Sendable {
     /// Every answer given for the integration, for every questionnaire version.
     func answers(_ integration: Integration.ID) async throws -> [Answer]
+    /// Answers a reviewer has to look at, across integrations: vendor answers never marked, and any
+    /// answer changed since it was marked (one query).
+    func awaitingMark() async throws -> [Answer]
     /// Saves the answers that changed (a changed answer loses its mark); returns how many changed.
     /// Answers given as empty are removed.
     func save(_ values: [String: [String]], questionnaire: Questionnaire, integration: Integration.ID, source: AnswerSource,

@@ -121,13 +121,16 @@ public struct KeyRelease: Equatable, Sendable {
     public let previousID: ID?
     /// The whitelist changed after this key was released.
     public var scopeChanged: Bool
+    /// Set when a change after release closed the gate again: the key stays flagged until the gate is met.
+    public var gateLapse: GateLapse?
     public var note: String?
     public var version: Int
 
     public init(
         id: ID, integrationID: Integration.ID, state: ReleaseState = .pending, requestedBy: String, requestedByID: User.ID, requestedByEmail: String,
         requestedAt: Date, codeHash: String, codeIssuedAt: Date, codesSent: Int = 1, attempts: Int = 0, verifiedAt: Date? = nil,
-        details: ReleaseDetails? = nil, whitelistVersion: Int, previousID: ID? = nil, scopeChanged: Bool = false, note: String? = nil, version: Int = 1
+        details: ReleaseDetails? = nil, whitelistVersion: Int, previousID: ID? = nil, scopeChanged: Bool = false, gateLapse: GateLapse? = nil, note: String? = nil,
+        version: Int = 1
     ) {
         self.id = id
         self.integrationID = integrationID
@@ -145,6 +148,7 @@ public struct KeyRelease: Equatable, Sendable {
         self.whitelistVersion = whitelistVersion
         self.previousID = previousID
         self.scopeChanged = scopeChanged
+        self.gateLapse = gateLapse
         self.note = note
         self.version = version
     }
@@ -153,6 +157,15 @@ public struct KeyRelease: Equatable, Sendable {
     public func state(at now: Date, policy: Policy) -> ReleaseState {
         if state == .pending && now.timeIntervalSince(requestedAt) >= TimeInterval(policy.lockAfterMinutes * 60) { return .locked }
         return state
+    }
+
+    /// Why a locked release is locked, in words a person can act on; nil unless it is locked at `now`.
+    public func lockReason(at now: Date, policy: Policy) -> String? {
+        guard state(at: now, policy: policy) == .locked else { return nil }
+        if attempts >= policy.maxAttempts {
+            return "This release is locked after \(policy.maxAttempts) wrong codes. Start a new release from the integration page."
+        }
+        return "This release is locked: it was not confirmed within \(policy.lockAfterMinutes) minutes. Start a new release from the integration page."
     }
 
     public func lockedAt(policy: Policy) -> Date { requestedAt.addingTimeInterval(TimeInterval(policy.lockAfterMinutes * 60)) }
@@ -273,5 +286,22 @@ extension KeyReleaseRepository {
     public func update(_ id: KeyRelease.ID, by actor: Actor, at now: Date,
                        _ change: @escaping @Sendable (inout KeyRelease) throws -> KeyReleaseChange<Void>) async throws -> KeyRelease {
         try await update(id, by: actor, at: now, change).release
+    }
+}
+
+/// The gate closed again after a key was released: when it was noticed and why.
+public struct GateLapse: Equatable, Sendable {
+    public let since: Date
+    /// The unmet items, "Title: reason; …".
+    public let reason: String
+
+    public init(since: Date, reason: String) {
+        self.since = since
+        self.reason = reason
+    }
+
+    /// The reason text for a gate's unmet items.
+    public static func reason(_ gate: Gate) -> String {
+        gate.unmet.map { "\($0.title): \($0.reason)" }.joined(separator: "; ")
     }
 }

@@ -94,13 +94,16 @@ public struct Finding: Equatable, Sendable {
     /// Who accepted the risk, when the status is risk accepted.
     public var riskAcceptedBy: String?
     public var dueOn: String?
+    /// Who follows the finding up; nil means the review's reviewer.
+    public var assigneeID: User.ID?
     public let createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: ID, reviewID: Review.ID, title: String, description: String, severity: FindingSeverity, status: FindingStatus = .open,
-        riskAcceptedBy: String? = nil, dueOn: String? = nil, createdAt: Date, updatedAt: Date
+        riskAcceptedBy: String? = nil, dueOn: String? = nil, assigneeID: User.ID? = nil, createdAt: Date, updatedAt: Date
     ) {
+        self.assigneeID = assigneeID
         self.id = id
         self.reviewID = reviewID
         self.title = title
@@ -119,15 +122,19 @@ public struct FindingFields: Equatable, Sendable {
     public let description: String
     public let severity: FindingSeverity
     public let dueOn: String?
+    public let assigneeID: User.ID?
 
-    public init(title: String, description: String, severity: FindingSeverity, dueOn: String? = nil) {
+    public init(title: String, description: String, severity: FindingSeverity, dueOn: String? = nil, assigneeID: User.ID? = nil) {
+        self.assigneeID = assigneeID
         self.title = title
         self.description = description
         self.severity = severity
         self.dueOn = dueOn
     }
 
-    public static func validate(title: String?, description: String?, severity: String?, dueOn: String?) throws -> FindingFields {
+    /// `people` are those a finding may be assigned to (active reviewers and admins).
+    public static func validate(title: String?, description: String?, severity: String?, dueOn: String?, assigneeID: String? = nil,
+                                people: [User] = []) throws -> FindingFields {
         var errors = ValidationErrors()
         let title = Check.required(title, field: "title", label: "Title", max: 200, errors: &errors)
         let description = Check.optional(description, field: "description", label: "Description", max: 5000, multiline: true, errors: &errors) ?? ""
@@ -135,8 +142,14 @@ public struct FindingFields: Equatable, Sendable {
         if severity == nil { errors.add("severity", "Choose critical, high, medium or low.") }
         let due = Check.trimmed(dueOn)
         if !due.isEmpty && !CalendarDay.isValid(due) { errors.add("dueOn", "Enter a date such as 2027-01-31.") }
+        var assignee: User.ID?
+        let assigneeText = Check.trimmed(assigneeID)
+        if !assigneeText.isEmpty {
+            assignee = User.ID(string: assigneeText).flatMap { id in people.first { $0.id == id }?.id }
+            if assignee == nil { errors.add("assigneeID", "Choose who follows this finding up from the list.") }
+        }
         try errors.throwIfAny()
-        return FindingFields(title: title, description: description, severity: severity!, dueOn: due.isEmpty ? nil : due)
+        return FindingFields(title: title, description: description, severity: severity!, dueOn: due.isEmpty ? nil : due, assigneeID: assignee)
     }
 }
 
@@ -147,8 +160,11 @@ public struct ReviewFields: Equatable, Sendable {
     public var scope: String
     public var outcomes: [ACRArea: ACROutcome]
     public var remediation: String?
+    /// When the reviewer is expected to decide.
+    public var dueOn: String?
 
-    public init(reviewerID: User.ID, scope: String, outcomes: [ACRArea: ACROutcome] = [:], remediation: String? = nil) {
+    public init(reviewerID: User.ID, scope: String, outcomes: [ACRArea: ACROutcome] = [:], remediation: String? = nil, dueOn: String? = nil) {
+        self.dueOn = dueOn
         self.reviewerID = reviewerID
         self.scope = scope
         self.outcomes = outcomes
@@ -157,7 +173,7 @@ public struct ReviewFields: Equatable, Sendable {
 
     /// `reviewers` are the people who may review (reviewer or admin role, active).
     public static func validate(
-        reviewerID: String?, scope: String?, outcomes: [ACRArea: String], remediation: String?, reviewers: [User], ownerID: User.ID?
+        reviewerID: String?, scope: String?, outcomes: [ACRArea: String], remediation: String?, dueOn: String? = nil, reviewers: [User], ownerID: User.ID?
     ) throws -> ReviewFields {
         var errors = ValidationErrors()
         let reviewer = User.ID(string: Check.trimmed(reviewerID)).flatMap { id in reviewers.first { $0.id == id } }
@@ -178,8 +194,10 @@ public struct ReviewFields: Equatable, Sendable {
             parsed[area] = outcome
         }
         let remediation = Check.optional(remediation, field: "remediation", label: "Remediation commitments", max: 5000, multiline: true, errors: &errors)
+        let due = Check.trimmed(dueOn)
+        if !due.isEmpty && !CalendarDay.isValid(due) { errors.add("dueOn", "Enter a date such as 2027-01-31.") }
         try errors.throwIfAny()
-        return ReviewFields(reviewerID: reviewer!.id, scope: scope, outcomes: parsed, remediation: remediation)
+        return ReviewFields(reviewerID: reviewer!.id, scope: scope, outcomes: parsed, remediation: remediation, dueOn: due.isEmpty ? nil : due)
     }
 }
 
@@ -307,7 +325,29 @@ public enum SeparationOfDuties {
 
     public static func ensureCanDecide(_ user: User, integration: Integration) throws {
         guard mayReview(user.role) else { throw DomainError.forbidden }
-        if integration.fields.ownerID == user.id { throw DomainError.separationOfDuties }
+        try ensureNotOwner(user, of: integration)
+    }
+
+    /// The owner never approves, accepts, marks or decides anything about their own integration.
+    public static func ensureNotOwner(_ user: User, of integration: Integration) throws {
+        try ensureNotOwner(Actor(user: user), of: integration)
+    }
+
+    /// The same for an actor; the command line and the system own nothing.
+    public static func ensureNotOwner(_ actor: Actor, of integration: Integration) throws {
+        if let id = actor.userID, integration.fields.ownerID == id { throw DomainError.separationOfDuties }
+    }
+
+    /// Status actions that decide (approve, reject, reinstate) are refused to the owner; protective
+    /// ones (submit, suspend, retire, re-open) are theirs to take.
+    public static func ensureMayTake(_ action: IntegrationAction, by actor: Actor, on integration: Integration) throws {
+        if action.isDecision { try ensureNotOwner(actor, of: integration) }
+    }
+
+    /// Whether `user` may take `action` here, for offering it on a page.
+    public static func mayTake(_ action: IntegrationAction, _ user: User?, on integration: Integration) -> Bool {
+        guard let user else { return false }
+        return (try? ensureMayTake(action, by: Actor(user: user), on: integration)) != nil
     }
 }
 
@@ -315,6 +355,8 @@ public protocol ReviewRepository: Sendable {
     func reviews(_ integration: Integration.ID) async throws -> [Review]
     /// Every decided review, across integrations (one query).
     func allDecided() async throws -> [Review]
+    /// Every review not yet decided, across integrations (one query).
+    func allOpen() async throws -> [Review]
     func find(_ id: Review.ID) async throws -> Review?
     func findings(_ review: Review.ID) async throws -> [Finding]
     /// The findings of several reviews in one query, by review (reviews without findings are absent).

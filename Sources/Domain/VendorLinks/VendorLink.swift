@@ -88,6 +88,8 @@ public protocol VendorLinkRepository: Sendable {
     func create(_ fields: VendorLinkFields, integration: Integration.ID, id: VendorLink.ID, secretHash: String, hint: String,
                 by actor: Actor, at now: Date) async throws -> VendorLink
     func list(_ integration: Integration.ID) async throws -> [VendorLink]
+    /// Every link not revoked, across integrations (one query, for queues and reminders).
+    func allUnrevoked() async throws -> [VendorLink]
     func find(secretHash: String) async throws -> VendorLink?
     func revoke(_ id: VendorLink.ID, of integration: Integration.ID, by actor: Actor, at now: Date) async throws
     func touch(_ id: VendorLink.ID, at now: Date) async throws

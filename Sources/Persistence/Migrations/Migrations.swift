@@ -20,5 +20,6 @@ enum MigrationList {
         CreateKeyInventory(),
         CreateLTIConfiguration(),
         CreateDrift(),
+        GateHolds(),
     ]
 }

@@ -20,6 +20,7 @@ final class AnswerModel: Model, @unchecked Sendable {
     @OptionalField(key: "mark_comment") var markComment: String?
     @OptionalField(key: "marked_by") var markedBy: String?
     @OptionalField(key: "marked_at") var markedAt: Date?
+    @Field(key: "mark_stale") var markStale: Bool
 
     init() {}
 
@@ -33,6 +34,6 @@ final class AnswerModel: Model, @unchecked Sendable {
         return Answer(
             integrationID: .init(integrationID), questionnaireID: questionnaireID, questionnaireVersion: questionnaireVersion, questionID: questionID,
             questionText: questionText, values: values, source: source, answeredBy: answeredBy, answeredAt: answeredAt,
-            mark: mark.flatMap(AnswerMark.init(rawValue:)), markComment: markComment, markedBy: markedBy, markedAt: markedAt)
+            mark: mark.flatMap(AnswerMark.init(rawValue:)), markComment: markComment, markedBy: markedBy, markedAt: markedAt, markStale: markStale)
     }
 }

@@ -13,6 +13,7 @@ final class FindingModel: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @OptionalField(key: "risk_accepted_by") var riskAcceptedBy: String?
     @OptionalField(key: "due_on") var dueOn: String?
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -23,6 +24,6 @@ final class FindingModel: Model, @unchecked Sendable {
             throw PersistenceError.corruptRow(table: Self.schema)
         }
         return Finding(id: .init(id), reviewID: .init(reviewID), title: title, description: description, severity: severity, status: status,
-                       riskAcceptedBy: riskAcceptedBy, dueOn: dueOn, createdAt: createdAt, updatedAt: updatedAt)
+                       riskAcceptedBy: riskAcceptedBy, dueOn: dueOn, assigneeID: assigneeID.map { .init($0) }, createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -21,6 +21,8 @@ final class IntegrationModel: Model, @unchecked Sendable {
     @OptionalField(key: "next_review_on") var nextReviewOn: String?
     @Field(key: "status") var status: String
     @OptionalField(key: "status_note") var statusNote: String?
+    @OptionalField(key: "status_changed_by") var statusChangedBy: String?
+    @OptionalField(key: "status_changed_at") var statusChangedAt: Date?
     @OptionalField(key: "risk") var risk: Int?
     @Field(key: "whitelist_version") var whitelistVersion: Int
     @Field(key: "version") var version: Int
@@ -54,7 +56,8 @@ final class IntegrationModel: Model, @unchecked Sendable {
             ownerID: ownerID.map { .init($0) }, nextReviewOn: nextReviewOn)
         return Integration(
             id: .init(id), vendorID: .init(vendorID), fields: fields, status: status, risk: risk.flatMap(RiskLevel.init(rawValue:)),
-            whitelistVersion: whitelistVersion, version: version, createdAt: createdAt, updatedAt: updatedAt)
+            whitelistVersion: whitelistVersion,
+            statusChange: statusChangedAt.map { StatusChange(note: statusNote, by: statusChangedBy ?? "", at: $0) }, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 

@@ -26,6 +26,8 @@ final class KeyReleaseModel: Model, @unchecked Sendable {
     @Field(key: "whitelist_version") var whitelistVersion: Int
     @OptionalField(key: "previous_id") var previousID: UUID?
     @Field(key: "scope_changed") var scopeChanged: Bool
+    @OptionalField(key: "gate_lapsed_at") var gateLapsedAt: Date?
+    @OptionalField(key: "gate_lapse_reason") var gateLapseReason: String?
     @OptionalField(key: "note") var note: String?
     @Field(key: "version") var version: Int
 
@@ -52,6 +54,8 @@ final class KeyReleaseModel: Model, @unchecked Sendable {
         whitelistVersion = r.whitelistVersion
         previousID = r.previousID?.rawValue
         scopeChanged = r.scopeChanged
+        gateLapsedAt = r.gateLapse?.since
+        gateLapseReason = r.gateLapse?.reason
         note = r.note
         version = r.version
     }
@@ -67,6 +71,6 @@ final class KeyReleaseModel: Model, @unchecked Sendable {
             id: .init(id), integrationID: .init(integrationID), state: state, requestedBy: requestedBy, requestedByID: .init(requestedByID),
             requestedByEmail: requestedByEmail, requestedAt: requestedAt, codeHash: codeHash, codeIssuedAt: codeIssuedAt, codesSent: codesSent,
             attempts: attempts, verifiedAt: verifiedAt, details: details, whitelistVersion: whitelistVersion, previousID: previousID.map { .init($0) },
-            scopeChanged: scopeChanged, note: note, version: version)
+            scopeChanged: scopeChanged, gateLapse: gateLapsedAt.map { GateLapse(since: $0, reason: gateLapseReason ?? "") }, note: note, version: version)
     }
 }

@@ -13,6 +13,7 @@ final class ReviewModel: Model, @unchecked Sendable {
     /// JSON object: ACR area → outcome.
     @Field(key: "outcomes") var outcomes: String
     @OptionalField(key: "remediation") var remediation: String?
+    @OptionalField(key: "due_on") var dueOn: String?
     @OptionalField(key: "decision") var decision: String?
     @OptionalField(key: "conditions") var conditions: String?
     @OptionalField(key: "decided_on") var decidedOn: String?
@@ -35,6 +36,7 @@ final class ReviewModel: Model, @unchecked Sendable {
         encoder.outputFormatting = .sortedKeys
         outcomes = String(decoding: (try? encoder.encode(keyed)) ?? Data("{}".utf8), as: UTF8.self)
         remediation = fields.remediation
+        dueOn = fields.dueOn
     }
 
     func toDomain() throws -> Review {
@@ -52,7 +54,7 @@ final class ReviewModel: Model, @unchecked Sendable {
         }
         return Review(
             id: .init(id), integrationID: .init(integrationID), kind: kind,
-            fields: ReviewFields(reviewerID: .init(reviewerID), scope: scope, outcomes: parsed, remediation: remediation),
+            fields: ReviewFields(reviewerID: .init(reviewerID), scope: scope, outcomes: parsed, remediation: remediation, dueOn: dueOn),
             decision: record, decidedBy: decidedBy, decidedByID: decidedByID.map { .init($0) }, supersedes: supersedesID.map { .init($0) },
             createdBy: createdBy, createdAt: createdAt, updatedAt: updatedAt, version: version)
     }

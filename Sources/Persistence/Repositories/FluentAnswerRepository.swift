@@ -10,6 +10,15 @@ struct FluentAnswerRepository: AnswerRepository {
             .sort(\.$questionnaireID).sort(\.$questionnaireVersion).sort(\.$questionID).all().map { try $0.toDomain() }
     }
 
+    func awaitingMark() async throws -> [Answer] {
+        try await AnswerModel.query(on: database)
+            .group(.or) { either in
+                either.filter(\.$markStale == true)
+                either.group(.and) { fresh in fresh.filter(\.$source == AnswerSource.vendor.rawValue).filter(\.$mark == nil) }
+            }
+            .sort(\.$answeredAt).all().map { try $0.toDomain() }
+    }
+
     private static func rows(_ tx: any Database, _ integration: Integration.ID, _ questionnaire: Questionnaire) async throws -> [String: AnswerModel] {
         let rows = try await AnswerModel.query(on: tx).filter(\.$integrationID == integration.rawValue)
             .filter(\.$questionnaireID == questionnaire.id).filter(\.$questionnaireVersion == questionnaire.version).all()
@@ -27,6 +36,7 @@ struct FluentAnswerRepository: AnswerRepository {
             let name = try await Self.integrationName(tx, integration)
             let existing = try await Self.rows(tx, integration, questionnaire)
             var changes: [String] = []
+            var superseded: [String] = []
             for question in questionnaire.questions {
                 guard let given = values[question.id] else { continue }
                 let before = existing[question.id]
@@ -48,12 +58,20 @@ struct FluentAnswerRepository: AnswerRepository {
                     model.source = source.rawValue
                     model.answeredBy = actor.label
                     model.answeredAt = now
-                    // A changed answer needs a fresh look: its earlier mark no longer applies.
-                    model.mark = nil
-                    model.markComment = nil
-                    model.markedBy = nil
-                    model.markedAt = nil
+                    // A changed answer needs a fresh look: its earlier mark stays visible as "changed since
+                    // marked" but no longer counts, and the answer blocks until a reviewer marks it again.
+                    if let mark = model.mark, before != nil {
+                        if !model.markStale {
+                            superseded.append("\(question.id): \(AnswerMark(rawValue: mark)?.label.lowercased() ?? mark) by \(model.markedBy ?? "a reviewer")")
+                        }
+                        model.markStale = true
+                    } else {
+                        model.markStale = false
+                    }
                     try await model.save(on: tx)
+                }
+                if given.isEmpty, let mark = before?.mark, before?.markStale == false {
+                    superseded.append("\(question.id): \(AnswerMark(rawValue: mark)?.label.lowercased() ?? mark) by \(before?.markedBy ?? "a reviewer") (answer removed)")
                 }
                 changes.append("\(question.id): “\(AnswerSheet.summary(previous, limit: 60))” → “\(AnswerSheet.summary(given, limit: 60))”")
             }
@@ -61,7 +79,12 @@ struct FluentAnswerRepository: AnswerRepository {
             let entry = AuditEntry(
                 occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "answer",
                 summary: "\(name) — \(questionnaire.title) v\(questionnaire.version) (\(source.label.lowercased()) answers): " + changes.joined(separator: "; "))
-            return (changes.count, [entry])
+            // A mark that stops counting is an event of its own, so the trail shows the objection was not washed out.
+            let marks = superseded.isEmpty ? [] : [AuditEntry(
+                occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "mark_superseded",
+                summary: "\(name) — \(questionnaire.title) v\(questionnaire.version): marks no longer count because the answer changed, to be marked again: "
+                    + superseded.joined(separator: "; "))]
+            return (changes.count, [entry] + marks)
         }
     }
 
@@ -74,6 +97,7 @@ struct FluentAnswerRepository: AnswerRepository {
             model.markComment = comment
             model.markedBy = actor.label
             model.markedAt = now
+            model.markStale = false
             try await model.update(on: tx)
             let entry = AuditEntry(
                 occurredAt: now, actor: actor, entityType: "integration", entityID: integration.description, action: "mark",
@@ -127,15 +151,17 @@ struct FluentAnswerRepository: AnswerRepository {
             row.source = document.source.rawValue
             row.answeredBy = document.uploadedBy
             row.answeredAt = document.uploadedAt
-            row.mark = nil
-            row.markComment = nil
-            row.markedBy = nil
-            row.markedAt = nil
+            // New evidence changes the answer: a mark on it stays visible but must be given again.
+            let supersedes = answer != nil && row.mark != nil && !row.markStale
+            row.markStale = answer != nil && row.mark != nil
             try await row.save(on: tx)
             let entry = AuditEntry(
                 occurredAt: document.uploadedAt, actor: actor, entityType: "integration", entityID: document.integrationID.description, action: "evidence",
                 summary: "\(name) — \(document.questionID): attached “\(document.filename)” (\(DocumentCheck.megabytes(document.size)), SHA-256 \(document.sha256)) from the \(document.source.label.lowercased())")
-            return ((), [entry])
+            let mark = supersedes ? [AuditEntry(
+                occurredAt: document.uploadedAt, actor: actor, entityType: "integration", entityID: document.integrationID.description, action: "mark_superseded",
+                summary: "\(name) — \(document.questionID): the \(AnswerMark(rawValue: row.mark ?? "")?.label.lowercased() ?? "earlier") mark by \(row.markedBy ?? "a reviewer") no longer counts because new evidence was attached; to be marked again")] : []
+            return ((), [entry] + mark)
         }
     }
 

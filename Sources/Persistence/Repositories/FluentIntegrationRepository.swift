@@ -86,6 +86,8 @@ struct FluentIntegrationRepository: IntegrationRepository {
             let text = Check.trimmed(note)
             model.status = next.rawValue
             model.statusNote = text.isEmpty ? nil : text
+            model.statusChangedBy = actor.label
+            model.statusChangedAt = now
             model.version += 1
             model.updatedAt = now
             try await model.update(on: tx)
@@ -246,6 +248,14 @@ struct FluentIntegrationRepository: IntegrationRepository {
                                    summary: "\(integration.name) — endpoint whitelist version \(version) accepted")
             return (try model.toDomain(), [entry])
         }
+    }
+
+    func acceptedWhitelistVersions() async throws -> [Integration.ID: Int] {
+        var versions: [Integration.ID: Int] = [:]
+        for row in try await WhitelistAcceptanceModel.query(on: database).field(\.$integrationID).field(\.$version).all() {
+            versions[.init(row.integrationID), default: 0] = max(versions[.init(row.integrationID)] ?? 0, row.version)
+        }
+        return versions
     }
 
     func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance? {

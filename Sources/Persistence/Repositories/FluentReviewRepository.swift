@@ -14,6 +14,10 @@ struct FluentReviewRepository: ReviewRepository {
         try await ReviewModel.query(on: database).filter(\.$decision != nil).sort(\.$createdAt).all().map { try $0.toDomain() }
     }
 
+    func allOpen() async throws -> [Review] {
+        try await ReviewModel.query(on: database).filter(\.$decision == nil).sort(\.$createdAt).all().map { try $0.toDomain() }
+    }
+
     func find(_ id: Review.ID) async throws -> Review? {
         try await ReviewModel.find(id.rawValue, on: database)?.toDomain()
     }
@@ -93,6 +97,7 @@ struct FluentReviewRepository: ReviewRepository {
                 changes.append("\(area.label): \(fields.outcomes[area]?.label ?? "—")")
             }
             if before.remediation != fields.remediation { changes.append("remediation: \(fields.remediation ?? "—")") }
+            if before.dueOn != fields.dueOn { changes.append("due \(fields.dueOn ?? "—")") }
             return (try model.toDomain(), [try await Self.entry(tx, model, actor, now, "update", changes.joined(separator: "; "))])
         }
     }
@@ -108,6 +113,7 @@ struct FluentReviewRepository: ReviewRepository {
             model.severity = fields.severity.rawValue
             model.status = FindingStatus.open.rawValue
             model.dueOn = fields.dueOn
+            model.assigneeID = fields.assigneeID?.rawValue
             model.createdAt = now
             model.updatedAt = now
             try await model.create(on: tx)

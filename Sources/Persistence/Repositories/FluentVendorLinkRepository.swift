@@ -32,6 +32,10 @@ struct FluentVendorLinkRepository: VendorLinkRepository {
             .sort(\.$createdAt, .descending).all().map { try $0.toDomain() }
     }
 
+    func allUnrevoked() async throws -> [VendorLink] {
+        try await VendorLinkModel.query(on: database).filter(\.$revokedAt == nil).sort(\.$expiresAt).all().map { try $0.toDomain() }
+    }
+
     func find(secretHash: String) async throws -> VendorLink? {
         try await VendorLinkModel.query(on: database).filter(\.$secretHash == secretHash).first()?.toDomain()
     }

@@ -52,8 +52,12 @@ struct AuthController: Sendable {
             return nil
         }
         let now = req.now
-        // A locked account is not even checked, so guesses during the lock teach nothing.
-        let matches = user.login.isLocked(at: now) ? false : try await hasher.verify(password, against: user.passwordHash)
+        // A locked account is checked against the decoy instead of its own hash: guesses during the lock
+        // teach nothing, and the answer takes as long as any other sign-in, so its timing does not tell
+        // an attacker the account is locked.
+        let locked = user.login.isLocked(at: now)
+        let verified = try await hasher.verify(password, against: locked ? req.context.decoyHash : user.passwordHash)
+        let matches = !locked && verified
         let (decision, next) = LoginRules.decide(user: user, passwordMatches: matches, now: now)
         let lockedNow = !user.login.isLocked(at: now) && next.isLocked(at: now)
         switch decision {

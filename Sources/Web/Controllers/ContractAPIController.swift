@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -31,7 +32,9 @@ struct ContractAPIController: Sendable {
         let contract = try await req.contractParameter()
         let body = try req.content.decode(ContractBodyJSON.self)
         let version = try VersionInput.api(body.version)
-        return ContractJSON(try await req.store.contracts.update(contract.id, to: try fields(body, current: contract.fields), expectedVersion: version, by: req.actor, at: req.now))
+        let saved = try await req.store.contracts.update(contract.id, to: try fields(body, current: contract.fields), expectedVersion: version, by: req.actor, at: req.now)
+        await req.operations.gateWatch.recheck(vendor: saved.vendorID, after: "contract “\(saved.fields.title)” changed")
+        return ContractJSON(saved)
     }
 
     func documents(req: Request) async throws -> [DocumentJSON] {

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -38,6 +39,7 @@ struct ContractController: Sendable {
         let input = try req.form(ContractForm.self)
         do {
             let contract = try await req.store.contracts.create(try input.validated(), vendorID: vendor.id, id: req.context.services.ids(), by: req.actor, at: req.now)
+            await req.operations.gateWatch.recheck(vendor: vendor.id, after: "a contract was added")
             return req.redirect(to: .contract(contract.id), flash: "Contract “\(contract.fields.title)” saved. Attach the signed document below.")
         } catch let error as DomainError {
             return try await req.page("contracts/form", form(req, heading: "New contract with \(vendor.name)", action: SiteURL.vendorContracts(vendor.id).path,
@@ -57,6 +59,7 @@ struct ContractController: Sendable {
         do {
             let version = try VersionInput.form(input.version)
             let saved = try await req.store.contracts.update(contract.id, to: try input.validated(), expectedVersion: version, by: req.actor, at: req.now)
+            await req.operations.gateWatch.recheck(vendor: saved.vendorID, after: "contract “\(saved.fields.title)” changed")
             return req.redirect(to: .contract(saved.id), flash: "Contract saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { input.version = String(contract.version) }

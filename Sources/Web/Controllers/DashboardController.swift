@@ -24,9 +24,13 @@ struct DashboardController: Sendable {
             upcoming: upcoming.map { subject, days in
                 .init(what: subject.kind.label, title: subject.title, day: subject.day, daysLeft: days,
                       urgency: days <= (thresholds.min() ?? 7) ? "risk-high" : days <= (thresholds.sorted().dropFirst().first ?? 30) ? "risk-medium" : "risk-low",
-                      url: SiteURL.link(subject.link))
+                      url: SiteURL.link(subject.link, for: user.role))
             }.nonEmpty,
-            horizon: thresholds.max() ?? 90))
+            horizon: thresholds.max() ?? 90,
+            queue: try await req.operations.queues.items(for: user).map { item in
+                .init(kind: item.kind.label, kindKey: item.kind.rawValue, title: item.title, detail: item.detail, due: item.due, overdue: item.overdue,
+                      url: SiteURL.link(item.target))
+            }.nonEmpty))
     }
 }
 

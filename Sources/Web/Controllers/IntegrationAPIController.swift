@@ -47,19 +47,21 @@ struct IntegrationAPIController: Sendable {
             classification: body.classification ?? f.classification.rawValue,
             sendsDataToAI: (body.sendsDataToAI ?? f.sendsDataToAI) ? "yes" : "no", aiServices: body.aiServices ?? f.aiServices,
             aiData: body.aiData ?? f.aiData, ownerID: body.ownerID ?? f.ownerID?.description, nextReviewOn: body.nextReviewOn ?? f.nextReviewOn)
-        return IntegrationJSON(try await req.store.integrations.update(integration.id, to: fields, expectedVersion: version, by: req.actor, at: req.now))
+        let saved = try await req.store.integrations.update(integration.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
+        await req.operations.gateWatch.recheck(saved.id, after: "the integration record changed")
+        return IntegrationJSON(saved)
     }
 
     func perform(req: Request) async throws -> IntegrationJSON {
         let integration = try await req.integrationParameter()
         let body = try req.content.decode(ActionJSON.self)
         var errors = ValidationErrors()
-        let action = body.action.flatMap(IntegrationAction.init(rawValue:))
-        if action == nil { errors.add("action", "One of: \(IntegrationAction.allCases.map(\.rawValue).joined(separator: ", ")).") }
+        if body.action.flatMap(IntegrationAction.init(rawValue:)) == nil {
+            errors.add("action", "One of: \(IntegrationAction.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
         if body.version == nil { errors.add("version", "version is required: send the version you last read.") }
         try errors.throwIfAny()
-        return IntegrationJSON(try await req.store.integrations.perform(
-            action!, note: body.note, on: integration.id, expectedVersion: body.version!, by: req.actor, at: req.now))
+        return IntegrationJSON(try await req.operations.statuses.perform(body.action, note: body.note, on: integration, expectedVersion: body.version!, by: req.actor))
     }
 
     func whitelist(req: Request) async throws -> WhitelistJSON {

@@ -32,6 +32,9 @@ struct IntegrationController: Sendable {
 
     func show(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
+        if let stashed = req.takeReveal(for: SiteURL.integration(integration.id).path), let link = NewAnswerLink(stashed: stashed) {
+            return try await IntegrationPage.render(req, integration, .linkCreated(link))
+        }
         return try await IntegrationPage.render(req, integration)
     }
 
@@ -70,6 +73,7 @@ struct IntegrationController: Sendable {
         do {
             let version = try VersionInput.form(form.version)
             let saved = try await req.store.integrations.update(integration.id, to: try form.validated(), expectedVersion: version, by: req.actor, at: req.now)
+            await req.operations.gateWatch.recheck(saved.id, after: "the integration record changed")
             return req.redirect(to: .integration(saved.id), flash: "Integration saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { form.version = String(integration.version) }
@@ -83,12 +87,10 @@ struct IntegrationController: Sendable {
         let integration = try await req.integrationParameter()
         let form = try req.form(ActionForm.self)
         do {
-            guard let action = form.action.flatMap(IntegrationAction.init(rawValue:)) else {
-                throw DomainError.validation(ValidationErrors(["action": "Choose an action."]))
-            }
             let version = try VersionInput.form(form.version)
-            let saved = try await req.store.integrations.perform(action, note: form.note, on: integration.id, expectedVersion: version, by: req.actor, at: req.now)
-            return req.redirect(to: .integration(saved.id), flash: "\(action.label): the integration is now \(saved.status.label.lowercased()).")
+            let saved = try await req.operations.statuses.perform(form.action, note: form.note, on: integration, expectedVersion: version, by: req.actor)
+            let label = form.action.flatMap(IntegrationAction.init(rawValue:))?.label ?? "Done"
+            return req.redirect(to: .integration(saved.id), flash: "\(label): the integration is now \(saved.status.label.lowercased()).")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             let errors = mapped.fields.isEmpty ? ["action": mapped.message] : mapped.fields

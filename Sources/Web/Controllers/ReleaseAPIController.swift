@@ -15,10 +15,10 @@ struct ReleaseAPIController: Sendable {
     }
     struct ActionBody: Content { var action: String?; var note: String? }
 
-    static func gateJSON(_ gate: Gate) -> NullableJSON<JSONKey> {
+    static func gateJSON(_ gate: Gate, role: Role?) -> NullableJSON<JSONKey> {
         ReviewJSON.object([
             "met": gate.isMet,
-            "items": gate.items.map { ReviewJSON.object(["id": $0.id, "title": $0.title, "status": $0.status.rawValue, "reason": $0.reason, "fix": SiteURL.link($0.fix)]) },
+            "items": gate.items.map { ReviewJSON.object(["id": $0.id, "title": $0.title, "status": $0.status.rawValue, "reason": $0.reason, "fix": SiteURL.link($0.fix, for: role)]) },
         ])
     }
 
@@ -34,7 +34,7 @@ struct ReleaseAPIController: Sendable {
 
     func gate(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
-        return try Self.gateJSON(try await req.operations.gates.evaluate(integration)).json(req)
+        return try Self.gateJSON(try await req.operations.gates.evaluate(integration), role: req.currentUser?.role).json(req)
     }
 
     func list(req: Request) async throws -> Response {

@@ -49,8 +49,10 @@ struct ReleaseController: Sendable {
             var values = form.values
             values["code"] = ""
             let current = try await req.store.releases.find(release.id) ?? release
-            return try await req.page("releases/show", try await context(req, current, values: values, errors: mapped.fields,
-                                                                          formError: mapped.fields.isEmpty ? mapped.message : mapped.formMessage),
+            // Once the release is no longer pending the form is gone, so the message says why instead of pointing at fields.
+            let formError = current.lockReason(at: req.now, policy: req.context.policy)
+                ?? (mapped.fields.isEmpty ? mapped.message : mapped.formMessage)
+            return try await req.page("releases/show", try await context(req, current, values: values, errors: mapped.fields, formError: formError),
                                       status: mapped.status)
         }
     }
@@ -96,6 +98,8 @@ struct ReleaseController: Sendable {
             codesLeft: max(0, policy.maxCodes - release.codesSent), attemptsLeft: max(0, policy.maxAttempts - release.attempts),
             codeExpires: Format.dateTime(release.codeIssuedAt.addingTimeInterval(TimeInterval(policy.codeValidMinutes * 60))),
             locksAt: Format.dateTime(release.lockedAt(policy: policy)),
+            gateLapse: state == .released ? release.gateLapse.map { "Since \(Format.dateTime($0.since)): \($0.reason)" } : nil,
+            lockReason: formError == nil ? release.lockReason(at: now, policy: policy) : nil,
             verifyURL: SiteURL.releaseVerify(release.id).path, resendURL: SiteURL.releaseResend(release.id).path,
             actionURL: SiteURL.releaseActions(release.id).path, rotateURL: SiteURL.integrationReleases(integration.id).path, canManage: canManage, releaseID: release.id.description,
             actions: canManage ? ReleaseAction.allCases.filter { $0.allowedFrom.contains(state) }.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) }.nonEmpty : nil,

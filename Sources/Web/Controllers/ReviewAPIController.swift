@@ -25,9 +25,12 @@ struct ReviewAPIController: Sendable {
         var supersedes: String?
         var outcomes: [String: String]?
         var remediation: String?
+        var dueOn: String?
         var version: Int?
     }
-    struct FindingBody: Content { var title: String?; var description: String?; var severity: String?; var dueOn: String?; var status: String? }
+    struct FindingBody: Content {
+        var title: String?; var description: String?; var severity: String?; var dueOn: String?; var assigneeID: String?; var status: String?
+    }
     struct DecisionBody: Content { var decision: String?; var conditions: String?; var validUntil: String?; var version: Int? }
 
     func questionnaires(req: Request) async throws -> Response {
@@ -59,7 +62,7 @@ struct ReviewAPIController: Sendable {
     func create(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
         let body = try req.content.decode(ReviewBody.self)
-        let review = try await req.operations.reviews.start(kind: body.kind, reviewerID: body.reviewerID, scope: body.scope,
+        let review = try await req.operations.reviews.start(kind: body.kind, reviewerID: body.reviewerID, scope: body.scope, dueOn: body.dueOn,
                                                             supersedes: body.supersedes.flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
         return try ReviewJSON.review(review, findings: []).json(req, status: .created)
     }
@@ -81,7 +84,8 @@ struct ReviewAPIController: Sendable {
         }
         let saved = try await req.operations.reviews.update(
             review, reviewerID: body.reviewerID ?? review.fields.reviewerID.description, scope: body.scope ?? review.fields.scope,
-            outcomes: outcomes, remediation: body.remediation ?? review.fields.remediation, expectedVersion: version, by: req.actor)
+            outcomes: outcomes, remediation: body.remediation ?? review.fields.remediation, dueOn: body.dueOn.map { .some($0) }, expectedVersion: version,
+            by: req.actor)
         return try ReviewJSON.review(saved, findings: try await req.store.reviews.findings(review.id)).json(req)
     }
 
@@ -89,7 +93,7 @@ struct ReviewAPIController: Sendable {
         let review = try await req.reviewParameter()
         let body = try req.content.decode(FindingBody.self)
         let finding = try await req.operations.reviews.addFinding(
-            title: body.title, description: body.description, severity: body.severity, dueOn: body.dueOn, to: review, by: req.actor)
+            title: body.title, description: body.description, severity: body.severity, dueOn: body.dueOn, assigneeID: body.assigneeID, to: review, by: req.actor)
         return try ReviewJSON.finding(finding).json(req, status: .created)
     }
 

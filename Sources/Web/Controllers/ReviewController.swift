@@ -10,7 +10,7 @@ struct ReviewController: Sendable {
         let form = try req.form(ReviewStartForm.self)
         do {
             let review = try await req.operations.reviews.start(
-                kind: form.kind, reviewerID: form.reviewerID, scope: form.scope,
+                kind: form.kind, reviewerID: form.reviewerID, scope: form.scope, dueOn: form.dueOn,
                 supersedes: form.supersedes.flatMap(Review.ID.init(string:)), on: integration, by: req.actor)
             return req.redirect(to: .review(review.id), flash: "\(review.kind.label) started.")
         } catch let error as DomainError {
@@ -30,7 +30,7 @@ struct ReviewController: Sendable {
         let form = try req.form(ReviewForm.self)
         do {
             _ = try await req.operations.reviews.update(review, reviewerID: form.reviewerID, scope: form.scope, outcomes: form.outcomes,
-                                                        remediation: form.remediation, expectedVersion: try VersionInput.form(form.version), by: req.actor)
+                                                        remediation: form.remediation, dueOn: .some(form.dueOn), expectedVersion: try VersionInput.form(form.version), by: req.actor)
             return req.redirect(to: .review(review.id), flash: "Review saved.")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: form.values)
@@ -42,7 +42,8 @@ struct ReviewController: Sendable {
         let form = try req.form(FindingForm.self)
         do {
             let finding = try await req.operations.reviews.addFinding(
-                title: form.title, description: form.description, severity: form.severity, dueOn: form.dueOn, to: review, by: req.actor)
+                title: form.title, description: form.description, severity: form.severity, dueOn: form.dueOn, assigneeID: form.assigneeID, to: review,
+                by: req.actor)
             return req.redirect(to: .review(review.id), flash: "Finding “\(finding.title)” recorded.")
         } catch let error as DomainError {
             return try await failed(req, review, error, values: form.values)
@@ -123,6 +124,9 @@ struct ReviewController: Sendable {
                                 + options(ACROutcome.self, selected: chosen, label: \.label))
             },
             remediation: values["remediation"] ?? review.fields.remediation ?? "",
+            dueOn: values["dueOn"] ?? review.fields.dueOn ?? "",
+            assigneeOptions: [SelectOption(value: "", label: "The reviewer", selected: (values["assigneeID"] ?? "").isEmpty)]
+                + reviewers.map { SelectOption(value: $0.id.description, label: "\($0.name) (\($0.role.label))", selected: $0.id.description == values["assigneeID"]) },
             canEdit: canEdit, canRenew: Access.reviewers.allows(user?.role) && review.isDecided, reviewID: review.id.description,
             kindKey: review.kind.rawValue, canDecide: canEdit && decideBlocked == nil, decideBlocked: decideBlocked,
             updateURL: SiteURL.review(review.id).path, findingsURL: SiteURL.reviewFindings(review.id).path,

@@ -7,7 +7,7 @@ import Vapor
 /// shown once and stored only as a hash.
 struct TokenController: Sendable {
     func index(req: Request) async throws -> Response {
-        try await render(req, form: TokenForm(expiresInDays: "90"))
+        try await render(req, form: TokenForm(expiresInDays: "90"), newToken: req.takeReveal(for: SiteURL.tokens.path))
     }
 
     func create(req: Request) async throws -> Response {
@@ -16,7 +16,9 @@ struct TokenController: Sendable {
         do {
             let request = try TokenRequest.validate(purpose: form.purpose, expiresInDays: form.expiresInDays)
             let secret = try await req.operations.tokens.issue(request, for: user, by: req.actor)
-            return try await render(req, form: TokenForm(expiresInDays: "90"), newToken: secret, status: .created)
+            // Post, redirect, get: the value is shown once on the page the redirect lands on; a refresh issues nothing.
+            req.stashReveal(secret, for: SiteURL.tokens.path)
+            return req.redirect(to: .tokens)
         } catch let error as DomainError {
             return try await render(req, form: form, errors: ErrorMapping.map(error).fields, status: ErrorMapping.map(error).status)
         }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -44,6 +45,7 @@ struct VendorAPIController: Sendable {
             securityContactEmail: body.securityContactEmail ?? current.securityContactEmail,
             standing: body.standing ?? current.standing.rawValue, notes: body.notes ?? current.notes)
         let saved = try await req.store.vendors.update(vendor.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
+        await req.operations.gateWatch.recheck(vendor: saved.id, after: "the vendor record changed")
         return VendorJSON(saved)
     }
 

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -61,6 +62,7 @@ struct VendorController: Sendable {
             let version = try VersionInput.form(form.version)
             let saved = try await req.store.vendors.update(
                 vendor.id, to: try form.validated(), expectedVersion: version, by: req.actor, at: req.now)
+            await req.operations.gateWatch.recheck(vendor: saved.id, after: "the vendor record changed")
             return req.redirect(to: .vendor(saved.id), flash: "Vendor “\(saved.name)” saved.")
         } catch let error as DomainError {
             // On a conflict the person keeps what they typed and is told; the form now carries the

@@ -11,7 +11,10 @@ struct VendorLinkController: Sendable {
         do {
             let created = try await req.operations.vendorLinks.create(
                 contactName: form.contactName, contactEmail: form.contactEmail, days: form.days, for: integration, by: req.actor)
-            return try await IntegrationPage.render(req, integration, .linkCreated(.init(url: created.url, mailed: created.mailed, contact: created.link.contactEmail)))
+            // Post, redirect, get: a refresh shows the page again, never a second link and a second mail.
+            req.stashReveal(NewAnswerLink(url: created.url, mailed: created.mailed, contact: created.link.contactEmail).stashed,
+                            for: SiteURL.integration(integration.id).path)
+            return req.redirect(to: .integration(integration.id))
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             return try await IntegrationPage.render(req, integration, .linkFailed(values: form.values, errors: mapped.fields), status: mapped.status)

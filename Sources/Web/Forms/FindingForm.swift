@@ -6,4 +6,5 @@ struct FindingForm: EchoedForm {
     var description: String?
     var severity: String?
     var dueOn: String?
+    var assigneeID: String?
 }

@@ -7,6 +7,7 @@ struct ReviewForm: Decodable {
     var reviewerID: String?
     var scope: String?
     var remediation: String?
+    var dueOn: String?
     var version: String?
     var outcomes: [ACRArea: String] = [:]
 
@@ -15,6 +16,7 @@ struct ReviewForm: Decodable {
         reviewerID = try container.decodeIfPresent(String.self, forKey: FieldName("reviewerID"))
         scope = try container.decodeIfPresent(String.self, forKey: FieldName("scope"))
         remediation = try container.decodeIfPresent(String.self, forKey: FieldName("remediation"))
+        dueOn = try container.decodeIfPresent(String.self, forKey: FieldName("dueOn"))
         version = try container.decodeIfPresent(String.self, forKey: FieldName("version"))
         for area in ACRArea.allCases {
             outcomes[area] = try container.decodeIfPresent(String.self, forKey: FieldName("outcome_\(area.rawValue)"))
@@ -27,6 +29,7 @@ struct ReviewForm: Decodable {
         values["reviewerID"] = reviewerID
         values["scope"] = scope
         values["remediation"] = remediation
+        values["dueOn"] = dueOn
         values["version"] = version
         for (area, outcome) in outcomes { values["outcome_\(area.rawValue)"] = outcome }
         return values

@@ -5,5 +5,6 @@ struct ReviewStartForm: EchoedForm {
     var kind: String?
     var reviewerID: String?
     var scope: String?
+    var dueOn: String?
     var supersedes: String?
 }

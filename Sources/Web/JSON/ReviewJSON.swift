@@ -45,7 +45,7 @@ enum ReviewJSON {
 
     static func finding(_ f: Finding) -> NullableJSON<JSONKey> {
         object(["id": f.id.description, "title": f.title, "description": f.description, "severity": f.severity.rawValue, "status": f.status.rawValue,
-                "riskAcceptedBy": f.riskAcceptedBy, "dueOn": f.dueOn, "createdAt": Format.iso(f.createdAt), "updatedAt": Format.iso(f.updatedAt)])
+                "riskAcceptedBy": f.riskAcceptedBy, "dueOn": f.dueOn, "assigneeID": f.assigneeID?.description, "createdAt": Format.iso(f.createdAt), "updatedAt": Format.iso(f.updatedAt)])
     }
 
     static func review(_ r: Review, findings: [Finding]?) -> NullableJSON<JSONKey> {
@@ -53,7 +53,7 @@ enum ReviewJSON {
             "id": r.id.description, "integrationID": r.integrationID.description, "kind": r.kind.rawValue,
             "reviewerID": r.fields.reviewerID.description, "scope": r.fields.scope,
             "outcomes": Dictionary(uniqueKeysWithValues: r.fields.outcomes.map { ($0.key.rawValue, $0.value.rawValue) }),
-            "remediation": r.fields.remediation, "decision": r.decision?.decision.rawValue, "conditions": r.decision?.conditions,
+            "remediation": r.fields.remediation, "dueOn": r.fields.dueOn, "decision": r.decision?.decision.rawValue, "conditions": r.decision?.conditions,
             "decidedOn": r.decision?.decidedOn, "validUntil": r.decision?.validUntil, "decidedBy": r.decidedBy,
             "supersedes": r.supersedes?.description, "locked": r.isDecided, "createdBy": r.createdBy, "createdAt": Format.iso(r.createdAt),
             "version": r.version, "findings": findings.map { $0.map(finding) },

@@ -25,4 +25,15 @@ struct DashboardContext: Encodable {
     /// Re-reviews, contract ends and key expiry within the reminder horizon, soonest first.
     let upcoming: [Upcoming]?
     let horizon: Int
+    struct QueueRow: Encodable {
+        let kind: String
+        let kindKey: String
+        let title: String
+        let detail: String
+        let due: String?
+        let overdue: Bool
+        let url: String
+    }
+    /// What needs this person now, most urgent first.
+    let queue: [QueueRow]?
 }

@@ -37,6 +37,8 @@ struct QuestionView: Encodable {
     let markKey: String?
     let markComment: String?
     let markedBy: String?
+    /// The answer changed after it was marked: the mark is shown but no longer counts.
+    let markStale: Bool
 }
 
 struct SectionView: Encodable {
@@ -111,7 +113,8 @@ enum QuestionnaireView {
                         error: errors[q.id],
                         mark: staffView ? answer?.mark?.label : nil, markKey: staffView ? answer?.mark?.rawValue : nil,
                         markComment: staffView ? answer?.markComment : nil,
-                        markedBy: staffView ? answer.flatMap { a in a.markedBy.map { "\($0), \(Format.dateTime(a.markedAt))" } } : nil)
+                        markedBy: staffView ? answer.flatMap { a in a.markedBy.map { "\($0), \(Format.dateTime(a.markedAt))" } } : nil,
+                        markStale: staffView && answer?.markStale == true)
                 })
         }
     }

@@ -14,13 +14,13 @@ struct GateView: Encodable {
     let summary: String
     let rows: [Row]
 
-    init(_ gate: Gate) {
+    init(_ gate: Gate, role: Role? = .admin) {
         met = gate.isMet
         let warnings = gate.items.filter { $0.status == .warning }.count
         summary = gate.isMet
             ? "Every item is met" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "") + ": a key may be released."
             : "\(gate.unmet.count) of \(gate.items.count) items are not met: no key can be released yet."
-        rows = gate.items.map { Row(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason, fixURL: SiteURL.link($0.fix)) }
+        rows = gate.items.map { Row(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason, fixURL: SiteURL.link($0.fix, for: role)) }
     }
 }
 
@@ -38,6 +38,10 @@ struct ReleasePageContext: Encodable {
     let attemptsLeft: Int
     let codeExpires: String
     let locksAt: String
+    /// For a released key whose gate closed again: since when and why.
+    let gateLapse: String?
+    /// Why a locked release is locked, with what to do next.
+    let lockReason: String?
     let verifyURL: String
     let resendURL: String
     let actionURL: String

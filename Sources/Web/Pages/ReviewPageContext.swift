@@ -45,6 +45,10 @@ struct ReviewPageContext: Encodable {
     let findings: [FindingRow]?
     let outcomes: [OutcomeRow]
     let remediation: String
+    /// The review's due date as the form shows it ("" when none).
+    let dueOn: String
+    /// Who a new finding may be assigned to ("" = the reviewer).
+    let assigneeOptions: [SelectOption]
     let canEdit: Bool
     let canRenew: Bool
     let reviewID: String

@@ -33,6 +33,10 @@ struct FactsPanel: Encodable {
         ]
         if let data = f.aiData { facts.append(.init(label: "Data sent to AI", value: data)) }
         facts.append(.init(label: "Internal owner", value: owner.map { "\($0.name) (\($0.email))" } ?? "Not set"))
+        if let change = integration.statusChange {
+            facts.append(.init(label: "Status set", value: "\(integration.status.label) by \(change.by) on \(Format.dateTime(change.at))"
+                + (change.note.map { " — \($0)" } ?? "")))
+        }
         facts.append(.init(label: "Next review", value: f.nextReviewOn ?? "Not set"))
         facts.append(.init(label: "Last updated", value: Format.dateTime(integration.updatedAt)))
         return FactsPanel(
@@ -60,8 +64,10 @@ struct StatusPanel: Encodable {
     let errors: [String: String]
 
     static func load(_ scope: PanelScope, _ state: IntegrationPageState) -> StatusPanel? {
+        // The owner is not offered what separation of duties refuses them (approve, reject, reinstate).
         let actions = IntegrationAction.available(from: scope.integration.status)
-        guard scope.canEdit, !actions.isEmpty else { return nil }
+            .filter { SeparationOfDuties.mayTake($0, scope.req.currentUser, on: scope.integration) }
+        guard Access.reviewers.allows(scope.role), !actions.isEmpty else { return nil }
         var errors: [String: String] = [:]
         if case let .statusFailed(fields) = state { errors = fields }
         return StatusPanel(actionURL: SiteURL.integrationActions(scope.id).path,

@@ -10,7 +10,7 @@ struct GatePanel: Encodable {
     static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> GatePanel {
         var refusal: String?
         if case let .releaseRefused(message) = state { refusal = message }
-        return GatePanel(gate: GateView(try await scope.req.operations.gates.evaluate(scope.integration)), releaseError: refusal)
+        return GatePanel(gate: GateView(try await scope.req.operations.gates.evaluate(scope.integration), role: scope.req.currentUser?.role), releaseError: refusal)
     }
 }
 
@@ -24,6 +24,8 @@ struct ReleasesPanel: Encodable {
         let canvasKeyID: String
         let rereview: String
         let scopeChanged: Bool
+        /// "Gate no longer met since …: reasons", for a released key whose gate closed again.
+        let gateLapse: String?
     }
 
     let rows: [Row]?
@@ -36,7 +38,8 @@ struct ReleasesPanel: Encodable {
             let state = release.state(at: scope.now, policy: policy)
             return Row(url: SiteURL.release(release.id).path, state: state.label, stateKey: state.rawValue,
                        requested: "\(Format.dateTime(release.requestedAt)) by \(release.requestedBy)", canvasKeyID: release.details?.canvasKeyID ?? "—",
-                       rereview: release.details?.rereviewOn ?? "—", scopeChanged: release.scopeChanged)
+                       rereview: release.details?.rereviewOn ?? "—", scopeChanged: release.scopeChanged,
+                       gateLapse: release.state == .released ? release.gateLapse.map { "since \(Format.dateTime($0.since)): \($0.reason)" } : nil)
         }
         return ReleasesPanel(rows: rows.nonEmpty, canRelease: scope.canEdit, releaseURL: SiteURL.integrationReleases(scope.id).path)
     }

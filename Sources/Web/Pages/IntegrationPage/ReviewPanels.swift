@@ -46,6 +46,7 @@ struct ReviewsPanel: Encodable {
     let reviewerOptions: [SelectOption]
     let kindOptions: [SelectOption]
     let scope: String
+    let dueOn: String
     let errors: [String: String]
     /// Whether the form is shown open (it came back with errors). Leaf counts an empty dictionary as true.
     let open: Bool
@@ -73,7 +74,7 @@ struct ReviewsPanel: Encodable {
                              selected: $0.id.description == (values["reviewerID"] ?? scope.req.currentUser?.id.description))
             },
             kindOptions: options(ReviewKind.self, selected: values["kind"] ?? ReviewKind.security.rawValue, label: \.label),
-            scope: values["scope"] ?? "", errors: errors, open: !errors.isEmpty)
+            scope: values["scope"] ?? "", dueOn: values["dueOn"] ?? "", errors: errors, open: !errors.isEmpty)
     }
 }
 
