@@ -61,7 +61,70 @@ public struct ReminderDispatch: Sendable {
             subjects.append(ReminderSubject(kind: .reviewExpires, subjectID: review.id.description, title: "\(integration.fields.name) \(review.kind.label.lowercased())",
                                             day: decision.validUntil, recipients: owner(integration), link: .review(review.id)))
         }
+        subjects += try await assignedWork(users: users, admins: admins)
         return subjects
+    }
+
+    /// Open reviews and findings with a due date (told to the person assigned, daily once overdue),
+    /// and vendors' answer links about to expire (told to the vendor contact).
+    private func assignedWork(users: [User], admins: [String]) async throws -> [ReminderSubject] {
+        let store = environment.store
+        let now = environment.now()
+        func mailbox(_ id: User.ID) -> [String] { users.first { $0.id == id }.map { ["\($0.name) <\($0.email)>"] } ?? admins }
+        var subjects: [ReminderSubject] = []
+        let open = try await store.reviews.allOpen()
+        let decided = try await store.reviews.allDecided()
+        let names = try await store.integrations.reminderCandidates(ids: Set((open + decided).map(\.integrationID)))
+            .reduce(into: [Integration.ID: String]()) { $0[$1.id] = $1.fields.name }
+        for review in open {
+            guard let due = review.fields.dueOn else { continue }
+            subjects.append(ReminderSubject(kind: .reviewDue, subjectID: review.id.description,
+                                            title: "\(names[review.integrationID] ?? "integration") \(review.kind.label.lowercased())", day: due,
+                                            recipients: mailbox(review.fields.reviewerID), link: .review(review.id), dailyWhenOverdue: true))
+        }
+        let findings = try await store.reviews.findings(of: (open + decided).map(\.id))
+        for review in open + decided {
+            for finding in findings[review.id] ?? [] where finding.status == .open {
+                guard let due = finding.dueOn else { continue }
+                subjects.append(ReminderSubject(kind: .findingDue, subjectID: finding.id.description,
+                                                title: "“\(finding.title)” on \(names[review.integrationID] ?? "an integration")", day: due,
+                                                recipients: mailbox(finding.assigneeID ?? review.fields.reviewerID), link: .review(review.id),
+                                                dailyWhenOverdue: true))
+            }
+        }
+        for link in try await store.vendorLinks.allUnrevoked() where link.isUsable(at: now) && link.submittedAt == nil {
+            subjects.append(ReminderSubject(kind: .linkExpires, subjectID: link.id.description, title: "your answer link (\(link.hint))",
+                                            day: CalendarDay.of(link.expiresAt), recipients: ["\(link.contactName) <\(link.contactEmail)>"], link: nil,
+                                            thresholds: [environment.policy.linkReminderDays]))
+        }
+        return subjects
+    }
+
+    /// The subject and text of one reminder. A vendor is never sent a staff page.
+    static func message(_ reminder: Reminder, link: (GateFix?) -> String) -> (String, String) {
+        let s = reminder.subject
+        if s.kind == .linkExpires {
+            return ("Your VendorReview answer link expires on \(s.day)",
+                    """
+                    The link you were sent to answer our review questionnaires expires on \(s.day), in \(reminder.daysLeft) days.
+                    Please finish and submit your answers before then, using the link from the earlier message. If it has \
+                    expired, ask your contact at the institution for a new one.
+                    """)
+        }
+        if reminder.daysLeft < 0 {
+            return ("Overdue by \(-reminder.daysLeft) days: \(s.kind.label.lowercased()) — \(s.title)",
+                    """
+                    \(s.kind.label): \(s.title) was due on \(s.day), \(-reminder.daysLeft) days ago. You are told once a day until it is done.
+
+                    \(link(s.link))
+                    """)
+        }
+        return ("\(s.kind.label) in \(reminder.daysLeft) days: \(s.title)",
+                """
+                \(s.kind.label): \(s.title) on \(s.day), \(reminder.daysLeft) days from today.
+
+                \(link(s.link))
+                """)
     }
 
     /// Sends every reminder due today; returns how many went out from this instance. Each is recorded
@@ -77,14 +140,8 @@ public struct ReminderDispatch: Sendable {
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let s = reminder.subject
             let delivered = try await store.reminders.record(reminder, at: now) {
-                try await mailer.send(
-                    to: s.recipients, subject: "\(s.kind.label) in \(reminder.daysLeft) days: \(s.title)",
-                    body: """
-                    \(s.kind.label): \(s.title) on \(s.day), \(reminder.daysLeft) days from today.
-
-                    \(link(s.link))
-                    """,
-                    logger: logger)
+                let (subject, body) = Self.message(reminder, link: link)
+                try await mailer.send(to: s.recipients, subject: subject, body: body, logger: logger)
             }
             if delivered { sent += 1 }
         }

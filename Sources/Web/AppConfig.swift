@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     var smtp: SMTPSettings?
     /// The sender of every message, `MAIL_FROM`.
     public var mailFrom: String
+    /// The institution's name on reports and printed pages (`INSTITUTION_NAME`).
+    public var institutionName: String
     /// How often a running server sends due reminders (`REMINDER_INTERVAL_MINUTES`, default 60; 0 = never).
     public var reminderIntervalMinutes: Int
 
@@ -59,6 +61,11 @@ public struct AppConfig: Sendable {
         guard Check.isEmail(MailMessage.address(mailFrom)), !mailFrom.contains("\n"), !mailFrom.contains("\r") else {
             throw ConfigurationError(variable: "MAIL_FROM", problem: "must be an address such as VendorReview <review@university.edu>")
         }
+        // Printed in the corner of every report page (a CSS string), so quotes and markup are refused.
+        let institution = (env["INSTITUTION_NAME"] ?? "").trimmingCharacters(in: .whitespaces)
+        if institution.count > 120 || institution.contains(where: { "\"\\<>&".contains($0) }) || Check.hasControlCharacters(institution, multiline: false) {
+            throw ConfigurationError(variable: "INSTITUTION_NAME", problem: "must be a plain name of at most 120 characters, without quotes, < > & or \\")
+        }
         let smtp = try env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { try SMTPSettings.parse($0, caFile: env["SMTP_CA_FILE"]) }
         return AppConfig(
             database: database,
@@ -73,6 +80,7 @@ public struct AppConfig: Sendable {
             outboxDirectory: directory("OUTBOX_DIR", default: "var/outbox"),
             smtp: smtp,
             mailFrom: mailFrom,
+            institutionName: institution.isEmpty ? "VendorReview" : institution,
             reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080))
     }
 }

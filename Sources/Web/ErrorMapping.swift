@@ -15,6 +15,9 @@ struct ErrorMapping: Sendable {
         case is CSRFMiddleware.Failure:
             return .init(status: .forbidden, code: "csrf_failed",
                          message: "This form has expired or was sent from another site. Reload the page and try again.", fields: [:])
+        case let tooLarge as CSRFMiddleware.TooLarge:
+            return .init(status: .payloadTooLarge, code: "payload_too_large",
+                         message: "That is too large: this page accepts \(tooLarge.limit). Nothing was saved.", fields: [:])
         case is DecodingError:
             return .init(status: .badRequest, code: "bad_request",
                          message: "The request body could not be read. Send JSON matching the API description.", fields: [:])

@@ -103,6 +103,30 @@ struct ReportTests {
         }
     }
 
+    @Test func thePacketOpensWithASummaryNamesTheInstitutionAndWarnsOfAnUndocumentedContract() async throws {
+        try await withWebApp(configure: { $0.institutionName = "Northfield University" }) { h in
+            let vendor = try await reportFixture(h)
+            // A second contract, signed, with no document attached.
+            _ = try await h.app.store.contracts.create(ContractFields(title: "Data processing addendum", kind: .dataPrivacyAgreement, status: .signed,
+                                                                      signedOn: "2026-06-01", startsOn: "2026-06-01"),
+                                                       vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let browser = try await h.signedIn(.procurement)
+            let packet = try await browser.get("/reports/vendors/\(vendor.id)").text
+            let summary = try #require(packet.firstMatch(of: /<p class="summary[^"]*" id="summary">([^<]*)<\/p>/)?.1)
+            #expect(summary.hasPrefix("Not recommended yet:") && summary.contains("Overall risk:") && summary.contains("Keys released: 0."))
+            #expect(summary.contains("Open conditions: Reader"), "\(summary)")
+            #expect(summary.contains("“Data processing addendum” has no document attached"))
+            #expect(packet.contains("Warning: Signed, but no document is attached"))
+            #expect(packet.contains("Northfield University") && packet.contains("counter(page)"), "the institution and page numbers on every printed page")
+            #expect(packet.contains("Does the product conform to WCAG 2.1 level AA?") && !packet.contains("Missing: VR-"), "questions by their text")
+            #expect(packet.contains("id=\"download-report\""))
+            let download = try await browser.get("/reports/vendors/\(vendor.id)?download=1").text
+            #expect(!download.contains("href=\"/"), "no links back into the app in the downloaded file")
+            let portfolio = try await browser.get("/reports/portfolio").text
+            #expect(portfolio.contains("<th>Gate</th><th>Keys</th>") && portfolio.contains("10 unmet") && portfolio.contains("none on"))
+        }
+    }
+
     @Test func aBrokenOverrideStopsStartUpNamingTheFile() async throws {
         let overrides = NSTemporaryDirectory() + "vr-overrides-\(UUID().uuidString)/"
         try FileManager.default.createDirectory(atPath: overrides + "reports", withIntermediateDirectories: true)

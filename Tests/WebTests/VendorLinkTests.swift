@@ -126,7 +126,13 @@ struct VendorLinkTests {
             #expect(try await vendor.get(short).status == .ok)
             let linkID = try #require(try await h.app.store.vendorLinks.list(integration.id).first { $0.contactEmail == "vera@vendor.example" && $0.expiresAt > h.clock.now.addingTimeInterval(86_400 * 2) }?.id)
             let admin = try await h.signedIn(.admin)
-            let revoke = try await admin.post("/integrations/\(integration.id)/links/\(linkID)/revoke", form: [:], csrfFrom: "/integrations/\(integration.id)")
+            // Revoking asks to confirm: without the tick nothing is revoked.
+            let unconfirmed = try await admin.post("/integrations/\(integration.id)/links/\(linkID)/revoke", form: [:], csrfFrom: "/integrations/\(integration.id)")
+            #expect(unconfirmed.status == .seeOther)
+            #expect(try await admin.get("/integrations/\(integration.id)").text.contains("Nothing was revoked"))
+            #expect(try await vendor.get(revoked).status == .ok)
+            let revoke = try await admin.post("/integrations/\(integration.id)/links/\(linkID)/revoke", form: ["confirm": "yes"],
+                                              csrfFrom: "/integrations/\(integration.id)")
             #expect(revoke.status == .seeOther)
             let refusedRevoked = try await vendor.get(revoked)
             #expect(refusedRevoked.status == .notFound)

@@ -73,6 +73,9 @@ struct VendorPageTests {
             #expect(aliceSave.text.contains("Someone else changed this vendor while you were editing it"))
             #expect(aliceSave.text.contains(">Alice</textarea>"), "Alice keeps what she typed")
             #expect(aliceSave.text.contains(#"name="version" value="2""#))
+            // She sees what Bob changed, and who, before she decides to save again.
+            let conflict = try #require(aliceSave.text.firstMatch(of: /<div class="alert error" role="alert" id="conflict"[\s\S]*?<\/div>/)?.0)
+            #expect(conflict.contains(h.user(.admin).email) && conflict.contains("On notice"), "\(conflict)")
             let saved = try await h.app.store.vendors.find(vendor.id)
             #expect(saved?.fields.standing == .onNotice)
             #expect(saved?.fields.notes == nil)

@@ -8,6 +8,9 @@ public struct ReminderSubject: Equatable, Sendable {
         case keyRereview = "key_rereview"
         case keyExpires = "key_expires"
         case reviewExpires = "review_expires"
+        case reviewDue = "review_due"
+        case findingDue = "finding_due"
+        case linkExpires = "link_expires"
 
         public var label: String {
             switch self {
@@ -16,6 +19,9 @@ public struct ReminderSubject: Equatable, Sendable {
             case .keyRereview: "Key re-review due"
             case .keyExpires: "Key expires"
             case .reviewExpires: "Review decision expires"
+            case .reviewDue: "Review due"
+            case .findingDue: "Finding due"
+            case .linkExpires: "Answer link expires"
             }
         }
     }
@@ -27,8 +33,15 @@ public struct ReminderSubject: Equatable, Sendable {
     /// Who is told: the integration's owner, or admins.
     public let recipients: [String]
     public let link: GateFix?
+    /// Days ahead to remind, when not the policy's (a vendor's link: a couple of days).
+    public let thresholds: [Int]?
+    /// Once past its day, remind once a day until it is dealt with (work assigned to someone).
+    public let dailyWhenOverdue: Bool
 
-    public init(kind: Kind, subjectID: String, title: String, day: String, recipients: [String], link: GateFix?) {
+    public init(kind: Kind, subjectID: String, title: String, day: String, recipients: [String], link: GateFix?, thresholds: [Int]? = nil,
+                dailyWhenOverdue: Bool = false) {
+        self.thresholds = thresholds
+        self.dailyWhenOverdue = dailyWhenOverdue
         self.kind = kind
         self.subjectID = subjectID
         self.title = title
@@ -69,9 +82,17 @@ public enum Reminders {
     }
 
     /// Reminders due today; `alreadySent` holds keys recorded earlier.
-    public static func due(_ subjects: [ReminderSubject], today: String, thresholds: [Int], alreadySent: Set<String>) -> [Reminder] {
+    public static func due(_ subjects: [ReminderSubject], today: String, thresholds policyThresholds: [Int], alreadySent: Set<String>) -> [Reminder] {
         subjects.compactMap { subject in
-            guard let left = days(from: today, to: subject.day), left >= 0 else { return nil }
+            guard let left = days(from: today, to: subject.day) else { return nil }
+            if left < 0 {
+                // Overdue work is mailed once a day; other dates past are the dashboard's business.
+                guard subject.dailyWhenOverdue else { return nil }
+                let key = "\(subject.kind.rawValue):\(subject.subjectID):\(subject.day):overdue:\(today)"
+                guard !alreadySent.contains(key) else { return nil }
+                return Reminder(subject: subject, daysLeft: left, threshold: 0, keys: [key])
+            }
+            let thresholds = subject.thresholds ?? policyThresholds
             let crossed = thresholds.filter { left <= $0 }.sorted()
             guard let tightest = crossed.first else { return nil }
             let keys = crossed.map { key(subject, threshold: $0) }

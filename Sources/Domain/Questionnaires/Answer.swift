@@ -119,10 +119,24 @@ public enum AnswerSheet {
         return text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
     }
 
-    /// Option keys shown to people: "not_applicable" → "not applicable".
+    /// Words kept in capitals when an option key is shown.
+    static let acronyms: Set<String> = ["vpat", "wcag", "eu", "int", "ferpa", "coppa", "sso", "mfa", "ai", "api", "lti", "pii", "soc", "acr", "hecvat"]
+
+    /// Option keys shown to people as words: "not_applicable" → "not applicable",
+    /// "vpat_2_5_wcag" → "VPAT 2.5 WCAG". Anything that is not a key is left as typed.
     public static func humanize(_ value: String) -> String {
-        guard value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return value }
-        return value.replacingOccurrences(of: "_", with: " ")
+        guard value.contains("_") || acronyms.contains(value),
+              value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return value }
+        var words: [String] = []
+        for part in value.split(separator: "_").map(String.init) {
+            // Version numbers written with underscores ("2_5") read as "2.5".
+            if let last = words.last, part.allSatisfy(\.isNumber), part.count == 1, last.allSatisfy({ $0.isNumber || $0 == "." }), !last.isEmpty {
+                words[words.count - 1] = last + "." + part
+            } else {
+                words.append(acronyms.contains(part) ? part.uppercased() : part)
+            }
+        }
+        return words.joined(separator: " ")
     }
 }
 

@@ -41,12 +41,16 @@ struct AnswerController: Sendable {
 
     func upload(req: Request) async throws -> Response {
         let (integration, questionnaire) = try await req.integrationAndQuestionnaire()
+        var upload = EvidenceUploadForm()
         do {
-            let name = try await EvidenceUploadForm.attach(req, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
+            upload = try EvidenceUploadForm.decode(req)
+            let name = try await EvidenceUploadForm.attach(upload, req, to: questionnaire, of: integration.id, source: .staff, by: req.actor)
             return req.redirect(to: .answers(integration.id, questionnaire.id), flash: "Attached “\(name)”.")
         } catch let error as DomainError {
+            // What was typed stays on the page, saved or not.
             let mapped = ErrorMapping.map(error)
-            return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire, error: mapped), status: mapped.status)
+            return try await req.page("answers/questionnaire", try await context(req, integration, questionnaire, submitted: upload.answers(for: questionnaire),
+                                                                                 error: mapped), status: mapped.status)
         }
     }
 

@@ -63,6 +63,7 @@ struct ContractController: Sendable {
             return req.redirect(to: .contract(saved.id), flash: "Contract saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { input.version = String(contract.version) }
+            await ConflictNotice.note(error, on: req, entityType: "contract", entityID: contract.id.description)
             return try await req.page("contracts/form", form(req, heading: "Edit \(contract.fields.title)", action: SiteURL.contract(contract.id).path,
                                                               cancel: SiteURL.contract(contract.id).path, input: input.values, error: error), status: ErrorMapping.map(error).status)
         }

@@ -77,6 +77,7 @@ struct IntegrationController: Sendable {
             return req.redirect(to: .integration(saved.id), flash: "Integration saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { form.version = String(integration.version) }
+            await ConflictNotice.note(error, on: req, entityType: "integration", entityID: integration.id.description)
             return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: integration, form: form, error: error),
                                       status: ErrorMapping.map(error).status)
         }

@@ -70,6 +70,7 @@ struct InventoryController: Sendable {
             return req.redirect(to: .inheritedKeys, flash: "Inherited key “\(fields.name)” saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { values["version"] = String(key.version) }
+            await ConflictNotice.note(error, on: req, entityType: "inherited_key", entityID: key.id.description)
             let mapped = ErrorMapping.map(error)
             return try await req.page("keys/form", try await keyForm(req, heading: "Edit \(key.fields.name)", action: SiteURL.inheritedKey(key.id).path,
                                                                       values: values, dependents: dependents, error: mapped), status: mapped.status)

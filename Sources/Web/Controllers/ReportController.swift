@@ -59,7 +59,8 @@ struct ReportController: Sendable {
         let latest = try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 1))).items.first
         return ReportHeader(title: title, subtitle: subtitle, generatedAt: Format.dateTime(req.now),
                             asOf: latest.map { "\(Format.dateTime($0.occurredAt)) (audit event #\($0.sequence))" } ?? "no recorded changes",
-                            downloadURL: url.path + "?download=1", indexURL: SiteURL.reports.path)
+                            downloadURL: url.path + "?download=1", indexURL: SiteURL.reports.path,
+                            institution: req.context.config.institutionName, isDownload: (try? req.query.get(String.self, at: "download")) == "1")
     }
 
     private func render(_ req: Request, _ template: String, _ context: some Encodable, filename: String) async throws -> Response {

@@ -82,6 +82,7 @@ struct ReviewController: Sendable {
         let current = try await req.store.reviews.find(review.id) ?? review
         var values = values
         if case .staleVersion = error { values["version"] = String(current.version) }
+        await ConflictNotice.note(error, on: req, entityType: "review", entityID: review.id.description)
         return try await req.page("reviews/show", try await context(req, current, values: values, errors: mapped.fields,
                                                                    formError: mapped.fields.isEmpty ? mapped.message : mapped.formMessage),
                                   status: mapped.status)

@@ -50,6 +50,7 @@ struct UserController: Sendable {
             return req.redirect(to: .users, flash: "Account for \(saved.email) saved.")
         } catch let error as DomainError {
             if case .staleVersion = error { form.version = String(user.version) }
+            await ConflictNotice.note(error, on: req, entityType: "user", entityID: user.id.description)
             return try await req.page("users/form", context(req, form: form, user: user, error: error), status: ErrorMapping.map(error).status)
         }
     }

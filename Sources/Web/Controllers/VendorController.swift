@@ -69,6 +69,7 @@ struct VendorController: Sendable {
             // current version, so saving again is a deliberate choice, never a silent overwrite.
             var kept = form
             if case .staleVersion = error { kept.version = String(vendor.version) }
+            await ConflictNotice.note(error, on: req, entityType: "vendor", entityID: vendor.id.description)
             return try await req.page("vendors/form", editForm(req, vendor, kept, error: error), status: ErrorMapping.map(error).status)
         }
     }

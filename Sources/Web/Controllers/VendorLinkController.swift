@@ -24,6 +24,9 @@ struct VendorLinkController: Sendable {
     func revoke(req: Request) async throws -> Response {
         let integration = try await req.integrationParameter()
         guard let id = req.parameters.get("linkID").flatMap(VendorLink.ID.init(string:)) else { throw DomainError.notFound(entity: "answer link") }
+        guard (try? req.form(LinkRevocationForm.self))?.confirm == "yes" else {
+            return req.redirect(to: .integration(integration.id), flash: "Nothing was revoked: tick “Yes, revoke” to confirm. A revoked link never opens again.")
+        }
         try await req.operations.vendorLinks.revoke(id, of: integration, by: req.actor)
         return req.redirect(to: .integration(integration.id), flash: "The answer link was revoked; it no longer opens.")
     }

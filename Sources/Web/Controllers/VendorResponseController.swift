@@ -45,13 +45,17 @@ struct VendorResponseController: Sendable {
     func upload(req: Request) async throws -> Response {
         let session = try await Self.open(req)
         let questionnaire = try Self.questionnaire(req)
+        var upload = EvidenceUploadForm()
         do {
-            let name = try await EvidenceUploadForm.attach(req, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
-            req.session.data[SessionKeys.flash] = "Attached “\(name)”."
+            upload = try EvidenceUploadForm.decode(req)
+            let name = try await EvidenceUploadForm.attach(upload, req, to: questionnaire, of: session.integration.id, source: .vendor, by: session.actor)
+            req.session.data[SessionKeys.flash] = "Attached “\(name)”; your answers on this page were saved too."
             return req.redirect(to: SiteURL.respondQuestionnaire(session.secret, questionnaire.id).path, redirectType: .normal)
         } catch let error as DomainError {
+            // What was typed stays on the page, saved or not.
             let mapped = ErrorMapping.map(error)
-            return try await Self.page(req, "respond/questionnaire", try await context(req, session, questionnaire, error: mapped), status: mapped.status)
+            return try await Self.page(req, "respond/questionnaire", try await context(req, session, questionnaire, submitted: upload.answers(for: questionnaire),
+                                                                                       error: mapped), status: mapped.status)
         }
     }
 

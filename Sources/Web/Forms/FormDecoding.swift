@@ -18,9 +18,22 @@ extension EchoedForm {
     var values: [String: String] {
         var values: [String: String] = [:]
         for child in Mirror(reflecting: self).children {
-            if let name = child.label, let value = child.value as? String { values[name] = value }
+            if let name = child.label, let value = child.value as? String { values[name] = Echo.clean(value) }
         }
         return values
+    }
+}
+
+/// What a page may show again of what someone sent: control characters (binary garbage, NULs)
+/// are dropped, line breaks and tabs kept, and an echo is never longer than a field could be.
+enum Echo {
+    static let maxLength = 20_000
+
+    static func clean(_ value: String) -> String {
+        let kept = value.unicodeScalars.filter { scalar in
+            scalar.properties.generalCategory != .control || scalar == "\n" || scalar == "\r" || scalar == "\t"
+        }
+        return String(String.UnicodeScalarView(kept.prefix(maxLength)))
     }
 }
 

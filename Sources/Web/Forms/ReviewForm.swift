@@ -32,6 +32,6 @@ struct ReviewForm: Decodable {
         values["dueOn"] = dueOn
         values["version"] = version
         for (area, outcome) in outcomes { values["outcome_\(area.rawValue)"] = outcome }
-        return values
+        return values.mapValues(Echo.clean)
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Crypto
 import Foundation
 import Vapor
@@ -30,6 +31,10 @@ enum CSRF {
 /// Refuses state-changing form posts whose `_csrf` field does not match the session's token.
 struct CSRFMiddleware: AsyncMiddleware {
     struct Failure: Error {}
+    /// A body over the route's limit, with the limit in words ("files up to 20 MB").
+    struct TooLarge: Error {
+        let limit: String
+    }
 
     /// The route's body limit; nil means the app's default.
     var maxBodySize: Int? = nil
@@ -39,7 +44,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         // route's limit (a larger body is answered 413 here, before anything else happens).
         if request.body.data == nil {
             let limit = maxBodySize ?? request.application.routes.defaultMaxBodySize.value
-            _ = try await request.body.collect(max: limit).get()
+            do {
+                _ = try await request.body.collect(max: limit).get()
+            } catch let abort as any AbortError where abort.status == .payloadTooLarge {
+                // Upload routes are the ones with a limit of their own: name the file limit people know.
+                throw TooLarge(limit: maxBodySize == nil ? "forms up to \(DocumentCheck.megabytes(limit))"
+                                                         : "files up to \(DocumentCheck.megabytes(request.context.config.maxDocumentBytes))")
+            }
         }
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: CSRF.field))
         guard request.hasSession, let expected = request.session.data[SessionKeys.csrf],

@@ -34,11 +34,21 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
     }
 
+    /// A vendor (on an answer link) is led back to their questionnaires, never to a staff page.
+    static func way(back request: Request) -> (url: String, label: String) {
+        let parts = request.url.path.split(separator: "/")
+        if parts.first == "respond", parts.count >= 2 {
+            return (SiteURL.respond(String(parts[1])).path, "Back to your questionnaires")
+        }
+        return request.currentUser == nil ? (SiteURL.login().path, "Sign in") : (SiteURL.home.path, "Back to the dashboard")
+    }
+
     static func errorPage(_ mapped: ErrorMapping, for request: Request) async -> Response {
+        let back = way(back: request)
         let page = ErrorPageContext(
             layout: LayoutContext(request, title: mapped.status.reasonPhrase),
             status: Int(mapped.status.code), heading: mapped.status.reasonPhrase, message: mapped.message,
-            requestID: request.id)
+            requestID: request.id, backURL: back.url, backLabel: back.label)
         do {
             let response = try await request.view.render("errors/error", page).encodeResponse(for: request).get()
             response.status = mapped.status

@@ -16,6 +16,8 @@ struct LayoutContext: Encodable {
     let flash: String?
     let nav: [NavItem]
     let logoutURL: String
+    /// After a stale save: what the other person changed.
+    let conflict: ConflictNotice?
 
     init(_ request: Request, title: String) {
         self.title = title
@@ -32,6 +34,7 @@ struct LayoutContext: Encodable {
             flash = nil
         }
         logoutURL = SiteURL.logout.path
+        conflict = ConflictNotice.current(request)
         var items: [(String, String)] = []
         if let user {
             items.append(("Dashboard", SiteURL.home.path))
@@ -62,6 +65,9 @@ struct ErrorPageContext: Encodable {
     let heading: String
     let message: String
     let requestID: String
+    /// Where to go from here: a vendor's questionnaire for a vendor, the dashboard for staff.
+    let backURL: String
+    let backLabel: String
 }
 
 /// One option of a `<select>`, with the selection worked out in Swift.

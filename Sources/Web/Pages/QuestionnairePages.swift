@@ -81,7 +81,7 @@ enum QuestionnaireView {
         let stored = Dictionary(answers.filter { $0.questionnaireID == questionnaire.id && $0.questionnaireVersion == questionnaire.version }
             .map { ($0.questionID, $0) }, uniquingKeysWith: { a, _ in a })
         var values = AnswerSheet.values(answers, for: questionnaire)
-        if let submitted { values.merge(submitted) { $1 } }
+        if let submitted { values.merge(submitted.mapValues { $0.map(Echo.clean) }) { $1 } }
         let progress = QuestionnaireProgress(questionnaire, answers: values)
         let deviations = Dictionary(progress.deviations.map { ($0.question.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
         return questionnaire.sections.map { section in

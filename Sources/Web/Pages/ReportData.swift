@@ -13,6 +13,7 @@ enum ReportData {
         func person(_ id: User.ID?) -> String { id.flatMap { id in users.first { $0.id == id } }.map { "\($0.name) (\($0.email))" } ?? "not set" }
         let contracts = try await store.contracts.all(ContractQuery(vendorID: vendor.id))
         var contractViews: [PacketContext.ContractView] = []
+        var undocumented: [String] = []
         for contract in contracts {
             let f = contract.fields
             let documents = try await store.contracts.documents(contract.id)
@@ -25,22 +26,29 @@ enum ReportData {
                     let clause = f.clause(kind)
                     return Fact(label: kind.label, value: clause.present ? "Present" + (clause.reference.map { " (\($0))" } ?? "") : "Missing")
                 },
-                documents: documents.map { Fact(label: $0.filename, value: "SHA-256 \($0.sha256), \(DocumentCheck.megabytes($0.size)), \(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)") }.nonEmpty))
+                documents: documents.map { Fact(label: $0.filename, value: "SHA-256 \($0.sha256), \(DocumentCheck.megabytes($0.size)), \(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)") }.nonEmpty,
+                warning: f.status == .signed && documents.isEmpty ? "Signed, but no document is attached: the signed copy cannot be checked." : nil))
+            if f.status == .signed && documents.isEmpty { undocumented.append(f.title) }
         }
         let integrations = try await store.integrations.all(IntegrationQuery(vendorID: vendor.id))
         var views: [PacketContext.IntegrationView] = []
+        var facts: [PacketSummary.IntegrationFacts] = []
         for integration in integrations {
-            views.append(try await integrationView(req, integration, person: person))
+            let (view, summary) = try await integrationView(req, integration, person: person)
+            views.append(view)
+            facts.append(summary)
         }
         let v = vendor.fields
+        let summary = PacketSummary(vendor: v.name, integrations: facts, signedContractsWithoutDocument: undocumented)
         return PacketContext(
-            header: header,
+            header: header, summary: summary.paragraph, recommended: facts.allSatisfy(\.gate.isMet) && !facts.isEmpty,
             vendor: [Fact(label: "Vendor", value: v.name), Fact(label: "Standing", value: v.standing.label), Fact(label: "Website", value: v.website ?? "—"),
                      Fact(label: "Security contact", value: v.securityContactEmail ?? "—")],
             contracts: contractViews.nonEmpty, integrations: views.nonEmpty)
     }
 
-    static func integrationView(_ req: Request, _ integration: Integration, person: (User.ID?) -> String) async throws -> PacketContext.IntegrationView {
+    static func integrationView(_ req: Request, _ integration: Integration, person: (User.ID?) -> String) async throws
+        -> (PacketContext.IntegrationView, PacketSummary.IntegrationFacts) {
         let store = req.store
         let f = integration.fields
         let whitelist = try await store.integrations.whitelist(integration.id, version: nil)
@@ -56,15 +64,22 @@ enum ReportData {
         let questionnaires = req.context.questionnaires.map { q -> PacketContext.QuestionnaireLine in
             let mine = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version }
             let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(mine, for: q))
-            // Unacceptable answers first, then deviations by severity, then what is missing.
-            var issues = mine.filter { $0.mark == .unacceptable }.map { "\($0.questionID) marked unacceptable" + ($0.markComment.map { ": \($0)" } ?? "") }
-            issues += progress.deviations.map { "\($0.question.id) differs from the expected answer (\($0.severity.rawValue)): \(AnswerSheet.summary($0.answer))" }
-            issues += mine.filter { $0.mark == .needsClarification }.map { "\($0.questionID) needs clarification" + ($0.markComment.map { ": \($0)" } ?? "") }
-            if !progress.missing.isEmpty { issues.append("Missing: \(progress.missing.map(\.id).joined(separator: ", "))") }
+            // Unacceptable answers first, then deviations by severity, then what is missing — by question text, not id.
+            var issues = mine.filter { $0.currentMark == .unacceptable }.map { "“\($0.questionText)” marked unacceptable" + ($0.markComment.map { ": \($0)" } ?? "") }
+            issues += mine.filter(\.markStale).map { "“\($0.questionText)” changed since it was marked; to be marked again" }
+            issues += progress.deviations.map { "“\($0.question.text)” differs from the expected answer (\($0.severity.rawValue)): \(AnswerSheet.summary($0.answer))" }
+            issues += mine.filter { $0.currentMark == .needsClarification }.map { "“\($0.questionText)” needs clarification" + ($0.markComment.map { ": \($0)" } ?? "") }
+            if !progress.missing.isEmpty { issues.append("Not answered: " + progress.missing.map { "“\($0.text)”" }.joined(separator: "; ")) }
             return .init(title: "\(q.title) (v\(q.version))", complete: "\(progress.percent)%", issues: issues.nonEmpty)
         }
         var reviews: [PacketContext.ReviewView] = []
         var signoffs: [Fact] = []
+        var conditions: [String] = []
+        if let change = integration.statusChange {
+            signoffs.append(Fact(label: "Status \(integration.status.label.lowercased())", value: "\(change.by), \(Format.dateTime(change.at))"))
+            if integration.status == .approvedWithConditions, let note = change.note { conditions.append(note) }
+        }
+        let today = CalendarDay.of(req.now)
         if let acceptance = try await store.integrations.whitelistAcceptance(integration.id) {
             signoffs.append(Fact(label: "Whitelist version \(acceptance.version) accepted", value: "\(acceptance.acceptedBy), \(Format.dateTime(acceptance.acceptedAt))"))
         }
@@ -76,6 +91,7 @@ enum ReportData {
                 facts.append(Fact(label: "Valid until", value: decision.validUntil))
                 if let conditions = decision.conditions { facts.append(Fact(label: "Conditions / reasons", value: conditions)) }
                 signoffs.append(Fact(label: "\(review.kind.label): \(decision.decision.label.lowercased())", value: "\(review.decidedBy ?? "—"), \(decision.decidedOn)"))
+                if decision.decision == .approveWithConditions, review.isCurrent(on: today), let text = decision.conditions { conditions.append(text) }
             }
             if review.kind == .accessibility {
                 for area in ACRArea.allCases { facts.append(Fact(label: area.label, value: review.fields.outcomes[area]?.label ?? "Not recorded")) }
@@ -85,12 +101,16 @@ enum ReportData {
                                  findings: findings.map { .init(title: $0.title, severity: $0.severity.label,
                                                                 status: $0.status.label + ($0.riskAcceptedBy.map { " by \($0)" } ?? "")) }.nonEmpty))
         }
-        for release in try await store.releases.list(integration.id) where release.verifiedAt != nil {
+        let releases = try await store.releases.list(integration.id)
+        for release in releases where release.verifiedAt != nil {
             signoffs.append(Fact(label: "Key \(release.details?.canvasKeyID ?? "") released (\(release.state.label.lowercased()))",
                                  value: "\(release.requestedBy), confirmed \(Format.dateTime(release.verifiedAt))"))
         }
         let gate = try await req.operations.gates.evaluate(integration)
-        return PacketContext.IntegrationView(
+        let live = releases.filter { $0.state == .released }
+        let summary = PacketSummary.IntegrationFacts(name: f.name, gate: gate, risk: whitelist?.summary.overallRisk, conditions: conditions,
+                                                     keysReleased: live.count, keysGateLapsed: live.filter { $0.gateLapse != nil }.count)
+        let view = PacketContext.IntegrationView(
             name: f.name,
             facts: [Fact(label: "Kind", value: f.kind.label), Fact(label: "Status", value: integration.status.label), Fact(label: "Purpose", value: f.purpose),
                     Fact(label: "Data classification", value: f.classification.label),
@@ -102,6 +122,7 @@ enum ReportData {
             gateSummary: GateView(gate).summary,
             gate: gate.items.map { .init(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason) },
             signoffs: signoffs.nonEmpty)
+        return (view, summary)
     }
 
     static func portfolio(_ req: Request, header: ReportHeader) async throws -> PortfolioContext {
@@ -120,10 +141,24 @@ enum ReportData {
             chart("By risk", RiskLevel.allCases.map { r in (r.description, integrations.filter { $0.risk == r }.count) }
                 + [("not declared", integrations.filter { $0.risk == nil }.count)]),
         ]
-        return PortfolioContext(
-            header: header, total: integrations.count, charts: charts,
-            rows: integrations.map { .init(name: $0.fields.name, vendor: vendors[$0.vendorID] ?? "—", kind: $0.fields.kind.label, status: $0.status.label,
-                                           risk: $0.risk?.description ?? "—") }.nonEmpty)
+        // The gate and the keys of each integration: one gate evaluation each, one query for the keys.
+        let releases = try await req.store.releases.all(in: [.released, .off, .pending])
+        var rows: [PortfolioContext.Row] = []
+        for integration in integrations {
+            let gate = try await req.operations.gates.evaluate(integration)
+            let mine = releases.filter { $0.integrationID == integration.id }
+            let on = mine.filter { $0.state == .released }
+            let lapsed = on.filter { $0.gateLapse != nil }.count
+            var keys = on.isEmpty ? "none on" : "\(on.count) on"
+            if lapsed > 0 { keys += ", \(lapsed) with the gate no longer met" }
+            let off = mine.filter { $0.state == .off }.count
+            if off > 0 { keys += ", \(off) off" }
+            rows.append(.init(name: integration.fields.name, vendor: vendors[integration.vendorID] ?? "—", kind: integration.fields.kind.label,
+                              status: integration.status.label, risk: integration.risk?.description ?? "—",
+                              gate: gate.isMet ? "met" : "\(gate.unmet.count) unmet", gateKey: gate.isMet ? "met" : "unmet", keys: keys,
+                              keysKey: lapsed > 0 ? "unmet" : "met"))
+        }
+        return PortfolioContext(header: header, total: integrations.count, charts: charts, rows: rows.nonEmpty)
     }
 
     static func hygiene(_ req: Request, header: ReportHeader) async throws -> HygieneContext {

@@ -9,6 +9,10 @@ struct ReportHeader: Encodable {
     let asOf: String
     let downloadURL: String
     let indexURL: String
+    /// `INSTITUTION_NAME`, on every printed page.
+    let institution: String
+    /// The downloaded file has no links back into the app (they would be dead outside it).
+    let isDownload: Bool
 }
 
 struct ReportIndexContext: Encodable {
@@ -33,6 +37,8 @@ struct PacketContext: Encodable {
         let facts: [Fact]
         let clauses: [Fact]
         let documents: [Fact]?
+        /// A signed contract with no document attached.
+        let warning: String?
     }
     struct EndpointRow: Encodable {
         let method: String
@@ -82,6 +88,9 @@ struct PacketContext: Encodable {
     }
 
     let header: ReportHeader
+    /// The opening paragraph: recommendation, overall risk, open conditions, warnings, keys released.
+    let summary: String
+    let recommended: Bool
     let vendor: [Fact]
     let contracts: [ContractView]?
     let integrations: [IntegrationView]?
@@ -106,6 +115,10 @@ struct PortfolioContext: Encodable {
         let kind: String
         let status: String
         let risk: String
+        let gate: String
+        let gateKey: String
+        let keys: String
+        let keysKey: String
     }
     let header: ReportHeader
     let total: Int
