@@ -175,6 +175,7 @@ struct ErrorPageTests {
             headers.replaceOrAdd(name: .cookie, value: "vr_session=\(browser.cookie!)")
             let page = try await live.sendRequest(.POST, "/vendors", headers: headers, body: ByteBuffer(string: form))
             #expect(page.status == .payloadTooLarge)
+            #expect(page.body.string.contains("this page accepts forms up to 16 KB"), "the limit is named")
             let api = try await live.sendRequest(.POST, "/api/v1/vendors", headers: jsonHeaders(try await h.token(.admin)),
                                                  body: ByteBuffer(string: "{\"name\":\"" + String(repeating: "y", count: 40_000) + "\"}"))
             #expect(api.status == .payloadTooLarge)

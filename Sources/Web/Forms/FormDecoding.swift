@@ -35,6 +35,33 @@ enum Echo {
         }
         return String(String.UnicodeScalarView(kept.prefix(maxLength)))
     }
+
+    /// Rendered HTML without C0 controls (but tab, line feed, carriage return), DEL or C1 controls.
+    static func clean(_ buffer: ByteBuffer) -> ByteBuffer {
+        let bytes = buffer.readableBytesView
+        func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F }
+        var c1 = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if previous == 0xC2 && (0x80...0x9F).contains(byte) { c1 = true; break }
+            previous = byte
+        }
+        guard c1 || bytes.contains(where: isControl) else { return buffer }
+        var out = ByteBuffer()
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            let next = bytes.index(after: index)
+            if byte == 0xC2, next < bytes.endIndex, (0x80...0x9F).contains(bytes[next]) {
+                index = bytes.index(after: next)
+                continue
+            }
+            if !isControl(byte) { out.writeInteger(byte) }
+            index = next
+        }
+        return out
+    }
 }
 
 /// Any field name, for forms whose fields follow from a list (a contract's clauses, ACR areas).

@@ -110,7 +110,10 @@ struct FactRow: Encodable {
 extension Request {
     /// Renders a template with its page context and a status (422 for a form with errors).
     func page(_ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
-        let response = try await view.render(template, context).encodeResponse(for: self).get()
+        var rendered = try await view.render(template, context)
+        // The last guard: whatever a record or a form holds, no control character reaches a page.
+        rendered.data = Echo.clean(rendered.data)
+        let response = try await rendered.encodeResponse(for: self).get()
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
