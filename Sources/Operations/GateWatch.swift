@@ -117,7 +117,7 @@ public struct GateWatch: Sendable {
                 body: """
                 \(integration.fields.name) has a released Canvas developer key, and after \(cause) its issuance gate is no longer met:
 
-                \(gate.unmet.map { "- \($0.title): \($0.reason)" }.joined(separator: "\n"))
+                \(gate.unmet.map { "- \($0.sentence)" }.joined(separator: "\n"))
 
                 The key is flagged "gate no longer met" until every item is met again. Decide whether to turn the key off:
                 \(environment.links.integration(integration.id))

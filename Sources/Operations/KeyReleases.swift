@@ -33,10 +33,7 @@ public struct KeyReleases: Sendable {
 
     /// Starts a release (or a rotation of `previous`) when the gate is met, and mails the code.
     public func request(_ integration: Integration, rotating previous: KeyRelease.ID?, by user: User) async throws -> KeyRelease {
-        let gate = try await gates.evaluate(integration)
-        guard gate.isMet else {
-            throw DomainError.gateUnmet(Dictionary(gate.unmet.map { ($0.id, "\($0.title): \($0.reason)") }, uniquingKeysWith: { a, _ in a }))
-        }
+        try await gates.evaluate(integration).ensureMet()
         let store = environment.store
         if let previous {
             guard let old = try await store.releases.find(previous), old.integrationID == integration.id,
@@ -118,10 +115,7 @@ public struct KeyReleases: Sendable {
         let text = Check.trimmed(note)
         if action == .turnOn {
             guard let integration = try await environment.store.integrations.find(release.integrationID) else { throw DomainError.notFound(entity: "integration") }
-            let gate = try await gates.evaluate(integration)
-            guard gate.isMet else {
-                throw DomainError.gateUnmet(Dictionary(gate.unmet.map { ($0.id, "\($0.title): \($0.reason)") }, uniquingKeysWith: { a, _ in a }))
-            }
+            try await gates.evaluate(integration).ensureMet()
         }
         return try await environment.store.releases.update(release.id, by: actor, at: environment.now()) { release in
             release.state = try action.apply(to: release.state, note: text)

@@ -26,6 +26,9 @@ public struct GateItem: Equatable, Sendable {
     public let reason: String
     public let fix: GateFix?
 
+    /// "Title: reason", as refusals and flags quote an item.
+    public var sentence: String { "\(title): \(reason)" }
+
     public init(id: String, title: String, status: Status, reason: String, fix: GateFix?) {
         self.id = id
         self.title = title
@@ -90,6 +93,13 @@ public struct Gate: Equatable, Sendable {
 
     public var isMet: Bool { items.allSatisfy { $0.status != .unmet } }
     public var unmet: [GateItem] { items.filter { $0.status == .unmet } }
+
+    /// Refuses with every open item ("Title: reason" by item id) unless the gate is met.
+    public func ensureMet() throws {
+        guard isMet else {
+            throw DomainError.gateUnmet(Dictionary(unmet.map { ($0.id, $0.sentence) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
 
     public init(items: [GateItem]) { self.items = items }
 

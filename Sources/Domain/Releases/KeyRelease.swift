@@ -302,6 +302,6 @@ public struct GateLapse: Equatable, Sendable {
 
     /// The reason text for a gate's unmet items.
     public static func reason(_ gate: Gate) -> String {
-        gate.unmet.map { "\($0.title): \($0.reason)" }.joined(separator: "; ")
+        gate.unmet.map(\.sentence).joined(separator: "; ")
     }
 }
