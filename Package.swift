@@ -22,6 +22,8 @@ let package = Package(
         // Used directly by the SMTP mail transport (Vapor already builds both).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // The Canvas REST client (Vapor already builds it).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
@@ -53,6 +55,25 @@ let package = Package(
             dependencies: ["Domain", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictImports
         ),
+        // The Canvas REST API client: paging, throttling, retries, limits. Domain decodes what it reads.
+        .target(
+            name: "CanvasAPI",
+            dependencies: [
+                "Domain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictImports
+        ),
+        // A Canvas that answers on loopback like the real one on the wire, driven by scenario files. It runs
+        // as its own process (`vendor-review canvas-double`), for tests, benchmarks and `serve --demo`.
+        .target(
+            name: "CanvasDouble",
+            dependencies: [.product(name: "Vapor", package: "vapor")],
+            swiftSettings: strictImports
+        ),
         // The system's zlib, for gzip-compressed request logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Vapor: routes, controllers, forms, pages, middleware, commands.
@@ -61,6 +82,8 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "Operations",
+                "CanvasAPI",
+                "CanvasDouble",
                 "Persistence",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
@@ -79,6 +102,7 @@ let package = Package(
             name: "vendor-review",
             dependencies: [
                 "Web",
+                "CanvasDouble",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Domain", "Operations", "Persistence", "TestSupport",
+                "Web", "Domain", "Operations", "Persistence", "TestSupport", "CanvasAPI",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

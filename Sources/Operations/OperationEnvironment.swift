@@ -19,12 +19,15 @@ public struct OperationEnvironment: Sendable {
     /// Absolute addresses for mail.
     public let links: OperationLinks
     public let logger: Logger
+    /// The institution's Canvas, when `CANVAS_URL` is set.
+    public let canvas: CanvasConnector?
 
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
-        maxDocumentBytes: Int, links: OperationLinks, logger: Logger
+        maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil
     ) {
+        self.canvas = canvas
         self.stores = stores
         self.mailer = mailer
         self.now = now

@@ -18,6 +18,7 @@ public struct Operations: Sendable {
     public let gateWatch: GateWatch
     public let statuses: IntegrationStatuses
     public let queues: WorkQueues
+    public let canvas: CanvasSyncs
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -35,5 +36,6 @@ public struct Operations: Sendable {
         exports = AuditorExports(environment)
         drift = DriftScans(environment, catalog: catalog)
         lti = LTIImports(environment, watch: gateWatch)
+        canvas = CanvasSyncs(environment)
     }
 }

@@ -125,6 +125,7 @@ extension Store {
             inheritedKeys: FluentInheritedKeyRepository(database: database),
             tokenRegister: FluentTokenRegisterRepository(database: database),
             lti: FluentLTIConfigurationRepository(database: database),
-            drift: FluentDriftRepository(database: database))
+            drift: FluentDriftRepository(database: database),
+            canvas: FluentCanvasSyncRepository(database: database))
     }
 }

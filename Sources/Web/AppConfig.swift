@@ -1,3 +1,4 @@
+import CanvasAPI
 import Domain
 import Foundation
 import Persistence
@@ -27,6 +28,11 @@ public struct AppConfig: Sendable {
     public var institutionName: String
     /// How often a running server sends due reminders (`REMINDER_INTERVAL_MINUTES`, default 60; 0 = never).
     public var reminderIntervalMinutes: Int
+    /// The institution's Canvas (`CANVAS_URL`, `CANVAS_TOKEN_FILE`, `CANVAS_ACCOUNT_ID`); nil when not connected.
+    /// The token lives only here, in memory.
+    public var canvas: CanvasSettings?
+    /// How often a running server syncs with Canvas (`CANVAS_SYNC_INTERVAL_MINUTES`, default 60; 0 = never).
+    public var canvasSyncIntervalMinutes: Int = 60
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -66,8 +72,14 @@ public struct AppConfig: Sendable {
         if institution.count > 120 || institution.contains(where: { "\"\\<>&".contains($0) }) || Check.hasControlCharacters(institution, multiline: false) {
             throw ConfigurationError(variable: "INSTITUTION_NAME", problem: "must be a plain name of at most 120 characters, without quotes, < > & or \\")
         }
+        let canvas: CanvasSettings?
+        do {
+            canvas = try CanvasSettings.from(environment: env)
+        } catch let problem as CanvasSettings.Problem {
+            throw ConfigurationError(variable: problem.variable, problem: problem.why)
+        }
         let smtp = try env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { try SMTPSettings.parse($0, caFile: env["SMTP_CA_FILE"]) }
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             templatesDirectory: directory("TEMPLATES_DIR", default: "templates"),
             shippedTemplatesDirectory: directory("SHIPPED_TEMPLATES_DIR", default: "templates"),
@@ -82,5 +94,8 @@ public struct AppConfig: Sendable {
             mailFrom: mailFrom,
             institutionName: institution.isEmpty ? "VendorReview" : institution,
             reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080))
+        config.canvas = canvas
+        config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
+        return config
     }
 }

@@ -57,6 +57,8 @@ struct AppContext: Sendable {
     let mailer: Mailer
     /// The institution's rules from `data/policy.yaml`.
     let policy: Policy
+    /// The Canvas connection (`CANVAS_URL`), or the demo double under `serve --demo`.
+    let canvas: CanvasLink
 
     func questionnaire(_ id: String) -> Questionnaire? { questionnaires.first { $0.id == id } }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Vapor
 
 /// The only place that turns errors into HTTP statuses and the words people see.
@@ -18,6 +19,11 @@ struct ErrorMapping: Sendable {
         case let tooLarge as CSRFMiddleware.TooLarge:
             return .init(status: .payloadTooLarge, code: "payload_too_large",
                          message: "That is too large: this page accepts \(tooLarge.limit). Nothing was saved.", fields: [:])
+        case let refusal as CanvasSyncRefusal:
+            return .init(status: .conflict, code: refusal == .busy ? "canvas_sync_running" : "canvas_not_connected", message: refusal.description, fields: [:])
+        case let canvas as CanvasError:
+            // Canvas's own failure, said plainly; the token is never part of it.
+            return .init(status: .badGateway, code: "canvas_unavailable", message: canvas.description, fields: [:])
         case is DecodingError:
             return .init(status: .badRequest, code: "bad_request",
                          message: "The request body could not be read. Send JSON matching the API description.", fields: [:])

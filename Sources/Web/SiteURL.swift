@@ -76,6 +76,12 @@ enum SiteURL {
     case drift
     case driftScan(DriftScan.ID)
     case integrationLogIdentity(Integration.ID)
+    case canvas
+    case canvasSyncs
+    case canvasSync(CanvasSync.ID)
+    case canvasStart
+    /// A new integration under a vendor, its name and kind filled in from a Canvas object.
+    case newIntegrationFrom(Vendor.ID, name: String, kind: String)
 
     var path: String {
         switch self {
@@ -146,6 +152,12 @@ enum SiteURL {
         case .reportPortfolio: return PagePath.reportPortfolio.path()
         case .reportRenewals: return PagePath.reportRenewals.path()
         case .reportHygiene: return PagePath.reportHygiene.path()
+        case .canvas: return PagePath.canvas.path()
+        case .canvasSyncs: return PagePath.canvasSyncs.path()
+        case let .canvasSync(id): return PagePath.canvasSync.path(id.description)
+        case .canvasStart: return PagePath.canvasStart.path()
+        case let .newIntegrationFrom(id, name, kind):
+            return PagePath.newIntegration.path(id.description) + Self.queryString(["name": name, "kind": kind, "from": "canvas"])
         case .drift: return PagePath.drift.path()
         case let .driftScan(id): return PagePath.driftScan.path(id.description)
         case let .integrationLogIdentity(id): return PagePath.integrationLogIdentity.path(id.description)

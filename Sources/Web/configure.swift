@@ -37,14 +37,15 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
     let persistence = app.persistence
     let address = PublicAddress(configured: config.publicURL, application: app)
+    let canvas = CanvasLink(config.canvas, logger: app.logger)
     let operations = Operations(OperationEnvironment(
         stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
         questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
         links: OperationLinks(gateFix: { address.absolute(path: SiteURL.link($0) ?? "/") }, integration: { address.absolute(.integration($0)) },
                               vendorResponse: { address.absolute(.respond($0)) }),
-        logger: app.logger))
+        logger: app.logger, canvas: canvas.connector))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
-                             questionnaires: questionnaires, mailer: mailer, policy: policy)
+                             questionnaires: questionnaires, mailer: mailer, policy: policy, canvas: canvas)
 
     try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration

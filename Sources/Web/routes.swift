@@ -136,6 +136,12 @@ enum Routes {
         pages.get(.driftScan, access: readers, use: drift.show)
         pages.post(.integrationLogIdentity, access: editorAccess, use: drift.saveIdentity)
 
+        let canvas = CanvasController()
+        pages.get(.canvas, access: readers, use: canvas.index)
+        pages.post(.canvasSyncs, access: editorAccess, use: canvas.run)
+        pages.get(.canvasSync, access: readers, use: canvas.show)
+        pages.get(.canvasStart, access: editorAccess, use: canvas.start)
+
         let exports = ExportController()
         pages.get(.exports, access: auditAccess, use: exports.index)
         pages.get(.exportDownload, access: auditAccess, use: exports.download)
@@ -194,6 +200,11 @@ enum Routes {
         api.get("drift/scans/:scanID", access: readers, use: drift.apiScan)
         api.get("integrations/:integrationID/drift", access: readers, use: drift.apiIntegration)
         api.on(.PUT, "integrations/:integrationID/log-identity", access: editorAccess, use: drift.apiSaveIdentity)
+
+        api.get("canvas/syncs", access: readers, use: canvas.apiSyncs)
+        api.post("canvas/syncs", access: editorAccess, use: canvas.apiRun)
+        api.get("canvas/syncs/:syncID", access: readers, use: canvas.apiSync)
+        api.get("canvas/findings", access: readers, use: canvas.apiFindings)
 
         let inventoryAPI = InventoryAPIController()
         api.get("inherited-keys", access: readers, use: inventoryAPI.keys)

@@ -2,6 +2,12 @@ import Foundation
 import Logging
 import Vapor
 import Web
+import CanvasDouble
+
+// The Canvas test double runs as its own process from the same binary (tests, benchmarks, `serve --demo`).
+if CommandLine.arguments.dropFirst().first == "canvas-double" {
+    exit(await CanvasDouble.main(arguments: Array(CommandLine.arguments.dropFirst(2))))
+}
 
 var env = try Environment.detect(arguments: EndpointsCheckCommand.normalise(arguments: CommandLine.arguments))
 try LoggingSystem.bootstrap(from: &env)

@@ -19,14 +19,17 @@ public struct Store: Sendable {
     public let tokenRegister: any TokenRegisterRepository
     public let lti: any LTIConfigurationRepository
     public let drift: any DriftRepository
+    public let canvas: any CanvasSyncRepository
 
     public init(
         vendors: any VendorRepository, users: any UserRepository, tokens: any ApiTokenRepository, audit: any AuditRepository,
         integrations: any IntegrationRepository, catalog: any CatalogRepository, contracts: any ContractRepository,
         answers: any AnswerRepository, vendorLinks: any VendorLinkRepository, reviews: any ReviewRepository,
         releases: any KeyReleaseRepository, reminders: any ReminderLog, inheritedKeys: any InheritedKeyRepository,
-        tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository
+        tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository,
+        canvas: any CanvasSyncRepository
     ) {
+        self.canvas = canvas
         self.vendors = vendors
         self.users = users
         self.tokens = tokens

@@ -31,6 +31,8 @@ public struct Policy: Equatable, Sendable {
     public var tokenHolders = TokenHolders.everyoneButStudents
     public var tokenPurposeRequired = true
     public var studentTokenMaxDays = 120
+    /// A Canvas key switched on but unused for longer than this is reported idle (`canvas.key_idle_days`).
+    public var canvasKeyIdleDays = 90
 
     public init() {}
 
@@ -39,7 +41,7 @@ public struct Policy: Equatable, Sendable {
     /// Reads the policy tree; unknown keys and bad values name the file and line.
     public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
         func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
-        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens)") }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas)") }
         var policy = Policy()
         func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
             guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
@@ -104,10 +106,11 @@ public struct Policy: Equatable, Sendable {
                     policy.tokenHolders = holders
                 case ("tokens", "purpose_required"): policy.tokenPurposeRequired = try bool(value)
                 case ("tokens", "student_max_days"): policy.studentTokenMaxDays = try int(value, 1...3650)
-                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _):
+                case ("canvas", "key_idle_days"): policy.canvasKeyIdleDays = try int(value, 1...3650)
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _):
                     throw fail(keyLine, "unknown key '\(key)' in \(section)")
                 default:
-                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens)")
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas)")
                 }
             }
         }

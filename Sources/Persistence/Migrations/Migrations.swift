@@ -21,5 +21,6 @@ enum MigrationList {
         CreateLTIConfiguration(),
         CreateDrift(),
         GateHolds(),
+        CreateCanvasSync(),
     ]
 }

@@ -19,5 +19,6 @@ enum Commands {
         app.asyncCommands.use(ExportCommands(), as: "export")
         app.asyncCommands.use(LTICommands(), as: "lti")
         app.asyncCommands.use(DriftCommand(), as: "drift")
+        app.asyncCommands.use(CanvasCommands(), as: "canvas")
     }
 }

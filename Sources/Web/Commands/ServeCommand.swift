@@ -1,4 +1,6 @@
+import Domain
 import Foundation
+import Operations
 import Vapor
 
 /// `serve`: Vapor's server, after making sure the database is ready (and loading demo data on request).
@@ -21,12 +23,23 @@ struct ServeCommand: AsyncCommand {
         try await CommandSupport.ready(app)
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
+        var demoCanvas: DemoCanvas?
         if signature.demo {
             let summary = try await DemoData.load(app)
+            demoCanvas = try DemoCanvas.start(app)
+            if demoCanvas != nil, try await app.operations.canvas.latest() == nil {
+                _ = try await app.operations.canvas.sync(by: Actor(userID: nil, label: "demo loader"))
+            }
             context.console.print(summary.describe(url: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"))
+            if let address = app.operations.canvas.address, demoCanvas != nil { context.console.print("Demo Canvas (a test double) at \(address)\n") }
         }
+        defer { demoCanvas?.stop() }
         let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
         defer { reminders?.cancel() }
+        // The first scheduled sync waits one interval when the demo has just synced.
+        let canvasSync = CanvasSyncScheduler.start(app, everyMinutes: app.context.config.canvasSyncIntervalMinutes,
+                                                   firstAfterSeconds: demoCanvas != nil ? Double(app.context.config.canvasSyncIntervalMinutes * 60) : 5)
+        defer { canvasSync?.cancel() }
         var forwarded = context
         forwarded.input = CommandInput(arguments: ["vendor-review serve", "--hostname", host, "--port", String(port)])
         try await vaporServe.run(using: &forwarded)

@@ -42,8 +42,11 @@ struct IntegrationController: Sendable {
 
     func new(req: Request) async throws -> Response {
         let vendor = try await req.vendorParameter()
+        // "Start an integration from this" on the Canvas page carries the Canvas object's name and kind.
+        let name = (try? req.query.get(String.self, at: "name")).map { String($0.prefix(200)) }
+        let kind = (try? req.query.get(String.self, at: "kind")).flatMap(IntegrationKind.init(rawValue:)) ?? .lti13
         return try await req.page("integrations/form", try await formContext(req, vendor: vendor, integration: nil,
-            form: IntegrationForm(kind: IntegrationKind.lti13.rawValue, installLevel: InstallLevel.course.rawValue,
+            form: IntegrationForm(name: name, kind: kind.rawValue, installLevel: kind == .lti13 ? InstallLevel.course.rawValue : InstallLevel.rootAccount.rawValue,
                                   classification: DataClassification.restricted.rawValue, sendsDataToAI: "no")))
     }
 

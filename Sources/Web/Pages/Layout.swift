@@ -46,6 +46,7 @@ struct LayoutContext: Encodable {
             items.append(("Inherited keys", SiteURL.inheritedKeys.path))
             items.append(("Reports", SiteURL.reports.path))
             items.append(("Scope drift", SiteURL.drift.path))
+            items.append(("Canvas", SiteURL.canvas.path))
             if Access.auditTrail.allows(user.role) { items.append(("Token register", SiteURL.tokenRegister.path)) }
             if Access.auditTrail.allows(user.role) { items.append(("Audit trail", SiteURL.audit().path)) }
             if Access.auditTrail.allows(user.role) { items.append(("Export", SiteURL.exports.path)) }

@@ -20,6 +20,7 @@ enum IntegrationPage {
             releases: try await ReleasesPanel.load(scope),
             lti: try await LTISection.load(scope, state),
             drift: try await DriftPanel.load(scope),
+            canvas: try await CanvasPanel.load(scope),
             identity: try await LogIdentityPanel.load(scope, state),
             questionnaires: try await QuestionnairesPanel.load(scope),
             reviews: try await ReviewsPanel.load(scope, state),
@@ -35,6 +36,7 @@ struct IntegrationPageContext: Encodable {
     let releases: ReleasesPanel
     let lti: LTISection?
     let drift: DriftPanel
+    let canvas: CanvasPanel
     let identity: LogIdentityPanel
     let questionnaires: QuestionnairesPanel
     let reviews: ReviewsPanel

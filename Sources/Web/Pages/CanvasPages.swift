@@ -1,0 +1,191 @@
+import Domain
+import Operations
+import Vapor
+
+/// One Canvas finding as pages show it (the Canvas page, the integration page, the hygiene report).
+struct CanvasFindingRow: Encodable {
+    let kind: String
+    let kindKey: String
+    let severity: String
+    let severityKey: String
+    let integration: String?
+    let integrationURL: String?
+    let object: String
+    let objectID: String
+    let canvasSays: String
+    let approved: String
+    let fix: String
+    /// For objects no integration covers: start one from it (name and kind carried over).
+    let startName: String?
+    let startKind: String?
+
+    init(_ f: CanvasFinding) {
+        kind = f.kind.label
+        kindKey = f.kind.rawValue
+        severity = f.severity.label
+        severityKey = f.severity.rawValue
+        integration = f.integrationName
+        integrationURL = f.integrationID.flatMap(Integration.ID.init(string:)).map { SiteURL.integration($0).path }
+        object = f.objectName
+        objectID = f.objectID
+        canvasSays = f.canvasSays
+        approved = f.approved
+        fix = f.fix
+        let unmatched: Set<CanvasFindingKind> = [.keyOnWithoutRelease, .toolUnreviewed]
+        startName = unmatched.contains(f.kind) ? f.objectName : nil
+        startKind = unmatched.contains(f.kind) ? (f.objectKind == .developerKey ? IntegrationKind.apiDeveloperKey.rawValue : IntegrationKind.lti13.rawValue) : nil
+    }
+}
+
+struct CanvasSyncSummaryRow: Encodable {
+    let url: String
+    let when: String
+    let by: String
+    let outcome: String
+    let outcomeKey: String
+    let requests: Int
+    let milliseconds: String
+    let findings: Int
+    let reason: String?
+
+    init(_ s: CanvasSync) {
+        url = SiteURL.canvasSync(s.id).path
+        when = Format.dateTime(s.startedAt)
+        by = s.startedBy
+        outcome = s.outcome.label
+        outcomeKey = s.outcome.rawValue
+        requests = s.requests
+        milliseconds = s.milliseconds.formatted()
+        findings = s.findingCount
+        reason = s.reason
+    }
+}
+
+/// The Canvas page: the connection, the last (or a chosen) sync with its findings, difference and objects.
+struct CanvasPageContext: Encodable {
+    struct Part: Encodable {
+        let label: String
+        let state: String
+        let stateKey: String
+        let count: Int
+        let reason: String?
+    }
+    struct Group: Encodable {
+        let severity: String
+        let severityKey: String
+        let findings: [CanvasFindingRow]
+    }
+    struct Change: Encodable {
+        let what: String
+        let detail: String
+    }
+    struct KeyRow: Encodable {
+        let id: String
+        let name: String
+        let origin: String
+        let state: String
+        let on: Bool
+        let scopes: String
+        let lastUsed: String
+        let tokens: String
+    }
+    struct ToolRow: Encodable {
+        let name: String
+        let context: String
+        let domain: String
+        let privacy: String
+        let placements: String
+    }
+    struct VendorOption: Encodable {
+        let id: String
+        let name: String
+    }
+
+    let layout: LayoutContext
+    let connected: Bool
+    let address: String?
+    let canSync: Bool
+    let syncURL: String
+    let startURL: String
+    let sync: CanvasSyncSummaryRow?
+    let account: String?
+    let parts: [Part]?
+    let groups: [Group]?
+    let findingCount: Int
+    let differenceSummary: String?
+    let changes: [Change]?
+    let keys: [KeyRow]?
+    let tools: [ToolRow]?
+    let toolsNotListed: Int
+    let tokenCount: Int
+    let history: [CanvasSyncSummaryRow]?
+    let vendors: [VendorOption]?
+    let error: String?
+
+    static let toolRowLimit = 300
+
+    init(_ req: Request, sync: CanvasSync?, findings: [CanvasFinding], history: [CanvasSync], vendors: [Vendor], address: String?, error: String? = nil) {
+        layout = LayoutContext(req, title: "Canvas")
+        connected = address != nil
+        self.address = address
+        canSync = Access.editors.allows(req.currentUser?.role) && address != nil
+        syncURL = SiteURL.canvasSyncs.path
+        startURL = SiteURL.canvasStart.path
+        self.sync = sync.map(CanvasSyncSummaryRow.init)
+        let snapshot = sync?.snapshot
+        account = snapshot?.account.map { "\($0.name) (\($0.id))" }
+        parts = snapshot.map { snapshot in
+            CanvasPart.allCases.map { part in
+                let outcome = snapshot.parts[part]
+                return Part(label: part.label, state: outcome.map { $0.state == .read ? "Read" : $0.state == .skipped ? "Skipped" : "Failed" } ?? "Not read",
+                            stateKey: outcome?.state.rawValue ?? "failed", count: outcome?.count ?? 0, reason: outcome?.reason)
+            }
+        }
+        groups = FindingSeverity.allCases.compactMap { severity in
+            let rows = findings.filter { $0.severity == severity }.map(CanvasFindingRow.init)
+            return rows.isEmpty ? nil : Group(severity: severity.label, severityKey: severity.rawValue, findings: rows)
+        }.nonEmpty
+        findingCount = findings.count
+        differenceSummary = sync?.difference.map { "Since \(Format.dateTime($0.since)): \($0.summary)." }
+        changes = sync?.difference?.changes.map { Change(what: $0.what, detail: $0.detail) }.nonEmpty
+        keys = snapshot?.keys.filter { !$0.isUserGenerated }.map { key in
+            KeyRow(id: key.id, name: key.name, origin: key.inherited ? "Inherited (\(key.inheritedFrom ?? "parent"))" : "This account",
+                   state: key.stateText, on: key.isEffectivelyOn,
+                   scopes: key.isUnscoped ? "All (unscoped)" : key.scopes.map { $0.isEmpty ? "none" : $0.joined(separator: " · ") } ?? "unknown",
+                   lastUsed: key.lastUsedAt.map(Format.date) ?? "—", tokens: key.accessTokenCount.map(String.init) ?? "—")
+        }.nonEmpty
+        let allTools = snapshot?.tools.filter(\.isInstalled) ?? []
+        tools = allTools.prefix(Self.toolRowLimit).map { tool in
+            ToolRow(name: tool.name, context: tool.context, domain: tool.domain ?? "—", privacy: tool.privacyLevel ?? "—",
+                    placements: tool.placements.isEmpty ? "—" : tool.placements.joined(separator: ", "))
+        }.nonEmpty
+        toolsNotListed = max(0, allTools.count - Self.toolRowLimit)
+        tokenCount = snapshot?.tokens.count ?? 0
+        self.history = history.map(CanvasSyncSummaryRow.init).nonEmpty
+        self.vendors = vendors.map { VendorOption(id: $0.id.description, name: $0.fields.name) }.nonEmpty
+        self.error = error
+    }
+}
+
+/// The Canvas state of one integration's key or tool, from the newest sync that read something.
+struct CanvasPanel: Encodable {
+    let connected: Bool
+    let syncedAt: String?
+    let syncURL: String?
+    let canvasURL: String
+    let keys: [String]?
+    let findings: [CanvasFindingRow]?
+
+    static func load(_ scope: PanelScope) async throws -> CanvasPanel {
+        let canvas = scope.req.operations.canvas
+        guard let sync = try await canvas.latest(), let snapshot = sync.snapshot else {
+            return CanvasPanel(connected: canvas.isConfigured, syncedAt: nil, syncURL: nil, canvasURL: SiteURL.canvas.path, keys: nil, findings: nil)
+        }
+        let keyIDs = Set(try await scope.store.releases.list(scope.id).compactMap(\.details?.canvasKeyID))
+        let keys = snapshot.keys.filter { keyIDs.contains($0.id) }.map { "Key \($0.label): \($0.stateText)" }
+        let missing = keyIDs.subtracting(snapshot.keys.map(\.id)).sorted().map { "Key \($0): not in Canvas" }
+        let mine = try await canvas.findings(sync.id).filter { $0.integrationID == scope.id.description }.map(CanvasFindingRow.init)
+        return CanvasPanel(connected: canvas.isConfigured, syncedAt: Format.dateTime(sync.startedAt), syncURL: SiteURL.canvasSync(sync.id).path,
+                           canvasURL: SiteURL.canvas.path, keys: (keys + (snapshot.didRead(.developerKeys) ? missing : [])).nonEmpty, findings: mine.nonEmpty)
+    }
+}
