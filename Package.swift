@@ -96,7 +96,8 @@ let package = Package(
             swiftSettings: strictImports
         ),
         // Prints figures; not a test. `swift run -c release vendor-review-bench`.
-        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Operations", "Persistence", "Web", .product(name: "Vapor", package: "vapor")],
+        .executableTarget(name: "vendor-review-bench", dependencies: ["Domain", "Operations", "Persistence", "Web", "CanvasAPI", "CanvasDouble",
+                                                                .product(name: "Vapor", package: "vapor"), .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/vendor-review-bench", swiftSettings: strictImports),
         .executableTarget(
             name: "vendor-review",
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Domain", "Operations", "Persistence", "TestSupport", "CanvasAPI",
+                "Web", "Domain", "Operations", "Persistence", "TestSupport", "CanvasAPI", "CanvasDouble",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -52,6 +52,14 @@ if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 <
     exit(0)
 }
 
+if CommandLine.arguments.contains("--canvas-sync") {
+    // `swift build -c release && .build/release/vendor-review-bench --canvas-sync`
+    try await canvasBenchmark(keys: argument("--keys", default: 2_000), subAccounts: argument("--sub-accounts", default: 300),
+                              tools: argument("--tools", default: 3_000), users: argument("--users", default: 2_000),
+                              tokensPerUser: argument("--tokens-per-user", default: 10))
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--export-events") {
     // `swift run -c release vendor-review-bench --export-events 1000000`
     try await exportBenchmark(events: argument("--export-events", default: 1_000_000))

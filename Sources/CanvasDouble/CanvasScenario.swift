@@ -122,6 +122,8 @@ public struct CanvasScenario: Codable, Sendable {
         public var throttleStyle: String?
         /// Link URLs as paths only (Canvas writes absolute URLs; proxies sometimes do not).
         public var relativeLinks: Bool?
+        /// Write Link URLs on this origin instead (a misconfigured proxy; the client must not follow them).
+        public var linkOrigin: String?
         /// Leave out `rel="last"` (Canvas drops it when the header would grow too long).
         public var omitLast: Bool?
         /// Serve `500` for this path's n-th page (1-based), `times` times in a row.

@@ -187,7 +187,7 @@ public final class DoubleState: @unchecked Sendable {
         func link(_ at: Int) -> String {
             let extra = others.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
             let target = "\(path)?\(extra.isEmpty ? "" : extra + "&")page=\(Self.bookmark(at))&per_page=\(perPage)"
-            return (quirks.relativeLinks ?? false) ? target : origin + target
+            return (quirks.relativeLinks ?? false) ? target : (quirks.linkOrigin ?? origin) + target
         }
         var links = ["<\(link(offset))>; rel=\"current\""]
         if offset + perPage < items.count { links.append("<\(link(offset + perPage))>; rel=\"next\"") }

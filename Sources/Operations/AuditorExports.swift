@@ -129,6 +129,12 @@ public struct AuditorExports: Sendable {
         try tables.write(ExportTables.keyReleases, releases)
         try tables.write(ExportTables.inheritedKeys, try await store.inheritedKeys.list())
         try tables.write(ExportTables.tokenRegister, try await store.tokenRegister.list())
+        // Canvas syncs (the newest 500, without the objects read) and what each found.
+        let syncs = try await store.canvas.list(limit: 500)
+        try tables.write(ExportTables.canvasSyncs, syncs)
+        var canvasFindings: [ExportedCanvasFinding] = []
+        for sync in syncs { canvasFindings += try await store.canvas.findings(sync.id).map { ExportedCanvasFinding(syncID: sync.id, finding: $0) } }
+        try tables.write(ExportTables.canvasFindings, canvasFindings)
         for contract in contracts {
             for document in try await store.contracts.documents(contract.id) {
                 documents.append(("documents/contracts/\(document.id)-\(DocumentCheck.cleanName(document.filename))", { try await store.contracts.document(document.id, of: contract.id)?.1 }))

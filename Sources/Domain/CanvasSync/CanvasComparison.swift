@@ -73,7 +73,7 @@ public enum CanvasComparison {
                     kind: .inheritedKeyUnreviewed, severity: key.binding == .on ? (key.isUnscoped ? .critical : .high) : .medium,
                     integrationID: nil, integrationName: dependents.first, objectKind: .developerKey, objectID: key.id, objectName: key.name,
                     canvasSays: "Inherited from \(key.inheritedFrom ?? "a parent account"), \(key.stateText)\(key.scopes.map { $0.isEmpty ? "" : ": " + $0.joined(separator: ", ") } ?? "").",
-                    approved: reviewed[key.id] == nil ? "Not in the inherited-key inventory." : "In the inventory, not marked reviewed.",
+                    approved: reviewed[key.id] == nil ? "Was not in the inherited-key inventory (added by this sync, unreviewed)." : "In the inventory, not marked reviewed.",
                     fix: key.binding == .on
                         ? "Review it in the inherited-key inventory, or switch its binding off in Canvas (Admin › Developer Keys › Inherited)."
                         : "Review it, or set it to off so sub-accounts cannot turn it on."))

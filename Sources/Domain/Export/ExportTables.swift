@@ -40,6 +40,17 @@ public struct ExportedWhitelistEntry: Sendable {
 }
 
 /// The tables of an auditor export, in the order they are written.
+/// A Canvas finding with the sync that found it.
+public struct ExportedCanvasFinding: Sendable {
+    public let syncID: CanvasSync.ID
+    public let finding: CanvasFinding
+
+    public init(syncID: CanvasSync.ID, finding: CanvasFinding) {
+        self.syncID = syncID
+        self.finding = finding
+    }
+}
+
 public enum ExportTables {
     static func time(_ date: Date?) -> String { date.map(Format.iso) ?? "" }
     static func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
@@ -122,6 +133,20 @@ public enum ExportTables {
         .init("last_used_on") { $0.fields.lastUsedOn ?? "" }, .init("integration_id") { $0.fields.integrationID?.description ?? "" },
         .init("developer_key_id") { $0.fields.developerKeyID ?? "" }, .init("state") { $0.isRevoked ? "revoked" : "active" },
         .init("revoked_on") { $0.revokedOn ?? "" }, .init("revoked_by") { $0.revokedBy ?? "" },
+    ])
+
+    public static let canvasSyncs = ExportTable<CanvasSync>("canvas_syncs", [
+        .init("id") { $0.id.description }, .init("started_at") { time($0.startedAt) }, .init("finished_at") { time($0.finishedAt) },
+        .init("started_by") { $0.startedBy }, .init("outcome") { $0.outcome.rawValue }, .init("reason") { $0.reason ?? "" },
+        .init("requests") { String($0.requests) }, .init("canvas_url") { $0.canvasURL }, .init("findings") { String($0.findingCount) },
+        .init("difference") { $0.difference?.summary ?? "" },
+    ])
+
+    public static let canvasFindings = ExportTable<ExportedCanvasFinding>("canvas_findings", [
+        .init("sync_id") { $0.syncID.description }, .init("kind") { $0.finding.kind.rawValue }, .init("severity") { $0.finding.severity.rawValue },
+        .init("integration_id") { $0.finding.integrationID ?? "" }, .init("object_kind") { $0.finding.objectKind.rawValue },
+        .init("object_id") { $0.finding.objectID }, .init("object_name") { $0.finding.objectName }, .init("canvas_says") { $0.finding.canvasSays },
+        .init("approved") { $0.finding.approved }, .init("fix") { $0.finding.fix },
     ])
 
     /// `as_of.csv`: what was approved and released at a moment, beside the values now.

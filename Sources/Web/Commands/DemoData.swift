@@ -148,7 +148,7 @@ enum DemoData {
         let store = app.store
         let services = app.context.services
         guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
-        try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
+        try await store.drift.saveIdentity(LogIdentity(serviceAccountUserIDs: ["88001"], userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
         _ = try await app.operations.drift.scan(upload: Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", by: actor)
     }
 
@@ -157,7 +157,7 @@ enum DemoData {
         let store = app.store
         let services = app.context.services
         _ = try await store.inheritedKeys.create(
-            InheritedKeyFields(name: "Global plagiarism checker (LTI 1.3)", vendor: "Cobalt Plagiarism Check", state: .allow,
+            InheritedKeyFields(name: "Global plagiarism checker (LTI 1.3)", vendor: "Cobalt Plagiarism Check", canvasKeyID: "170000000000777", state: .allow,
                                dependents: dependent.map { [$0.id] } ?? [], reviewed: false, notes: "Inherited from the consortium account."),
             id: services.ids(), by: actor, at: services.now())
         let ids = services.ids

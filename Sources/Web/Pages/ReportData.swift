@@ -180,7 +180,16 @@ enum ReportData {
         }
         releases.sort { $0.subject < $1.subject }
         return HygieneContext(header: header, tokens: tokens.nonEmpty, keys: keys.nonEmpty, releases: releases.nonEmpty,
-                              drift: try await driftLines(req))
+                              drift: try await driftLines(req), canvas: try await canvasLines(req))
+    }
+
+    /// What the newest Canvas sync that read something found, worst first.
+    static func canvasLines(_ req: Request) async throws -> HygieneContext.Drift? {
+        guard let synced = try await req.operations.canvas.list(limit: 20).first(where: { $0.outcome != .failed }) else { return nil }
+        let findings = try await req.operations.canvas.findings(synced.id)
+        return HygieneContext.Drift(
+            scanned: "\(Format.dateTime(synced.startedAt)) (\(synced.outcome.label.lowercased()))",
+            lines: findings.map { .init(subject: "\($0.objectName) (\($0.objectID))", problem: "\($0.severity.label): \($0.kind.label). \($0.canvasSays) Fix: \($0.fix)") }.nonEmpty)
     }
 
     /// What the newest request-log scan found: calls outside whitelists, unknown keys, idle keys.

@@ -155,4 +155,6 @@ struct HygieneContext: Encodable {
     let keys: [Line]?
     let releases: [Line]?
     let drift: Drift?
+    /// The newest Canvas sync's findings (same shape: when, and a line a finding).
+    let canvas: Drift?
 }

@@ -1,0 +1,172 @@
+import CanvasAPI
+import CanvasDouble
+import Domain
+import Foundation
+import Logging
+import Testing
+
+/// The real Canvas client against the Canvas double running as its own process: paging, throttling,
+/// refusals, faults and limits, as Canvas answers them on the wire.
+@Suite(.serialized) struct CanvasClientTests {
+    static let keysPath = "/api/v1/accounts/self/developer_keys"
+
+    func client(_ double: CanvasDoubleProcess, token: String = CanvasDoubleProcess.token, adjust: (inout CanvasSettings) -> Void = { _ in }) -> CanvasClient {
+        var settings = double.settings(token: token)
+        adjust(&settings)
+        return CanvasClient(settings: settings, logger: Logger(label: "test"))
+    }
+
+    @Test func readsEveryPageWithTheFewestRequests() async throws {
+        try await CanvasDoubleProcess.with(.sample(keys: 250)) { double in
+            let client = client(double)
+            let pages = try await client.list(Self.keysPath, query: [])
+            let keys = try pages.flatMap { try CanvasWire.developerKeys($0, inherited: false) }
+            await client.close()
+            #expect(pages.count == 3, "per_page=100: 250 keys are three pages")
+            #expect(await client.requestCount() == 3)
+            #expect(Set(keys.map(\.id)).count == 250)
+            #expect(keys.allSatisfy { $0.redirectURIs.count == 2 }, "newline-joined redirect_uris become a list")
+        }
+    }
+
+    @Test func followsRelativeLinksWithoutALastLink() async throws {
+        var scenario = CanvasScenario.sample(keys: 120)
+        var quirks = CanvasScenario.Quirks()
+        quirks.relativeLinks = true
+        quirks.omitLast = true
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double)
+            let keys = try await client.list(Self.keysPath, query: []).flatMap { try CanvasWire.developerKeys($0, inherited: false) }
+            await client.close()
+            #expect(keys.count == 120)
+        }
+    }
+
+    @Test(arguments: ["429", "403"]) func waitsOutThrottlingInEitherForm(style: String) async throws {
+        var scenario = CanvasScenario.sample(keys: 250)
+        var quirks = CanvasScenario.Quirks()
+        quirks.throttleEvery = 2
+        quirks.throttleStyle = style
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double)
+            let keys = try await client.list(Self.keysPath, query: []).flatMap { try CanvasWire.developerKeys($0, inherited: false) }
+            let requests = await client.requestCount()
+            await client.close()
+            #expect(keys.count == 250)
+            #expect(requests > 3, "throttled requests were retried (\(requests) requests for 3 pages)")
+        }
+    }
+
+    @Test func aRefusedTokenIsSaidPlainlyWithoutTheToken() async throws {
+        try await CanvasDoubleProcess.with(.sample()) { double in
+            let client = client(double, token: "wrong-token-value")
+            await #expect(throws: CanvasError.tokenRefused) { try await client.get("/api/v1/accounts/self", query: []) }
+            #expect(await client.requestCount() == 1, "401 is not retried")
+            await client.close()
+            #expect(!CanvasError.tokenRefused.description.contains("wrong-token-value"))
+        }
+    }
+
+    @Test func rootOnlyEndpointsAnswer404OnASubAccount() async throws {
+        try await CanvasDoubleProcess.with(.sample()) { double in
+            let client = client(double)
+            let path = "/api/v1/accounts/10000000000002/developer_keys"
+            await #expect(throws: CanvasError.notFound(path: path)) { try await client.list(path, query: []) }
+            await client.close()
+            #expect(CanvasError.notFound(path: path).description.contains("root account"))
+        }
+    }
+
+    @Test func retriesAServerErrorInTheMiddleOfAListingAndGivesUpWhenItStays() async throws {
+        var scenario = CanvasScenario.sample(keys: 250)
+        var quirks = CanvasScenario.Quirks()
+        quirks.serverError = CanvasScenario.PageFault(path: Self.keysPath, page: 2, times: 1)
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double)
+            let keys = try await client.list(Self.keysPath, query: []).flatMap { try CanvasWire.developerKeys($0, inherited: false) }
+            let requests = await client.requestCount()
+            #expect(keys.count == 250 && requests == 4, "page 2 answered 500 once, then 200")
+            await client.close()
+        }
+        quirks.serverError = CanvasScenario.PageFault(path: Self.keysPath, page: 2, times: 99)
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double) { $0.maxRetries = 2 }
+            await #expect(throws: CanvasError.status(500, path: Self.keysPath)) { try await client.list(Self.keysPath, query: []) }
+            #expect(await client.requestCount() == 4, "page 1, then page 2 three times")
+            await client.close()
+        }
+    }
+
+    @Test func aSlowPageTimesOutAndIsRetriedBoundedly() async throws {
+        var scenario = CanvasScenario.sample(keys: 5)
+        var quirks = CanvasScenario.Quirks()
+        quirks.slowPage = CanvasScenario.PageFault(path: Self.keysPath, page: 1, milliseconds: 3_000)
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double) {
+                $0.readTimeout = 0.3
+                $0.requestTimeout = 0.5
+                $0.maxRetries = 1
+            }
+            await #expect(throws: CanvasError.timedOut(path: Self.keysPath)) { try await client.list(Self.keysPath, query: []) }
+            #expect(await client.requestCount() == 2)
+            await client.close()
+        }
+    }
+
+    @Test func refusesPagesOverTheLimitAndNestedTooDeep() async throws {
+        var scenario = CanvasScenario.sample()
+        var quirks = CanvasScenario.Quirks()
+        quirks.oversizePath = Self.keysPath
+        quirks.deepPath = "/api/v1/accounts/self/external_tools"
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double)
+            await #expect(throws: CanvasError.tooLarge(path: Self.keysPath, limit: 16 * 1_048_576)) { try await client.list(Self.keysPath, query: []) }
+            let deep = try await client.get("/api/v1/accounts/self/external_tools", query: [])
+            #expect(throws: CanvasWireError.self) { try CanvasWire.tools(deep, context: "account:1") }
+            await client.close()
+        }
+    }
+
+    @Test func neverFollowsALinkToAnotherHost() async throws {
+        var scenario = CanvasScenario.sample(keys: 150)
+        var quirks = CanvasScenario.Quirks()
+        quirks.linkOrigin = "http://collector.example"
+        scenario.quirks = quirks
+        try await CanvasDoubleProcess.with(scenario) { double in
+            let client = client(double)
+            await #expect(throws: CanvasError.foreignURL("collector.example")) { try await client.list(Self.keysPath, query: []) }
+            #expect(await client.requestCount() == 1, "the token went only to the Canvas host")
+            await client.close()
+        }
+    }
+
+    @Test func settingsRefuseInsecureAddressesAndUnreadableTokens() throws {
+        #expect(throws: CanvasSettings.Problem.self) { try CanvasSettings.validatedURL("http://canvas.example.edu") }
+        #expect(try CanvasSettings.validatedURL("http://127.0.0.1:9999").host == "127.0.0.1")
+        #expect(try CanvasSettings.validatedURL("https://canvas.example.edu").scheme == "https")
+        #expect(throws: CanvasSettings.Problem.self) { try CanvasSettings.validatedURL("https://user:pw@canvas.example.edu") }
+        let path = NSTemporaryDirectory() + "token-\(UUID().uuidString)"
+        try "  secret-token-value \n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try CanvasSettings.readToken(path) == "secret-token-value")
+        #expect(throws: CanvasSettings.Problem.self) { try CanvasSettings.readToken(path + ".missing") }
+        do {
+            _ = try CanvasSettings.from(environment: ["CANVAS_URL": "https://canvas.example.edu"])
+            Issue.record("a URL without a token file was accepted")
+        } catch let problem as CanvasSettings.Problem {
+            #expect(problem.variable == "CANVAS_TOKEN_FILE")
+        }
+        #expect(try CanvasSettings.from(environment: [:]) == nil)
+        let settings = try #require(try CanvasSettings.from(environment: ["CANVAS_URL": "https://canvas.example.edu", "CANVAS_TOKEN_FILE": path]))
+        #expect(settings.accountID == "self" && settings.token == "secret-token-value")
+        #expect(throws: CanvasSettings.Problem.self) {
+            try CanvasSettings.from(environment: ["CANVAS_URL": "https://canvas.example.edu", "CANVAS_TOKEN_FILE": path, "CANVAS_ACCOUNT_ID": "1; DROP"])
+        }
+    }
+}
