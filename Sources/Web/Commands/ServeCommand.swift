@@ -43,5 +43,8 @@ struct ServeCommand: AsyncCommand {
         var forwarded = context
         forwarded.input = CommandInput(arguments: ["vendor-review serve", "--hostname", host, "--port", String(port)])
         try await vaporServe.run(using: &forwarded)
+        // Vapor's serve returns once the server has started; wait here until it stops, so the timers
+        // and the demo Canvas above live as long as the server (the defers run at shutdown).
+        try await app.running?.onStop.get()
     }
 }
