@@ -38,6 +38,9 @@ final class CanvasDoubleProcess: @unchecked Sendable {
             throw DoubleFailed(output: text)
         }
         self.url = url
+        // Keep reading what the double prints, so a full pipe never blocks it.
+        let reader = output.fileHandleForReading
+        DispatchQueue.global(qos: .background).async { _ = reader.readDataToEndOfFile() }
     }
 
     struct DoubleFailed: Error { let output: String }

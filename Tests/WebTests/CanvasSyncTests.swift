@@ -266,6 +266,7 @@ struct CanvasSyncTests {
                 everything += "\(try await h.app.operations.canvas.latest() as Any)"
                 #expect(!everything.isEmpty && everything.contains("FlashDeck"), "the records were read")
                 #expect(!everything.contains(scenario.token))
+                #expect(!everything.contains("redacted-"), "the keys' client secrets (api_key) Canvas sends are never kept")
                 #expect(capture.text.contains("canvas"), "the sync logged")
                 #expect(!capture.text.contains(scenario.token))
             }

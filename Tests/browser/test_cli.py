@@ -121,7 +121,9 @@ def test_demo_loads_once_and_prints_logins(sqlite_url):
             assert f"Open http://127.0.0.1:{server.port}/" in output
         finally:
             server.close()
-    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 36 event(s)")
+    # 36 demo records, plus the demo's Canvas sync: the sync itself, two inherited keys it added to the
+    # inventory and the manual tokens it added to the register.
+    assert run_cli(["audit", "verify"], sqlite_url).stdout.startswith("audit chain intact: 40 event(s)")
 
 
 def test_two_instances_share_one_postgresql(postgres_url):
@@ -284,7 +286,7 @@ def test_drift_scans_logs_with_progress_and_json(demo_server, sqlite_url, tmp_pa
     proctoring = next(i for i in scan["integrations"] if i["name"] == "Exam proctoring")
     assert proctoring["findings"][0]["endpoint"] == "/api/v1/courses/:course_id/sections"
     # Both scans are stored and audited, with the demo's own scan before them.
-    assert "audit chain intact: 38 event(s)" in run_cli(["audit", "verify"], sqlite_url).stdout
+    assert "audit chain intact: 42 event(s)" in run_cli(["audit", "verify"], sqlite_url).stdout
 
     unusable = tmp_path / "no-url.csv"
     unusable.write_text("timestamp,http_method,user_agent\nx,GET,y\n")

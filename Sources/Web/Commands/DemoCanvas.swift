@@ -28,6 +28,9 @@ final class DemoCanvas: @unchecked Sendable {
             demo.stop()
             throw ConfigurationError(variable: "CANVAS_URL", problem: "the demo Canvas did not start")
         }
+        // Keep reading what the double prints, so a full pipe never blocks it.
+        let reader = output.fileHandleForReading
+        DispatchQueue.global(qos: .background).async { _ = reader.readDataToEndOfFile() }
         var settings = CanvasSettings(baseURL: url, token: token)
         settings.delayScale = 0.05
         app.context.canvas.connect(settings)

@@ -148,7 +148,7 @@ enum DemoData {
         let store = app.store
         let services = app.context.services
         guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
-        try await store.drift.saveIdentity(LogIdentity(serviceAccountUserIDs: ["88001"], userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
+        try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
         _ = try await app.operations.drift.scan(upload: Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", by: actor)
     }
 
@@ -165,6 +165,8 @@ enum DemoData {
             RegisteredTokenFields(holder: "Dana Ortiz (registrar office)", role: .staff, purpose: "Nightly enrollment report", createdOn: "2026-08-01",
                                   expiresOn: "2027-08-01", lastUsedOn: "2026-11-20", integrationID: dependent?.id),
             RegisteredTokenFields(holder: "Jordan Lee", role: .student, purpose: nil, createdOn: "2026-09-10", expiresOn: nil),
+            // A Canvas user id the sync lists manual tokens for (the demo Canvas has two).
+            RegisteredTokenFields(holder: "Canvas user 88001", role: .serviceAccount, purpose: "Proctoring service account", createdOn: "2026-08-20"),
         ], source: "demo", by: actor, at: services.now(), ids: { ids() })
     }
 

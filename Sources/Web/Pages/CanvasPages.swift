@@ -24,8 +24,9 @@ struct CanvasFindingRow: Encodable {
         kindKey = f.kind.rawValue
         severity = f.severity.label
         severityKey = f.severity.rawValue
-        integration = f.integrationName
         integrationURL = f.integrationID.flatMap(Integration.ID.init(string:)).map { SiteURL.integration($0).path }
+        // A link always has words (a token finding knows its integration's id, not its name).
+        integration = f.integrationName ?? (integrationURL == nil ? nil : "Its integration")
         object = f.objectName
         objectID = f.objectID
         canvasSays = f.canvasSays
