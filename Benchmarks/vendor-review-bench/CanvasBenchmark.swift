@@ -33,7 +33,7 @@ func canvasBenchmark(keys: Int, subAccounts: Int, tools: Int, users: Int, tokens
 
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vendor-review").path
     guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("build the app first: swift build -c release (the double is \(binary))")
+        print("build the app first: swift build -c release --product vendor-review (the double is \(binary))")
         return
     }
     let double = Process()

@@ -53,7 +53,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 <
 }
 
 if CommandLine.arguments.contains("--canvas-sync") {
-    // `swift build -c release && .build/release/vendor-review-bench --canvas-sync`
+    // `swift build -c release --product vendor-review && swift run -c release vendor-review-bench --canvas-sync`
     try await canvasBenchmark(keys: argument("--keys", default: 2_000), subAccounts: argument("--sub-accounts", default: 300),
                               tools: argument("--tools", default: 3_000), users: argument("--users", default: 2_000),
                               tokensPerUser: argument("--tokens-per-user", default: 10))

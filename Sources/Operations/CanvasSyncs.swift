@@ -171,7 +171,7 @@ public struct CanvasSyncs: Sendable {
     static func outcome(_ part: CanvasPart, _ error: CanvasError) -> CanvasPartOutcome {
         switch (part, error) {
         case (.ltiRegistrations, .notFound):
-            .skipped("Canvas answered 404: LTI registrations are not enabled on this Canvas, or the account is a sub-account; tools are read from external tools")
+            .unavailable("Canvas answered 404: LTI registrations are not enabled on this Canvas (or the account is a sub-account); tools are read from external tools")
         case (_, .forbidden):
             .skipped("Canvas answered 403: this token's user lacks the permission \(part.permission)")
         default:

@@ -22,27 +22,12 @@ final class LogCapture: @unchecked Sendable {
         return lines.joined(separator: "\n")
     }
 
-    var logger: Logger { Logger(label: "capture") { _ in Handler(capture: self) } }
+    var logger: Logger { Logger(label: "capture") { _ in CallbackLogHandler { level, message, metadata in self.add("\(level) \(message) \(metadata)") } } }
 
     func add(_ line: String) {
         lock.lock()
         lines.append(line)
         lock.unlock()
-    }
-
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            capture.add("\(level) \(message) \(metadata ?? [:]) \(self.metadata)")
-        }
     }
 }
 
@@ -184,13 +169,15 @@ struct CanvasSyncTests {
         }
     }
 
-    @Test func registrationsNotEnabledAnswer404AndAreSkipped() async throws {
+    @Test func registrationsNotEnabledAnswer404AndAreNoGap() async throws {
         var scenario = CanvasScenario.sample()
         scenario.ltiRegistrations = nil  // permission granted, feature off: 404
         try await CanvasDoubleProcess.with(scenario) { double in
             try await withWebApp(configure: { $0.canvas = double.settings() }) { h in
                 let (sync, _) = try await h.app.operations.canvas.sync(by: .commandLine)
+                #expect(sync.snapshot?.parts[.ltiRegistrations]?.state == .unavailable)
                 #expect(sync.snapshot?.parts[.ltiRegistrations]?.reason?.contains("not enabled") == true)
+                #expect(sync.outcome == .complete, "a feature the institution has not turned on is no gap")
             }
         }
     }

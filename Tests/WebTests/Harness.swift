@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 import Operations
 import Persistence
 import TestSupport
@@ -206,4 +207,23 @@ func json(_ response: TestingHTTPResponse) throws -> [String: Any] {
 /// The field messages and form banner of a page, to explain a failed expectation.
 func errorsIn(_ html: String) -> [String] {
     html.matches(of: /(?:field-error|alert error)"[^>]*>([^<]*)/).map { String($0.1) }
+}
+
+/// A log handler at trace level that hands every line (message and metadata) to a closure, for tests
+/// that count or search what was logged.
+struct CallbackLogHandler: LogHandler {
+    let onLog: @Sendable (Logger.Level, String, Logger.Metadata) -> Void
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    init(_ onLog: @escaping @Sendable (Logger.Level, String, Logger.Metadata) -> Void) { self.onLog = onLog }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        onLog(level, message.description, (metadata ?? [:]).merging(self.metadata) { first, _ in first })
+    }
 }

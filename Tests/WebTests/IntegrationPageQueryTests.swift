@@ -19,22 +19,7 @@ final class QueryCounter: @unchecked Sendable {
     fileprivate func add() { lock.withLock { count += 1 } }
 
     var logger: Logger {
-        Logger(label: "query-counter") { _ in Handler(counter: self) }
-    }
-
-    private struct Handler: LogHandler {
-        let counter: QueryCounter
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            if message.description == "Executing query" { counter.add() }
-        }
+        Logger(label: "query-counter") { _ in CallbackLogHandler { _, message, _ in if message == "Executing query" { self.add() } } }
     }
 }
 

@@ -34,10 +34,11 @@ public enum CanvasPart: String, CaseIterable, Codable, CodingKeyRepresentable, S
     public static var permissions: [String] { Array(Set(allCases.map(\.permission))).sorted() }
 }
 
-/// What became of one part: read whole, skipped before it started, or failed part-way (and then none of
-/// what it read is used).
+/// What became of one part: read whole, skipped before it started, failed part-way (and then none of
+/// what it read is used), or unavailable on this Canvas (a feature the institution has not turned on:
+/// nothing to read, and no gap).
 public struct CanvasPartOutcome: Codable, Equatable, Sendable {
-    public enum State: String, Codable, Sendable { case read, skipped, failed }
+    public enum State: String, Codable, Sendable { case read, skipped, failed, unavailable }
     public var state: State
     public var count: Int
     public var reason: String?
@@ -51,6 +52,7 @@ public struct CanvasPartOutcome: Codable, Equatable, Sendable {
     public static func read(_ count: Int) -> CanvasPartOutcome { CanvasPartOutcome(state: .read, count: count) }
     public static func skipped(_ reason: String) -> CanvasPartOutcome { CanvasPartOutcome(state: .skipped, reason: reason) }
     public static func failed(_ reason: String) -> CanvasPartOutcome { CanvasPartOutcome(state: .failed, reason: reason) }
+    public static func unavailable(_ reason: String) -> CanvasPartOutcome { CanvasPartOutcome(state: .unavailable, reason: reason) }
 }
 
 /// Everything one sync read from Canvas.
@@ -79,13 +81,13 @@ public struct CanvasSnapshot: Codable, Equatable, Sendable {
 
     public func didRead(_ part: CanvasPart) -> Bool { parts[part]?.state == .read }
 
-    /// Every part read whole.
-    public var isComplete: Bool { CanvasPart.allCases.allSatisfy { didRead($0) } }
+    /// Every part read whole (or not offered by this Canvas).
+    public var isComplete: Bool { CanvasPart.allCases.allSatisfy { didRead($0) || parts[$0]?.state == .unavailable } }
 
     /// Why the sync is partial, one line a part not read.
     public var gaps: [String] {
         CanvasPart.allCases.compactMap { part in
-            guard let outcome = parts[part], outcome.state != .read else { return parts[part] == nil ? "\(part.label): not read" : nil }
+            guard let outcome = parts[part], outcome.state != .read, outcome.state != .unavailable else { return parts[part] == nil ? "\(part.label): not read" : nil }
             return "\(part.label): \(outcome.reason ?? outcome.state.rawValue)"
         }
     }

@@ -66,6 +66,9 @@ struct FluentTokenRegisterRepository: TokenRegisterRepository {
             let linked = Set(entries.compactMap(\.integrationID))
             let existing = try await IntegrationModel.query(on: tx).filter(\.$id ~~ linked.map(\.rawValue)).count()
             if existing != linked.count { throw DomainError.validation(ValidationErrors(["integrationID": "Choose an integration from the list."])) }
+            // Many rows a statement (a Canvas sync or a Canvas Data import adds thousands), well under the
+            // engines' limits on bound values.
+            var batch: [RegisteredTokenModel] = []
             for f in entries {
                 let model = RegisteredTokenModel()
                 model.id = ids().rawValue
@@ -80,8 +83,13 @@ struct FluentTokenRegisterRepository: TokenRegisterRepository {
                 model.workflowState = f.workflowState
                 model.source = source
                 model.createdAt = now
-                try await model.create(on: tx)
+                batch.append(model)
+                if batch.count == 300 {
+                    try await batch.create(on: tx)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            if !batch.isEmpty { try await batch.create(on: tx) }
             let what = entries.count == 1 ? "\(entries[0].holder) (\(entries[0].role.label.lowercased()))" : "\(entries.count) tokens"
             let entry = AuditEntry(occurredAt: now, actor: actor, entityType: "token_register", entityID: source, action: "add",
                                    summary: "Token register — added \(what) from \(source)")

@@ -138,7 +138,7 @@ struct CanvasPageContext: Encodable {
         parts = snapshot.map { snapshot in
             CanvasPart.allCases.map { part in
                 let outcome = snapshot.parts[part]
-                return Part(label: part.label, state: outcome.map { $0.state == .read ? "Read" : $0.state == .skipped ? "Skipped" : "Failed" } ?? "Not read",
+                return Part(label: part.label, state: outcome.map { switch $0.state { case .read: "Read"; case .skipped: "Skipped"; case .failed: "Failed"; case .unavailable: "Not on this Canvas" } } ?? "Not read",
                             stateKey: outcome?.state.rawValue ?? "failed", count: outcome?.count ?? 0, reason: outcome?.reason)
             }
         }
