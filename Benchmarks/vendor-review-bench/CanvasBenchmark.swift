@@ -36,19 +36,9 @@ func canvasBenchmark(keys: Int, subAccounts: Int, tools: Int, users: Int, tokens
         print("build the app first: swift build -c release --product vendor-review (the double is \(binary))")
         return
     }
-    let double = Process()
-    double.executableURL = URL(fileURLWithPath: binary)
-    double.arguments = ["canvas-double", "--scenario", directory + "scenario.json", "--port", "0"]
-    let pipe = Pipe()
-    double.standardOutput = pipe
-    try double.run()
-    defer { double.terminate(); double.waitUntilExit() }
-    var line: [UInt8] = []
-    while let byte = pipe.fileHandleForReading.readData(ofLength: 1).first, byte != UInt8(ascii: "\n") { line.append(byte) }
-    guard let address = String(decoding: line, as: UTF8.self).split(separator: " ").last, let url = URL(string: String(address)) else {
-        print("the Canvas double did not start")
-        return
-    }
+    let double = try DoubleProcess(binary: binary, scenario: directory + "scenario.json")
+    defer { double.stop() }
+    let url = double.url
 
     var env = ProcessInfo.processInfo.environment
     env["DATABASE_URL"] = "sqlite://\(directory)bench.sqlite"
@@ -71,7 +61,7 @@ func canvasBenchmark(keys: Int, subAccounts: Int, tools: Int, users: Int, tokens
         let (sync, findings) = try await app.operations.canvas.sync(by: .commandLine)
         let syncTime = Date().timeIntervalSince(started)
         let after = peakMemoryMiB()
-        let doublePeak = residentPeakMiB(pid: double.processIdentifier)
+        let doublePeak = residentPeakMiB(pid: double.process.processIdentifier)
 
         // The fewest pages possible at per_page=100: every listing's pages, plus account, permissions and the report's 4 steps.
         let accounts = subAccounts + 1

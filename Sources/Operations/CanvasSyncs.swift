@@ -350,8 +350,8 @@ public struct CanvasSyncs: Sendable {
                 let holder = "Canvas user \(token.userID) · token \(token.id)"
                 guard !known.contains(holder) else { return nil }
                 return RegisteredTokenFields(holder: holder, role: token.holderRole, purpose: token.purpose.map { String($0.prefix(1000)) },
-                                             createdOn: CanvasComparison.utcDay(token.createdAt ?? now), expiresOn: token.expiresAt.map(CanvasComparison.utcDay),
-                                             lastUsedOn: token.lastUsedAt.map(CanvasComparison.utcDay), integrationID: token.integrationID.flatMap(Integration.ID.init(string:)),
+                                             createdOn: CalendarDay.of(token.createdAt ?? now), expiresOn: token.expiresAt.map(CalendarDay.of),
+                                             lastUsedOn: token.lastUsedAt.map(CalendarDay.of), integrationID: token.integrationID.flatMap(Integration.ID.init(string:)),
                                              workflowState: token.workflowState)
             }
             if !new.isEmpty {
@@ -364,6 +364,12 @@ public struct CanvasSyncs: Sendable {
     public func list(limit: Int = 50) async throws -> [CanvasSync] { try await environment.store.canvas.list(limit: limit) }
     public func find(_ id: CanvasSync.ID) async throws -> CanvasSync? { try await environment.store.canvas.find(id) }
     public func latest() async throws -> CanvasSync? { try await environment.store.canvas.latestRead() }
+
+    /// The newest sync that read something and its findings, without decoding its snapshot (for summaries).
+    public func latestFindings() async throws -> (CanvasSync, [CanvasFinding])? {
+        guard let synced = try await list(limit: 20).first(where: { $0.outcome != .failed }) else { return nil }
+        return (synced, try await findings(synced.id))
+    }
     public func findings(_ id: CanvasSync.ID) async throws -> [CanvasFinding] { try await environment.store.canvas.findings(id) }
 }
 

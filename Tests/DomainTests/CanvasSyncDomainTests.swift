@@ -74,9 +74,9 @@ import Testing
     }
 
     @Test func daysAreUTCCalendarDays() {
-        #expect(CanvasComparison.utcDay(Date(timeIntervalSince1970: 0)) == "1970-01-01")
-        #expect(CanvasComparison.utcDay(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29")
-        #expect(CanvasComparison.utcDay(Date(timeIntervalSince1970: 1_796_255_999)) == "2026-12-02")
+        #expect(CalendarDay.of(Date(timeIntervalSince1970: 0)) == "1970-01-01")
+        #expect(CalendarDay.of(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29")
+        #expect(CalendarDay.of(Date(timeIntervalSince1970: 1_796_255_999)) == "2026-12-02")
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// a scenario written to a temporary file. Stopped (SIGTERM) when the test is done.
 final class CanvasDoubleProcess: @unchecked Sendable {
     static let token = "test-admin-token-5f0c1e"
-    let process: Process
+    let running: DoubleProcess
     let url: URL
     private let scenarioPath: String
 
@@ -23,27 +23,10 @@ final class CanvasDoubleProcess: @unchecked Sendable {
     init(_ scenario: CanvasScenario) throws {
         scenarioPath = NSTemporaryDirectory() + "canvas-scenario-\(UUID().uuidString).json"
         try scenario.write(to: scenarioPath)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["canvas-double", "--scenario", scenarioPath, "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line: [UInt8] = []
-        while line.count < 300, let byte = output.fileHandleForReading.readData(ofLength: 1).first, byte != UInt8(ascii: "\n") { line.append(byte) }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let address = text.split(separator: " ").last, let url = URL(string: String(address)), text.hasPrefix("canvas-double listening") else {
-            process.terminate()
-            throw DoubleFailed(output: text)
-        }
-        self.url = url
-        // Keep reading what the double prints, so a full pipe never blocks it.
-        let reader = output.fileHandleForReading
-        DispatchQueue.global(qos: .background).async { _ = reader.readDataToEndOfFile() }
+        running = try DoubleProcess(binary: Self.binary, scenario: scenarioPath)
+        url = running.url
     }
 
-    struct DoubleFailed: Error { let output: String }
 
     /// Settings a test client uses: fast waits; the default time-outs, which a loaded CI machine needs
     /// (a test of time-outs sets its own).
@@ -54,8 +37,7 @@ final class CanvasDoubleProcess: @unchecked Sendable {
     }
 
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        running.stop()
         try? FileManager.default.removeItem(atPath: scenarioPath)
     }
 

@@ -87,8 +87,8 @@ public enum CanvasComparison {
                 let registered = RegisteredToken(
                     id: placeholderID,
                     fields: RegisteredTokenFields(holder: "Canvas user \(token.userID)", role: token.holderRole, purpose: token.purpose,
-                                                  createdOn: utcDay(token.createdAt ?? now), expiresOn: token.expiresAt.map(utcDay),
-                                                  lastUsedOn: token.lastUsedAt.map(utcDay), workflowState: token.workflowState),
+                                                  createdOn: CalendarDay.of(token.createdAt ?? now), expiresOn: token.expiresAt.map(CalendarDay.of),
+                                                  lastUsedOn: token.lastUsedAt.map(CalendarDay.of), workflowState: token.workflowState),
                     source: "canvas", createdAt: now)
                 for violation in TokenPolicy.violations(registered, policy: policy) {
                     found.append(CanvasFinding(kind: .tokenPolicy, severity: .medium, integrationID: token.integrationID, integrationName: nil, objectKind: .token,
@@ -102,21 +102,6 @@ public enum CanvasComparison {
     }
 
     private static let placeholderID = RegisteredToken.ID(UUID(uuidString: "00000000-0000-0000-0000-000000000000")!)
-
-    /// `yyyy-MM-dd` in UTC without a formatter (days-from-civil inverted), fast enough for 20,000 tokens.
-    public static func utcDay(_ date: Date) -> String {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))"
-    }
 
     /// The findings about one key: on without a release, on after off, or wider than released.
     static func keyFindings(_ key: CanvasDeveloperKey, release: KeyRelease?, integration: (id: String, name: String)?, policy: Policy, now: Date) -> [CanvasFinding] {

@@ -330,12 +330,19 @@ public struct IntegrationQuery: Equatable, Sendable {
 }
 
 extension CalendarDay {
-    /// The UTC calendar day of an instant, "2026-11-23".
+    /// The UTC calendar day of an instant, "2026-11-23", by arithmetic on days since 1970 (the civil
+    /// calendar inverted) rather than a Calendar: a Canvas sync turns 20,000 token dates into days.
     public static func of(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     /// The same day `months` later, clamped to the month's end (2028-02-29 + 12 months → 2029-02-28).

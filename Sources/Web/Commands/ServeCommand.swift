@@ -1,3 +1,4 @@
+import CanvasDouble
 import Domain
 import Foundation
 import Operations
@@ -23,7 +24,7 @@ struct ServeCommand: AsyncCommand {
         try await CommandSupport.ready(app)
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
-        var demoCanvas: DemoCanvas?
+        var demoCanvas: DoubleProcess?
         if signature.demo {
             let summary = try await DemoData.load(app)
             demoCanvas = try DemoCanvas.start(app)

@@ -14,9 +14,7 @@ struct DashboardController: Sendable {
             counts.append(.init(label: "Vendors \(standing.label.lowercased())", value: page.total,
                                 url: SiteURL.vendors(query: ["standing": standing.rawValue]).path))
         }
-        // The newest Canvas sync that read something: its findings, worst first (the list leaves snapshots out).
-        if let synced = try await req.operations.canvas.list(limit: 20).first(where: { $0.outcome != .failed }) {
-            let findings = try await req.operations.canvas.findings(synced.id)
+        if let (_, findings) = try await req.operations.canvas.latestFindings() {
             counts.append(.init(label: "Canvas findings (critical)", value: findings.filter { $0.severity == .critical }.count, url: SiteURL.canvas.path))
             counts.append(.init(label: "Canvas findings (all)", value: findings.count, url: SiteURL.canvas.path))
         }

@@ -185,8 +185,7 @@ enum ReportData {
 
     /// What the newest Canvas sync that read something found, worst first.
     static func canvasLines(_ req: Request) async throws -> HygieneContext.Drift? {
-        guard let synced = try await req.operations.canvas.list(limit: 20).first(where: { $0.outcome != .failed }) else { return nil }
-        let findings = try await req.operations.canvas.findings(synced.id)
+        guard let (synced, findings) = try await req.operations.canvas.latestFindings() else { return nil }
         return HygieneContext.Drift(
             scanned: "\(Format.dateTime(synced.startedAt)) (\(synced.outcome.label.lowercased()))",
             lines: findings.map { .init(subject: "\($0.objectName) (\($0.objectID))", problem: "\($0.severity.label): \($0.kind.label). \($0.canvasSays) Fix: \($0.fix)") }.nonEmpty)
