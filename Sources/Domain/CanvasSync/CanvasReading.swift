@@ -34,7 +34,7 @@ public enum CanvasError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The calls a sync makes. `CanvasAPI.CanvasClient` talks HTTP; a test may answer from memory.
+/// The calls a sync and the enforcement make. `CanvasAPI.CanvasClient` talks HTTP; a test may answer from memory.
 public protocol CanvasReading: Sendable {
     /// The Canvas address, for records and pages (never the token).
     var address: String { get }
@@ -42,6 +42,9 @@ public protocol CanvasReading: Sendable {
     /// Every page of a listing, following `rel="next"`; one body a page.
     func list(_ path: String, query: [(String, String)]) async throws -> [Data]
     func post(_ path: String, form: [(String, String)]) async throws -> Data
+    /// A change (POST, PUT, DELETE) with a form or a JSON body. Sent again only after throttling; after
+    /// a 5xx or a time-out it may have taken effect, so the caller reads Canvas back rather than resend.
+    func write(_ method: String, _ path: String, form: [(String, String)], json: Data?) async throws -> Data
     /// A report file (same host with the token; elsewhere without it).
     func download(_ url: String) async throws -> Data
     /// Requests made so far, retries included.

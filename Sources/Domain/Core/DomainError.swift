@@ -28,4 +28,7 @@ public enum DomainError: Error, Equatable, Sendable {
     case gateUnmet([String: String])
     /// A key release confirmation code did not work; deliberately says nothing about why.
     case codeRefused
+    /// Canvas did not make a change VendorReview asked for (refused, or reading back showed otherwise);
+    /// nothing that depended on it was recorded. The words say what Canvas did.
+    case canvasRefused(String)
 }

@@ -20,6 +20,7 @@ public struct Store: Sendable {
     public let lti: any LTIConfigurationRepository
     public let drift: any DriftRepository
     public let canvas: any CanvasSyncRepository
+    public let canvasWrites: any CanvasWriteRepository
 
     public init(
         vendors: any VendorRepository, users: any UserRepository, tokens: any ApiTokenRepository, audit: any AuditRepository,
@@ -27,9 +28,10 @@ public struct Store: Sendable {
         answers: any AnswerRepository, vendorLinks: any VendorLinkRepository, reviews: any ReviewRepository,
         releases: any KeyReleaseRepository, reminders: any ReminderLog, inheritedKeys: any InheritedKeyRepository,
         tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository,
-        canvas: any CanvasSyncRepository
+        canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository
     ) {
         self.canvas = canvas
+        self.canvasWrites = canvasWrites
         self.vendors = vendors
         self.users = users
         self.tokens = tokens

@@ -33,6 +33,8 @@ public struct Policy: Equatable, Sendable {
     public var studentTokenMaxDays = 120
     /// A Canvas key switched on but unused for longer than this is reported idle (`canvas.key_idle_days`).
     public var canvasKeyIdleDays = 90
+    /// What happens to a key that should not be on (`enforce.auto_off`): report only, propose, or switch off.
+    public var autoOff: AutoOff = .propose
 
     public init() {}
 
@@ -41,7 +43,7 @@ public struct Policy: Equatable, Sendable {
     /// Reads the policy tree; unknown keys and bad values name the file and line.
     public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
         func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
-        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas)") }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce)") }
         var policy = Policy()
         func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
             guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
@@ -107,10 +109,13 @@ public struct Policy: Equatable, Sendable {
                 case ("tokens", "purpose_required"): policy.tokenPurposeRequired = try bool(value)
                 case ("tokens", "student_max_days"): policy.studentTokenMaxDays = try int(value, 1...3650)
                 case ("canvas", "key_idle_days"): policy.canvasKeyIdleDays = try int(value, 1...3650)
-                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _):
+                case ("enforce", "auto_off"):
+                    guard let choice = AutoOff(rawValue: try scalar(value)) else { throw fail(value.line, "auto_off is never, propose or automatic") }
+                    policy.autoOff = choice
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _):
                     throw fail(keyLine, "unknown key '\(key)' in \(section)")
                 default:
-                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas)")
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce)")
                 }
             }
         }

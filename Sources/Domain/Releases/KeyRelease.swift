@@ -183,6 +183,14 @@ public struct KeyRelease: Equatable, Sendable {
         codesSent += 1
     }
 
+    /// Whether `verify` would release with this code now, without spending an attempt: with enforcement,
+    /// Canvas is checked and switched between a right code and the record. A wrong code learns nothing
+    /// here — it goes on to `verify`, which counts it.
+    public func wouldRelease(_ code: String, at now: Date, policy: Policy) -> Bool {
+        state(at: now, policy: policy) == .pending && attempts < policy.maxAttempts
+            && now.timeIntervalSince(codeIssuedAt) < TimeInterval(policy.codeValidMinutes * 60) && ReleaseCode.matches(code, release: id, hash: codeHash)
+    }
+
     /// Checks a code. Every call counts as an attempt; the last allowed wrong attempt locks the release.
     public mutating func verify(_ code: String, details: ReleaseDetails, at now: Date, policy: Policy) -> Outcome {
         switch state(at: now, policy: policy) {

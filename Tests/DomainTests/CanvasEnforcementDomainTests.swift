@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import Domain
+
+@Suite("Canvas enforcement (pure)")
+struct CanvasEnforcementDomainTests {
+    let approved = ["url:GET|/api/v1/courses/:course_id/users"]
+
+    func key(scopes: [String]? = ["url:GET|/api/v1/courses/:course_id/users"], require: Bool? = true, includes: Bool? = false,
+             state: String = "active", inherited: Bool = false) -> CanvasDeveloperKey {
+        CanvasDeveloperKey(id: "170000000000555", name: "Sync", workflowState: state, binding: .off, inherited: inherited, scopes: scopes,
+                           requireScopes: require, allowIncludes: includes)
+    }
+
+    @Test func aKeyExactlyAsApprovedMatches() {
+        #expect(KeyMatch.differences(key(), approvedScopes: approved, allowIncludes: false).isEmpty)
+        #expect(KeyMatch.differences(key(includes: true), approvedScopes: approved, allowIncludes: true).isEmpty)
+    }
+
+    @Test func everyDifferenceIsNamed() {
+        let wider = KeyMatch.differences(key(scopes: approved + ["url:DELETE|/api/v1/courses/:id"]), approvedScopes: approved, allowIncludes: false)
+        #expect(wider == ["scopes not approved: url:DELETE|/api/v1/courses/:id"])
+        let narrower = KeyMatch.differences(key(scopes: []), approvedScopes: approved, allowIncludes: false)
+        #expect(narrower == ["approved scopes missing: url:GET|/api/v1/courses/:course_id/users"])
+        #expect(KeyMatch.differences(key(require: false), approvedScopes: approved, allowIncludes: false).first?.contains("Enforce scopes") == true)
+        #expect(KeyMatch.differences(key(includes: true), approvedScopes: approved, allowIncludes: false).first?.contains("include parameters") == true)
+        #expect(KeyMatch.differences(key(state: "inactive"), approvedScopes: approved, allowIncludes: false).first?.contains("inactive") == true)
+        #expect(KeyMatch.differences(key(inherited: true), approvedScopes: approved, allowIncludes: false).first?.contains("inherited") == true)
+        let many = (0..<8).map { "url:GET|/api/v1/x\($0)" }
+        #expect(KeyMatch.differences(key(scopes: approved + many), approvedScopes: approved, allowIncludes: false).first?.hasSuffix("and 3 more") == true)
+    }
+
+    @Test func switchOffCausesComeFromKeyFindingsAndLapsedGatesOncePerKey() {
+        func finding(_ kind: CanvasFindingKind, _ id: String, objectKind: CanvasObjectKind = .developerKey) -> CanvasFinding {
+            CanvasFinding(kind: kind, severity: .high, objectKind: objectKind, objectID: id, objectName: "Key \(id)", canvasSays: "on", approved: "-", fix: "-")
+        }
+        let findings = [finding(.keyOnWithoutRelease, "1"), finding(.keyScopesWider, "1"), finding(.keyOnAfterOff, "2"), finding(.keyIdle, "3"),
+                        finding(.tokenPolicy, "4", objectKind: .token), finding(.keyOnWithoutRelease, "../evil")]
+        let causes = SwitchOffCause.causes(findings: findings, lapsed: [], keysOn: nil)
+        #expect(causes.map(\.keyID) == ["1", "2"])
+        #expect(causes.first?.findingKind == .keyOnWithoutRelease)
+    }
+
+    @Test func theWriteActionsKnowTheirPermissionAndDirection() {
+        #expect(CanvasWriteAction.keyOn.permission == "manage_developer_keys" && !CanvasWriteAction.keyOn.isSafeDirection)
+        #expect(CanvasWriteAction.tokenDelete.permission == "delete_access_tokens" && CanvasWriteAction.tokenDelete.isSafeDirection)
+        #expect(CanvasWriteState.failed.isOpen && !CanvasWriteState.done.isOpen && !CanvasWriteState.dismissed.isOpen)
+        #expect(CanvasWriteTarget.isCanvasID("1~23") && !CanvasWriteTarget.isCanvasID("12/../3") && !CanvasWriteTarget.isCanvasID(""))
+    }
+
+    @Test func thePolicyReadsAutoOff() throws {
+        func tree(_ value: String) -> DefinitionNode {
+            .mapping([(key: "enforce", keyLine: 1, value: .mapping([(key: "auto_off", keyLine: 2, value: .scalar(value, line: 2))], line: 2))], line: 1)
+        }
+        #expect(Policy().autoOff == .propose)
+        for choice in AutoOff.allCases { #expect(try Policy.parse(tree(choice.rawValue), file: "policy.yaml").autoOff == choice) }
+        #expect(throws: DefinitionError.self) { try Policy.parse(tree("sometimes"), file: "policy.yaml") }
+    }
+
+    @Test func wouldReleaseChecksTheCodeWithoutSpendingAnAttempt() {
+        let id = KeyRelease.ID(UUID())
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let release = KeyRelease(id: id, integrationID: .init(UUID()), requestedBy: "A", requestedByID: .init(UUID()), requestedByEmail: "a@x.example",
+                                 requestedAt: now, codeHash: ReleaseCode.hash("123456", release: id), codeIssuedAt: now, whitelistVersion: 1)
+        let policy = Policy()
+        #expect(release.wouldRelease("123456", at: now.addingTimeInterval(60), policy: policy))
+        #expect(!release.wouldRelease("654321", at: now.addingTimeInterval(60), policy: policy))
+        #expect(!release.wouldRelease("123456", at: now.addingTimeInterval(Double(policy.codeValidMinutes * 60 + 1)), policy: policy))
+        #expect(release.attempts == 0)
+    }
+}
