@@ -6,7 +6,8 @@ import Vapor
 /// opaque bookmarks (`per_page` default 10, at most 100), `X-Rate-Limit-Remaining` and `X-Request-Cost`,
 /// throttling as 429 or the older `403 Forbidden (Rate Limit Exceeded)`, 404 for root-only endpoints on
 /// a sub-account, newline-joined `redirect_uris`, inherited keys without scopes, `{total, data}` for LTI
-/// registrations, account reports that run and then complete, and faults a scenario asks for.
+/// registrations, account reports that run and then complete, binding and token changes (logged at
+/// `/__double/writes`, which only the double has), and faults a scenario asks for.
 public enum CanvasDouble {
     /// `vendor-review canvas-double --scenario FILE [--port N]`: serves until SIGTERM or SIGINT and prints
     /// `canvas-double listening on http://127.0.0.1:PORT` once bound (port 0 picks a free one).
@@ -72,6 +73,7 @@ public enum CanvasDouble {
         for method in [HTTPMethod.GET, .POST, .PUT, .DELETE] {
             app.on(method, "**") { req async throws -> Response in
                 if req.url.path.hasPrefix("/files/") { return state.file(req) }
+                if req.url.path == "/__double/writes" { return state.writes() }
                 return try await state.answer(req)
             }
         }

@@ -139,8 +139,28 @@ public struct CanvasScenario: Codable, Sendable {
         /// What the bucket starts at, and the cost of each request (`X-Rate-Limit-Remaining`, `X-Request-Cost`).
         public var rateLimitStart: Double?
         public var requestCost: Double?
+        /// Answer a change request of this kind with this status, `times` times (after making it, if `applied`).
+        public var writeFault: WriteFault?
+        /// Hold every change request this long before answering (to make two writers overlap).
+        public var writeDelayMilliseconds: Int?
 
         public init() {}
+    }
+
+    public struct WriteFault: Codable, Sendable {
+        /// `binding` (developer key account binding), `registration_bind` or `token_delete`.
+        public var action: String
+        public var status: Int
+        /// True: the change is made before the error is answered (Canvas failed after committing).
+        public var applied: Bool?
+        public var times: Int?
+
+        public init(action: String, status: Int, applied: Bool = false, times: Int = 1) {
+            self.action = action
+            self.status = status
+            self.applied = applied
+            self.times = times
+        }
     }
 
     public struct PageFault: Codable, Sendable {

@@ -1,26 +1,32 @@
 import Foundation
 import Vapor
 
-/// The double's data, rendered once into Canvas's JSON shapes, and what it counts while serving:
-/// requests, the rate-limit bucket, faults already served and report polls.
+/// The double's data, rendered into Canvas's JSON shapes (again for an object a write changes), and
+/// what it counts while serving: requests, the rate-limit bucket, faults already served, report polls
+/// and every write it was sent.
 public final class DoubleState: @unchecked Sendable {
-    private let scenario: CanvasScenario
-    private let quirks: CanvasScenario.Quirks
-    private let lock = NSLock()
+    let scenario: CanvasScenario
+    let quirks: CanvasScenario.Quirks
+    let lock = NSLock()
     private var origin = "http://127.0.0.1"
     private var requestCount = 0
-    private var faultsServed: [String: Int] = [:]
+    var faultsServed: [String: Int] = [:]
     private var reportPolls: [String: Int] = [:]
     private let started = Date()
 
-    private let rootID: String
-    private let ownKeys: [Data]
-    private let inheritedKeys: [Data]
-    private let registrations: [Data]?
+    let rootID: String
+    // Changed by writes, under `lock`: the objects and their rendered JSON, side by side.
+    var keyObjects: [CanvasScenario.Key]
+    var ownKeys: [Data]
+    let inheritedKeys: [Data]
+    var registrationObjects: [CanvasScenario.Registration]?
+    var registrations: [Data]?
     private let accounts: [String: CanvasScenario.Account]
     private let tools: [String: [Data]]
-    private let tokens: [String: [Data]]
-    private let keyReport: String
+    var tokenObjects: [String: [CanvasScenario.UserToken]]
+    var tokens: [String: [Data]]
+    /// Every change request that reached a handler: method, path, body, and the status answered.
+    var writeLog: [[String: Any]] = []
 
     public init(scenario: CanvasScenario) {
         var scenario = scenario
@@ -28,15 +34,17 @@ public final class DoubleState: @unchecked Sendable {
         self.scenario = scenario
         quirks = scenario.quirks ?? CanvasScenario.Quirks()
         rootID = scenario.account.id
-        ownKeys = (scenario.developerKeys ?? []).map { DoubleState.json(DoubleState.ownKey($0, root: scenario.account.id)) }
+        keyObjects = scenario.developerKeys ?? []
+        ownKeys = keyObjects.map { DoubleState.json(DoubleState.ownKey($0, root: scenario.account.id)) }
         inheritedKeys = (scenario.inheritedKeys ?? []).map { DoubleState.json(DoubleState.inheritedKey($0, root: scenario.account.id)) }
+        registrationObjects = scenario.ltiRegistrations
         registrations = scenario.ltiRegistrations.map { $0.map { DoubleState.json(DoubleState.registration($0, root: scenario.account.id)) } }
         var accounts = [scenario.account.id: scenario.account]
         for account in scenario.subAccounts ?? [] { accounts[account.id] = account }
         self.accounts = accounts
         tools = (scenario.externalTools ?? [:]).mapValues { $0.map { DoubleState.json(DoubleState.tool($0)) } }
+        tokenObjects = scenario.userTokens ?? [:]
         tokens = (scenario.userTokens ?? [:]).mapValues { $0.map { DoubleState.json(DoubleState.userToken($0)) } }
-        keyReport = DoubleState.developerKeyReport(own: scenario.developerKeys ?? [], inherited: scenario.inheritedKeys ?? [])
     }
 
     func setOrigin(_ origin: String) {
@@ -84,9 +92,10 @@ public final class DoubleState: @unchecked Sendable {
         }
         let parts = path.split(separator: "/").map(String.init)
         let query = Self.query(req.url.query)
-        guard parts.count >= 2, parts[0] == "api", parts[1] == "v1", req.method == .GET || req.method == .POST else {
+        guard parts.count >= 2, parts[0] == "api", parts[1] == "v1", [.GET, .POST, .PUT, .DELETE].contains(req.method) else {
             return Self.error(.notFound, "The specified resource does not exist.", headers: headers)
         }
+        if let written = try await change(req, Array(parts.dropFirst(2)), path: path, headers: headers) { return written }
         return try await route(req.method, Array(parts.dropFirst(2)), path: path, query: query, headers: headers, origin: origin)
     }
 
@@ -107,9 +116,9 @@ public final class DoubleState: @unchecked Sendable {
             return Self.ok(Self.json(answer), headers: headers)
         case (.GET, "accounts", 3) where parts[2] == "developer_keys":
             guard isRoot(parts[1]) else { return missing }
-            return try await page(value("inherited") == "true" ? inheritedKeys : ownKeys, path: path, query: query, headers: headers, origin: origin)
+            return try await page(value("inherited") == "true" ? inheritedKeys : locked { ownKeys }, path: path, query: query, headers: headers, origin: origin)
         case (.GET, "accounts", 3) where parts[2] == "lti_registrations":
-            guard isRoot(parts[1]), let registrations else { return missing }
+            guard isRoot(parts[1]), let registrations = locked({ registrations }) else { return missing }
             return try await page(registrations, path: path, query: query, headers: headers, origin: origin, defaultPerPage: 15, wrapped: true)
         case (.GET, "accounts", 3) where parts[2] == "sub_accounts":
             let parent = isRoot(parts[1]) ? rootID : parts[1]
@@ -136,7 +145,7 @@ public final class DoubleState: @unchecked Sendable {
             let url = "\(origin)/files/reports/\(id)/developer_key_report.csv?verifier=\(Self.verifier(id))"
             return Self.ok(Self.json(["id": Int(id) ?? 0, "report": "developer_key_report_csv", "status": "complete", "progress": 100, "file_url": url]), headers: headers)
         case (.GET, "users", 3) where parts[2] == "user_generated_tokens":
-            guard let list = tokens[parts[1]] else { return missing }
+            guard let list = locked({ tokens[parts[1]] }) else { return missing }
             return try await page(list, path: path, query: query, headers: headers, origin: origin)
         default:
             return missing
@@ -151,7 +160,8 @@ public final class DoubleState: @unchecked Sendable {
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/csv")
-        return Response(status: .ok, headers: headers, body: .init(string: keyReport))
+        let report = locked { DoubleState.developerKeyReport(own: keyObjects, inherited: scenario.inheritedKeys ?? []) }
+        return Response(status: .ok, headers: headers, body: .init(string: report))
     }
 
     private func descends(_ account: CanvasScenario.Account, from ancestor: String) -> Bool {
@@ -212,6 +222,12 @@ public final class DoubleState: @unchecked Sendable {
         // A leaky bucket: each request costs, and it refills 10 units a second.
         let remaining = max(0, min(start, start - Double(requestCount) * (quirks.requestCost ?? 1) + Date().timeIntervalSince(started) * 10))
         return (requestCount, remaining, origin)
+    }
+
+    func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
     }
 
     private func takeFault(_ fault: CanvasScenario.PageFault) -> Bool {
