@@ -51,6 +51,12 @@ public actor CanvasClient: CanvasReading {
         return try await send(.POST, url(path, query: []), path: path, body: Data(body.utf8)).body
     }
 
+    public func write(_ method: String, _ path: String, form: [(String, String)], json: Data?) async throws -> Data {
+        let verb = HTTPMethod(rawValue: method.uppercased())
+        let body = json ?? (form.isEmpty ? nil : Data(Self.encode(form).utf8))
+        return try await send(verb, url(path, query: []), path: path, body: body, json: json != nil, onlyRetryThrottling: true).body
+    }
+
     public func list(_ path: String, query: [(String, String)]) async throws -> [Data] {
         var pages: [Data] = []
         var next: URL? = url(path, query: query + [("per_page", String(settings.perPage))])
@@ -78,7 +84,10 @@ public actor CanvasClient: CanvasReading {
         let link: String?
     }
 
-    private func send(_ method: HTTPMethod, _ url: URL, path: String, body: Data? = nil, withToken: Bool = true) async throws -> Response {
+    /// `onlyRetryThrottling`: a change is sent again only after throttling (Canvas did nothing); after a
+    /// 5xx, a time-out or a dropped connection it may have taken effect, so the caller reads back instead.
+    private func send(_ method: HTTPMethod, _ url: URL, path: String, body: Data? = nil, json: Bool = false, withToken: Bool = true,
+                      onlyRetryThrottling: Bool = false) async throws -> Response {
         var attempt = 0
         while true {
             attempt += 1
@@ -89,7 +98,7 @@ public actor CanvasClient: CanvasReading {
             request.headers.add(name: "User-Agent", value: "VendorReview-CanvasSync/1")
             if withToken { request.headers.add(name: "Authorization", value: "Bearer \(settings.token)") }
             if let body {
-                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                request.headers.add(name: "Content-Type", value: json ? "application/json" : "application/x-www-form-urlencoded")
                 request.body = .bytes(ByteBuffer(bytes: body))
             }
             let retryable: CanvasError
@@ -112,6 +121,9 @@ public actor CanvasClient: CanvasReading {
                 case 200..<300:
                     try await slowDown(remaining: remaining)
                     return Response(body: data, link: response.headers.first(name: "Link"))
+                // Canvas answers a missing permission with 401 too, but without asking for a new token.
+                case 401 where String(decoding: data.prefix(2048), as: UTF8.self).localizedCaseInsensitiveContains("not authorized to perform"):
+                    throw CanvasError.forbidden(path: path)
                 case 401: throw CanvasError.tokenRefused
                 case 404: throw CanvasError.notFound(path: path)
                 case 429: retryable = .throttled(path: path)
@@ -132,6 +144,7 @@ public actor CanvasClient: CanvasReading {
                 retryable = .unreachable(Self.plain(error))
             }
             guard attempt <= settings.maxRetries else { throw retryable }
+            if onlyRetryThrottling, case .throttled = retryable {} else if onlyRetryThrottling { throw retryable }
             let base: Double = if case .throttled = retryable { settings.throttleBackoff } else { settings.retryBackoff }
             let delay = base * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1.5)
             logger.notice("canvas request retried", metadata: ["path": "\(path)", "attempt": "\(attempt)", "reason": "\(retryable)"])

@@ -1,7 +1,8 @@
 import Foundation
 
 /// How to reach the institution's Canvas: `CANVAS_URL` (https, or http only on loopback),
-/// `CANVAS_TOKEN_FILE` (a file holding an admin access token) and `CANVAS_ACCOUNT_ID` (default `self`).
+/// `CANVAS_TOKEN_FILE` (a file holding an admin access token), `CANVAS_ACCOUNT_ID` (default `self`) and
+/// `CANVAS_ENFORCE` (off, the default, or on).
 public struct CanvasSettings: Sendable {
     public var baseURL: URL
     /// Read from the file at start; kept only in memory.
@@ -21,6 +22,8 @@ public struct CanvasSettings: Sendable {
     public var maxSlowdown: Double = 2
     /// Multiplies every wait (tests set it near 0).
     public var delayScale: Double = 1
+    /// `CANVAS_ENFORCE=on`: the gate switches keys on in Canvas; lifecycle and policy switch them off.
+    public var enforce = false
 
     public init(baseURL: URL, token: String, accountID: String = "self") {
         self.baseURL = baseURL
@@ -37,7 +40,10 @@ public struct CanvasSettings: Sendable {
 
     /// Nil when `CANVAS_URL` is unset (the Canvas connection is optional).
     public static func from(environment: [String: String]) throws -> CanvasSettings? {
-        guard let raw = environment["CANVAS_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = environment["CANVAS_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            if environment["CANVAS_ENFORCE"]?.lowercased() == "on" { throw Problem(variable: "CANVAS_ENFORCE", why: "on needs CANVAS_URL and CANVAS_TOKEN_FILE") }
+            return nil
+        }
         let url = try validatedURL(raw)
         guard let path = environment["CANVAS_TOKEN_FILE"], !path.isEmpty else {
             throw Problem(variable: "CANVAS_TOKEN_FILE", why: "set it to a file holding a Canvas admin access token")
@@ -48,6 +54,11 @@ public struct CanvasSettings: Sendable {
             throw Problem(variable: "CANVAS_ACCOUNT_ID", why: "use self, a Canvas account id (digits or shard~id) or sis_account_id:…")
         }
         var settings = CanvasSettings(baseURL: url, token: token, accountID: account)
+        switch environment["CANVAS_ENFORCE"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+        case "", "off": settings.enforce = false
+        case "on": settings.enforce = true
+        default: throw Problem(variable: "CANVAS_ENFORCE", why: "use off (read and report only) or on (switch keys in Canvas)")
+        }
         if let scale = environment["CANVAS_DELAY_SCALE"].flatMap(Double.init), (0...1).contains(scale) { settings.delayScale = scale }
         return settings
     }
