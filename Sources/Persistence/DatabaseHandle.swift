@@ -126,6 +126,6 @@ extension Store {
             tokenRegister: FluentTokenRegisterRepository(database: database),
             lti: FluentLTIConfigurationRepository(database: database),
             drift: FluentDriftRepository(database: database),
-            canvas: FluentCanvasSyncRepository(database: database))
+            canvas: FluentCanvasSyncRepository(database: database), canvasWrites: FluentCanvasWriteRepository(database: database))
     }
 }

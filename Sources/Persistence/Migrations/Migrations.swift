@@ -22,5 +22,6 @@ enum MigrationList {
         CreateDrift(),
         GateHolds(),
         CreateCanvasSync(),
+        CreateCanvasWrite(),
     ]
 }
