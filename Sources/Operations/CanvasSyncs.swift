@@ -6,11 +6,14 @@ import Logging
 public struct CanvasConnection: Sendable {
     public let address: String
     public let accountID: String
+    /// `CANVAS_ENFORCE=on`: releases switch keys on, lifecycle and policy switch them off.
+    public let enforce: Bool
     public let open: @Sendable () -> any CanvasReading
 
-    public init(address: String, accountID: String, open: @escaping @Sendable () -> any CanvasReading) {
+    public init(address: String, accountID: String, enforce: Bool = false, open: @escaping @Sendable () -> any CanvasReading) {
         self.address = address
         self.accountID = accountID
+        self.enforce = enforce
         self.open = open
     }
 }
@@ -47,6 +50,15 @@ public struct CanvasCheck: Sendable {
     public let account: CanvasAccount
     public let permissions: [String: Bool]
     public let parts: [Part]
+    /// `CANVAS_ENFORCE=on`.
+    public let enforce: Bool
+
+    /// Each change enforcement may make, and why this token cannot (nil: it can, or Canvas did not say).
+    public var actions: [(action: CanvasWriteAction, missing: String?)] {
+        CanvasWriteAction.allCases.map { action in
+            (action, permissions[action.permission] == false ? "this token's user lacks the Canvas permission \(action.permission)" : nil)
+        }
+    }
 }
 
 /// Reads the institution's Canvas with an admin token, compares what runs with what was approved,
@@ -54,6 +66,7 @@ public struct CanvasCheck: Sendable {
 /// its difference from the previous one. Called alike by the Canvas page, the API, the CLI and the timer.
 public struct CanvasSyncs: Sendable {
     private let environment: OperationEnvironment
+    private let enforcement: CanvasEnforcement
     static let lease = "canvas_sync"
     /// A sync that runs longer than this is presumed dead and its lease may be taken.
     static let leaseSeconds: Double = 30 * 60
@@ -62,8 +75,9 @@ public struct CanvasSyncs: Sendable {
     /// Report polls before giving up on the developer key report.
     static let maxReportPolls = 30
 
-    init(_ environment: OperationEnvironment) {
+    init(_ environment: OperationEnvironment, enforcement: CanvasEnforcement) {
         self.environment = environment
+        self.enforcement = enforcement
     }
 
     public var connection: CanvasConnection? { environment.canvas?.resolve() }
@@ -83,7 +97,8 @@ public struct CanvasSyncs: Sendable {
             throw error
         }
         return CanvasCheck(address: connector.address, account: account, permissions: permissions,
-                           parts: CanvasPart.allCases.map { CanvasCheck.Part(part: $0, skipReason: Self.skipReason($0, permissions: permissions)) })
+                           parts: CanvasPart.allCases.map { CanvasCheck.Part(part: $0, skipReason: Self.skipReason($0, permissions: permissions)) },
+                           enforce: connector.enforce)
     }
 
     static func skipReason(_ part: CanvasPart, permissions: [String: Bool]) -> String? {
@@ -95,7 +110,8 @@ public struct CanvasSyncs: Sendable {
         let path = "/api/v1/accounts/\(account)/permissions"
         do {
             return try await CanvasWire.read(path: path) {
-                try CanvasWire.permissions(try await canvas.get($0, query: CanvasPart.permissions.map { ("permissions[]", $0) }))
+                let names = CanvasPart.permissions + CanvasWriteAction.allCases.map(\.permission).filter { !CanvasPart.permissions.contains($0) }
+                return try CanvasWire.permissions(try await canvas.get($0, query: Array(Set(names)).sorted().map { ("permissions[]", $0) }))
             }
         } catch CanvasError.tokenRefused {
             throw CanvasError.tokenRefused
@@ -306,6 +322,7 @@ public struct CanvasSyncs: Sendable {
                               requests: await canvas.requestCount(), canvasURL: connector.address, snapshot: snapshot, difference: difference,
                               findingCount: findings.count)
         try await store.canvas.record(sync, findings: findings, by: actor)
+        if let snapshot { await enforcement.applyPolicy(findings: findings, snapshot: snapshot) }
         environment.logger.info("canvas sync", metadata: ["outcome": "\(outcome.rawValue)", "requests": "\(sync.requests)", "findings": "\(findings.count)"])
         return (sync, findings)
     }

@@ -7,10 +7,12 @@ import Foundation
 public struct KeyReleases: Sendable {
     private let environment: OperationEnvironment
     private let gates: Gates
+    private let enforcement: CanvasEnforcement
 
-    init(_ environment: OperationEnvironment, gates: Gates) {
+    init(_ environment: OperationEnvironment, gates: Gates, enforcement: CanvasEnforcement) {
         self.environment = environment
         self.gates = gates
+        self.enforcement = enforcement
     }
 
     /// What the requester types when confirming: the code and the key's details from Canvas.
@@ -70,11 +72,23 @@ public struct KeyReleases: Sendable {
         let policy = environment.policy
         let code = confirmation.code
         let actor = Actor(user: user)
+        // Enforcing: a right code first switches the key on in Canvas (checked, written, read back); only then is the release recorded.
+        let switchedOn = enforcement.isOn && release.wouldRelease(code, at: now, policy: policy)
+        if switchedOn {
+            try await switchOn(details.canvasKeyID, scopes: details.scopes, allowIncludes: details.allowIncludeParameters, release: release,
+                               why: "verified release \(release.id)", by: actor)
+        }
         let (updated, outcome) = try await store.releases.update(release.id, by: actor, at: now) { release in
             let outcome = release.verify(code, details: details, at: now, policy: policy)
             return KeyReleaseChange(outcome == .released ? "release" : "code_refused", Self.summary(of: outcome, release, details, policy), decision: outcome)
         }
         guard outcome == .released else {
+            if switchedOn {
+                // The key went on but the release could not be recorded (it changed meanwhile): off again, the safe direction.
+                _ = try? await enforcement.make(CanvasWriteTarget(action: .keyOff, objectID: details.canvasKeyID, name: "key \(details.canvasKeyID)"),
+                                                reason: "release \(release.id) was not recorded after the key went on", integration: release.integrationID,
+                                                release: release.id, by: actor)
+            }
             if updated.state == .locked {
                 throw DomainError.validation(ValidationErrors(["code": "That code did not work, and this release is now locked. Start a new release."]))
             }
@@ -84,6 +98,11 @@ public struct KeyReleases: Sendable {
             _ = try await store.releases.update(previous, by: actor, at: now) { old in
                 if old.state == .released || old.state == .off { old.state = .retired }
                 return KeyReleaseChange("retire", "retired: rotated by release \(updated.id)")
+            }
+            if enforcement.isOn, let old = try await store.releases.find(previous)?.details?.canvasKeyID, old != details.canvasKeyID {
+                // The rotated key goes off; a failure stays visible with retry and does not undo the new release.
+                _ = try? await enforcement.make(CanvasWriteTarget(action: .keyOff, objectID: old, name: "key \(old)"),
+                                                reason: "rotated by release \(updated.id)", integration: updated.integrationID, release: previous, by: actor)
             }
         }
         await notifyVendor(updated)
@@ -117,12 +136,45 @@ public struct KeyReleases: Sendable {
             guard let integration = try await environment.store.integrations.find(release.integrationID) else { throw DomainError.notFound(entity: "integration") }
             try await gates.evaluate(integration).ensureMet()
         }
+        // Check the note and the transition before touching Canvas, so a bad form changes nothing there.
+        _ = try action.apply(to: release.state, note: text)
+        if enforcement.isOn, let details = release.details {
+            if action == .turnOn {
+                try await switchOn(details.canvasKeyID, scopes: details.scopes, allowIncludes: details.allowIncludeParameters, release: release,
+                                   why: "turned back on: \(text)", by: actor)
+            } else {
+                let write = try await enforcement.make(CanvasWriteTarget(action: .keyOff, objectID: details.canvasKeyID, name: "key \(details.canvasKeyID)"),
+                                                       reason: "\(action.label.lowercased()): \(text)", integration: release.integrationID, release: release.id, by: actor)
+                guard write.state == .done else {
+                    throw DomainError.canvasRefused("Canvas did not switch key \(details.canvasKeyID) off: \(write.outcome ?? "no answer"). Nothing was changed here; the failed change can be retried from the dashboard.")
+                }
+            }
+        }
         return try await environment.store.releases.update(release.id, by: actor, at: environment.now()) { release in
             release.state = try action.apply(to: release.state, note: text)
             release.note = text
             // Back on only with the gate met (checked above), so a flag from before no longer holds.
             if action == .turnOn { release.gateLapse = nil }
             return KeyReleaseChange(action.rawValue, "key \(release.details?.canvasKeyID ?? "") now \(release.state.label.lowercased()): \(text)")
+        }
+    }
+
+    /// Reads the key from Canvas, refuses unless it is exactly what was approved, then switches it on and reads it back.
+    private func switchOn(_ keyID: String, scopes: [String], allowIncludes: Bool, release: KeyRelease, why: String, by actor: Actor) async throws {
+        let key: CanvasDeveloperKey
+        do {
+            key = try await enforcement.readKey(keyID)
+        } catch let error as CanvasError {
+            throw DomainError.canvasRefused("Canvas could not be read to check key \(keyID): \(error.description) Nothing was released.")
+        }
+        let differences = KeyMatch.differences(key, approvedScopes: scopes, allowIncludes: allowIncludes)
+        guard differences.isEmpty else {
+            throw DomainError.validation(ValidationErrors(["canvasKeyID": "Key \(keyID) in Canvas is not what was approved — \(differences.joined(separator: "; ")). Change the key in Canvas and confirm again; nothing was released."]))
+        }
+        let write = try await enforcement.make(CanvasWriteTarget(action: .keyOn, objectID: keyID, name: key.label), reason: why,
+                                               integration: release.integrationID, release: release.id, by: actor)
+        guard write.state == .done else {
+            throw DomainError.canvasRefused("Canvas did not switch key \(keyID) on: \(write.outcome ?? "no answer"). Nothing was recorded as released.")
         }
     }
 

@@ -19,6 +19,7 @@ public struct Operations: Sendable {
     public let statuses: IntegrationStatuses
     public let queues: WorkQueues
     public let canvas: CanvasSyncs
+    public let enforcement: CanvasEnforcement
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -27,7 +28,8 @@ public struct Operations: Sendable {
         statuses = IntegrationStatuses(environment, watch: gateWatch)
         queues = WorkQueues(environment, gates: gates)
         whitelists = WhitelistReviews(environment, catalog: catalog, watch: gateWatch)
-        releases = KeyReleases(environment, gates: gates)
+        enforcement = CanvasEnforcement(environment)
+        releases = KeyReleases(environment, gates: gates, enforcement: enforcement)
         reminders = ReminderDispatch(environment)
         tokens = TokenIssuance(environment)
         answers = Answers(environment, watch: gateWatch)
@@ -36,6 +38,6 @@ public struct Operations: Sendable {
         exports = AuditorExports(environment)
         drift = DriftScans(environment, catalog: catalog)
         lti = LTIImports(environment, watch: gateWatch)
-        canvas = CanvasSyncs(environment)
+        canvas = CanvasSyncs(environment, enforcement: enforcement)
     }
 }

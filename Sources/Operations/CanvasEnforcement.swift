@@ -1,0 +1,314 @@
+import Domain
+import Foundation
+import Logging
+
+/// Makes the checklist real in Canvas (`CANVAS_ENFORCE=on`). Every write is recorded first as an
+/// intent, claimed by one instance (a lease per write), performed, read back, and its outcome recorded,
+/// each step audited. A crash between the write and the record leaves the intent "performing"; the
+/// next run reads Canvas back and records what it shows — it never writes a second time.
+public struct CanvasEnforcement: Sendable {
+    private let environment: OperationEnvironment
+    /// A write whose instance died is presumed dead after this, and may be repaired.
+    static let leaseSeconds: Double = 10 * 60
+
+    init(_ environment: OperationEnvironment) {
+        self.environment = environment
+    }
+
+    private var connection: CanvasConnection? { environment.canvas?.resolve() }
+    /// Canvas is connected and `CANVAS_ENFORCE=on`.
+    public var isOn: Bool { connection?.enforce == true }
+
+    // MARK: - Reading
+
+    /// The account's own developer key `id` as Canvas shows it now.
+    public func readKey(_ id: String) async throws -> CanvasDeveloperKey {
+        guard let connection else { throw CanvasSyncRefusal.notConfigured }
+        let canvas = connection.open()
+        defer { Task { await canvas.close() } }
+        guard let key = try await ownKey(id, canvas, connection) else {
+            throw DomainError.validation(ValidationErrors(["canvasKeyID": "Canvas has no developer key \(id) in this account. Create it (Admin › Developer Keys) with the approved scopes, leave it off, and enter its id."]))
+        }
+        return key
+    }
+
+    private func ownKey(_ id: String, _ canvas: any CanvasReading, _ connection: CanvasConnection) async throws -> CanvasDeveloperKey? {
+        let path = "/api/v1/accounts/\(connection.accountID)/developer_keys"
+        return try await CanvasWire.read(path: path) { try await canvas.list($0, query: []).flatMap { try CanvasWire.developerKeys($0, inherited: false) } }
+            .first { $0.id == id }
+    }
+
+    // MARK: - Recording and performing
+
+    /// Records an intent (or, with `proposed`, a proposal waiting for an admin).
+    public func record(_ target: CanvasWriteTarget, reason: String, integration: Integration.ID? = nil, release: KeyRelease.ID? = nil,
+                       finding: CanvasFindingKind? = nil, proposed: Bool = false, by actor: Actor) async throws -> CanvasWrite {
+        guard CanvasWriteTarget.isCanvasID(target.objectID), target.userID.map(CanvasWriteTarget.isCanvasID) ?? true else {
+            throw DomainError.validation(ValidationErrors(["objectID": "A Canvas id is digits (or shard~id)."]))
+        }
+        let write = CanvasWrite(id: environment.ids(), target: target, state: proposed ? .proposed : .pending, reason: reason, integrationID: integration,
+                                releaseID: release, findingKind: finding, requestedBy: actor.label, requestedAt: environment.now())
+        try await environment.store.canvasWrites.create(write, by: actor)
+        return write
+    }
+
+    /// Records and performs at once; returns the write as it ended (done or failed).
+    public func make(_ target: CanvasWriteTarget, reason: String, integration: Integration.ID? = nil, release: KeyRelease.ID? = nil,
+                     by actor: Actor) async throws -> CanvasWrite {
+        let write = try await record(target, reason: reason, integration: integration, release: release, by: actor)
+        return try await perform(write.id, by: actor)
+    }
+
+    /// Performs a pending, failed or (approving it) proposed write. Another instance already on it: the
+    /// write is returned as it stands. A write left "performing" by a crash is repaired by reading back.
+    public func perform(_ id: CanvasWrite.ID, by actor: Actor) async throws -> CanvasWrite {
+        guard let connection else { throw CanvasSyncRefusal.notConfigured }
+        let store = environment.store
+        let lease = "canvas_write:\(id)", holder = UUID().uuidString
+        let now = environment.now()
+        guard try await store.canvas.acquireLease(lease, holder: holder, until: now.addingTimeInterval(Self.leaseSeconds), now: now) else {
+            guard let current = try await store.canvasWrites.find(id) else { throw DomainError.notFound(entity: "Canvas write") }
+            return current
+        }
+        let canvas = connection.open()
+        do {
+            let result = try await run(id, canvas: canvas, connection: connection, by: actor)
+            await canvas.close()
+            try? await store.canvas.releaseLease(lease, holder: holder)
+            return result
+        } catch {
+            await canvas.close()
+            try? await store.canvas.releaseLease(lease, holder: holder)
+            throw error
+        }
+    }
+
+    private func run(_ id: CanvasWrite.ID, canvas: any CanvasReading, connection: CanvasConnection, by actor: Actor) async throws -> CanvasWrite {
+        let store = environment.store
+        guard let write = try await store.canvasWrites.find(id) else { throw DomainError.notFound(entity: "Canvas write") }
+        switch write.state {
+        case .done, .dismissed:
+            return write
+        case .performing:
+            // Claimed by an instance that is gone: Canvas decides what happened.
+            let seen = try await observe(write.target, canvas, connection)
+            return try await finish(id, seen.done ? .done : .failed,
+                                    seen.done ? "repaired after an interruption: Canvas shows \(seen.text); not written again"
+                                              : "interrupted, and Canvas shows \(seen.text): not done — retry", step: "canvas_write_repaired", by: actor)
+        case .proposed, .pending, .failed:
+            break
+        }
+        _ = try await store.canvasWrites.update(id, by: actor, at: environment.now()) { write in
+            write.state = .performing
+            write.attempts += 1
+            return CanvasWriteChange("canvas_write_started", "writing to Canvas (attempt \(write.attempts))")
+        }
+        let before = try? await observe(write.target, canvas, connection)
+        if let before, before.done {
+            return try await finish(id, .done, "Canvas already showed \(before.text); nothing written", step: "canvas_write_done", by: actor)
+        }
+        do {
+            _ = try await send(write.target, canvas, connection)
+        } catch let error as CanvasError {
+            if case .forbidden = error {
+                return try await finish(id, .failed, "Canvas refused: this token's user lacks the permission \(write.target.action.permission)",
+                                        step: "canvas_write_failed", by: actor)
+            }
+            if case .tokenRefused = error { return try await finish(id, .failed, error.description, step: "canvas_write_failed", by: actor) }
+            // A 5xx or a time-out may have come after Canvas made the change: the read-back decides.
+            guard let seen = try? await observe(write.target, canvas, connection) else {
+                return try await finish(id, .failed, "\(error.description) Canvas could not be read back; retry", step: "canvas_write_failed", by: actor)
+            }
+            return try await finish(id, seen.done ? .done : .failed,
+                                    seen.done ? "\(error.description) Read back: Canvas shows \(seen.text), so it took effect"
+                                              : "\(error.description) Read back: Canvas shows \(seen.text)",
+                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor)
+        }
+        do {
+            let seen = try await observe(write.target, canvas, connection)
+            return try await finish(id, seen.done ? .done : .failed,
+                                    seen.done ? "read back: Canvas shows \(seen.text)" : "Canvas accepted the change, but reading back shows \(seen.text)",
+                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor)
+        } catch let error as CanvasError {
+            return try await finish(id, .failed, "written, but reading back failed: \(error.description)", step: "canvas_write_failed", by: actor)
+        }
+    }
+
+    private func finish(_ id: CanvasWrite.ID, _ state: CanvasWriteState, _ outcome: String, step: String, by actor: Actor) async throws -> CanvasWrite {
+        let write = try await environment.store.canvasWrites.update(id, by: actor, at: environment.now()) { write in
+            write.state = state
+            write.outcome = outcome
+            return CanvasWriteChange(step, outcome)
+        }
+        let level: Logger.Level = state == .done ? .info : .warning
+        environment.logger.log(level: level, "canvas write", metadata: ["write": "\(id)", "action": "\(write.target.action.rawValue)", "state": "\(state.rawValue)"])
+        return write
+    }
+
+    /// An admin's switch-off from the Canvas page or the API: a key, an LTI registration, or a synced
+    /// user token that breaks the token policy. Confirmed with a tick; the object is looked up in the
+    /// newest sync (a token's user comes from there). Switching on is never asked for here.
+    public func request(action rawAction: String?, objectID rawID: String?, confirmed: Bool, by actor: Actor) async throws -> CanvasWrite {
+        var errors = ValidationErrors()
+        let action = CanvasWriteAction(rawValue: Check.trimmed(rawAction))
+        if action == nil || action == .keyOn { errors.add("action", "Choose key_off, registration_off or token_delete: switching on only follows a verified release.") }
+        let objectID = Check.trimmed(rawID)
+        if !CanvasWriteTarget.isCanvasID(objectID) { errors.add("objectID", "A Canvas id is digits (or shard~id).") }
+        if !confirmed { errors.add("confirm", "Tick the box to confirm the change in Canvas.") }
+        if !isOn { errors.add("action", "Enforcement is off: set CANVAS_ENFORCE=on to change Canvas from here.") }
+        try errors.throwIfAny()
+        guard let action, let snapshot = try await environment.store.canvas.latestRead()?.snapshot else {
+            throw DomainError.validation(ValidationErrors(["objectID": "Sync with Canvas first: the object is looked up in the newest sync."]))
+        }
+        let target: CanvasWriteTarget
+        switch action {
+        case .tokenDelete:
+            guard let token = snapshot.tokens.first(where: { $0.id == objectID }) else {
+                throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no user token \(objectID)."]))
+            }
+            target = CanvasWriteTarget(action: action, objectID: token.id, userID: token.userID, name: "token \(token.id) of Canvas user \(token.userID)")
+        case .registrationOff:
+            guard let registration = snapshot.registrations.first(where: { $0.id == objectID }) else {
+                throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no LTI registration \(objectID)."]))
+            }
+            target = CanvasWriteTarget(action: action, objectID: registration.id, name: "“\(registration.name)” (\(registration.id))")
+        case .keyOff, .keyOn:
+            guard let key = snapshot.keys.first(where: { $0.id == objectID && !$0.inherited }) else {
+                throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no developer key \(objectID) of this account."]))
+            }
+            target = CanvasWriteTarget(action: action, objectID: key.id, name: key.label)
+        }
+        return try await make(target, reason: "asked for by \(actor.label) from the Canvas page", by: actor)
+    }
+
+    /// Declines a proposal, or gives up a failed write.
+    public func dismiss(_ id: CanvasWrite.ID, by actor: Actor) async throws -> CanvasWrite {
+        try await environment.store.canvasWrites.update(id, by: actor, at: environment.now()) { write in
+            guard [.proposed, .failed, .pending].contains(write.state) else {
+                throw DomainError.validation(ValidationErrors(["write": "Only a proposed, waiting or failed change can be dismissed."]))
+            }
+            write.state = .dismissed
+            return CanvasWriteChange("canvas_write_dismissed", "dismissed by \(actor.label)")
+        }
+    }
+
+    /// Writes left "performing" whose instance is gone (lease free): read back and record. Run at start-up and by the timer.
+    @discardableResult
+    public func repair() async -> Int {
+        guard connection != nil else { return 0 }
+        do {
+            var repaired = 0
+            for write in try await environment.store.canvasWrites.list(CanvasWriteQuery(states: [.performing])) {
+                if try await perform(write.id, by: .system).state != .performing { repaired += 1 }
+            }
+            return repaired
+        } catch {
+            environment.logger.error("canvas write repair failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return 0
+        }
+    }
+
+    public func list(_ query: CanvasWriteQuery) async throws -> [CanvasWrite] { try await environment.store.canvasWrites.list(query) }
+    public func find(_ id: CanvasWrite.ID) async throws -> CanvasWrite? { try await environment.store.canvasWrites.find(id) }
+
+    // MARK: - The wire
+
+    private func send(_ target: CanvasWriteTarget, _ canvas: any CanvasReading, _ connection: CanvasConnection) async throws -> Data {
+        let account = connection.accountID
+        switch target.action {
+        case .keyOn, .keyOff:
+            return try await canvas.write("POST", "/api/v1/accounts/\(account)/developer_keys/\(target.objectID)/developer_key_account_bindings",
+                                          form: [("developer_key_account_binding[workflow_state]", target.action == .keyOn ? "on" : "off")], json: nil)
+        case .registrationOff:
+            return try await canvas.write("POST", "/api/v1/accounts/\(account)/lti_registrations/\(target.objectID)/bind", form: [],
+                                          json: Data(#"{"workflow_state":"off"}"#.utf8))
+        case .tokenDelete:
+            return try await canvas.write("DELETE", "/api/v1/users/\(target.userID ?? "self")/tokens/\(target.objectID)", form: [], json: nil)
+        }
+    }
+
+    /// What Canvas shows for the target now, and whether that is what the write wants.
+    private func observe(_ target: CanvasWriteTarget, _ canvas: any CanvasReading, _ connection: CanvasConnection) async throws -> (done: Bool, text: String) {
+        switch target.action {
+        case .keyOn, .keyOff:
+            guard let key = try await ownKey(target.objectID, canvas, connection) else { return (target.action == .keyOff, "no such key") }
+            let text = "the key \(key.stateText)"
+            return (target.action == .keyOn ? key.isEffectivelyOn : key.binding == .off, text)
+        case .registrationOff:
+            let path = "/api/v1/accounts/\(connection.accountID)/lti_registrations/\(target.objectID)"
+            do {
+                let data = try await canvas.get(path, query: [])
+                let wrapped = Data("{\"data\":[".utf8) + data + Data("]}".utf8)
+                let registration = try await CanvasWire.read(path: path) { _ in try CanvasWire.registrations(wrapped).items.first }
+                return (registration?.binding == .off, "the registration's binding \(registration?.binding?.rawValue ?? "unknown")")
+            } catch CanvasError.notFound {
+                return (true, "no such registration")
+            }
+        case .tokenDelete:
+            let path = "/api/v1/users/\(target.userID ?? "self")/tokens/\(target.objectID)"
+            do {
+                let token = try await CanvasWire.read(path: path) { _ in try CanvasWire.userTokens(Data("[".utf8) + (try await canvas.get(path, query: [])) + Data("]".utf8), userID: target.userID ?? "") }
+                let state = token.first?.workflowState ?? "deleted"
+                return (state == "deleted", "the token \(state)")
+            } catch CanvasError.notFound {
+                return (true, "the token deleted")
+            }
+        }
+    }
+
+    // MARK: - Policy
+
+    /// After a sync: keys that should not be on (findings, lapsed gates) are proposed for switch-off or
+    /// switched off, as `enforce.auto_off` says, once per key, and the owner and admins are mailed.
+    public func applyPolicy(findings: [CanvasFinding], snapshot: CanvasSnapshot) async {
+        guard isOn, environment.policy.autoOff != .never else { return }
+        do {
+            let store = environment.store
+            var lapsed: [(KeyRelease, Integration)] = []
+            for release in try await store.releases.all(in: [.released]) where release.gateLapse != nil {
+                if let integration = try await store.integrations.find(release.integrationID) { lapsed.append((release, integration)) }
+            }
+            let keysOn = snapshot.didRead(.developerKeys) ? Set(snapshot.keys.filter(\.isEffectivelyOn).map(\.id)) : nil
+            let automatic = environment.policy.autoOff == .automatic
+            for cause in SwitchOffCause.causes(findings: findings, lapsed: lapsed, keysOn: keysOn) {
+                guard try await store.canvasWrites.open(action: .keyOff, objectID: cause.keyID).isEmpty else { continue }
+                var write = try await record(CanvasWriteTarget(action: .keyOff, objectID: cause.keyID, name: cause.keyName), reason: "policy: \(cause.reason)",
+                                             integration: cause.integrationID, release: cause.releaseID, finding: cause.findingKind, proposed: !automatic, by: .system)
+                if automatic { write = try await perform(write.id, by: .system) }
+                await notify(write, integration: cause.integrationID)
+            }
+        } catch {
+            environment.logger.error("canvas enforcement policy failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+        }
+    }
+
+    private func notify(_ write: CanvasWrite, integration: Integration.ID?) async {
+        let store = environment.store
+        do {
+            let users = try await store.users.list().filter(\.isActive)
+            var recipients = users.filter { $0.role == .admin }.map(\.email)
+            if let integration, let owner = try await store.integrations.find(integration)?.fields.ownerID,
+               let email = users.first(where: { $0.id == owner })?.email {
+                recipients.insert(email, at: 0)
+            }
+            recipients = recipients.reduce(into: []) { seen, email in if !seen.contains(email) { seen.append(email) } }
+            guard !recipients.isEmpty else { return }
+            let what = switch write.state {
+            case .proposed: "VendorReview proposes switching it off in Canvas. One click on the dashboard does it:"
+            case .done: "VendorReview switched it off in Canvas (read back: \(write.outcome ?? "done")). Its tokens no longer work."
+            default: "VendorReview tried to switch it off in Canvas and could not: \(write.outcome ?? "failed"). Retry it from the dashboard:"
+            }
+            try await environment.mailer.send(
+                to: recipients, subject: "Canvas key \(write.target.objectID) should not be on",
+                body: """
+                The developer key \(write.target.name) should not be on: \(write.reason).
+
+                \(what)
+                \(integration.map(environment.links.integration) ?? environment.links.gateFix(nil))
+                """,
+                logger: environment.logger)
+        } catch {
+            environment.logger.error("canvas enforcement mail failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+        }
+    }
+}
