@@ -31,7 +31,7 @@ final class CanvasLink: @unchecked Sendable {
         CanvasConnector { [self] in
             guard let settings = current else { return nil }
             let logger = self.logger
-            return CanvasConnection(address: settings.baseURL.absoluteString, accountID: settings.accountID) {
+            return CanvasConnection(address: settings.baseURL.absoluteString, accountID: settings.accountID, enforce: settings.enforce) {
                 CanvasClient(settings: settings, logger: logger)
             }
         }

@@ -72,6 +72,8 @@ struct ErrorMapping: Sendable {
                          message: "The issuance gate is not met, so no key can be released yet: \(items.count) item(s) open.", fields: items)
         case .codeRefused:
             return .init(status: .unprocessableEntity, code: "code_refused", message: "That code did not work.", fields: ["code": "That code did not work."])
+        case let .canvasRefused(why):
+            return .init(status: .badGateway, code: "canvas_refused", message: why, fields: [:])
         case .rateLimited:
             return .init(status: .tooManyRequests, code: "rate_limited",
                          message: "Too many requests in a short time. Wait a few minutes and try again.", fields: [:])

@@ -79,6 +79,9 @@ enum SiteURL {
     case canvas
     case canvasSyncs
     case canvasSync(CanvasSync.ID)
+    case canvasWrites
+    case canvasWritePerform(CanvasWrite.ID)
+    case canvasWriteDismiss(CanvasWrite.ID)
     case canvasStart
     /// A new integration under a vendor, its name and kind filled in from a Canvas object.
     case newIntegrationFrom(Vendor.ID, name: String, kind: String)
@@ -155,6 +158,9 @@ enum SiteURL {
         case .canvas: return PagePath.canvas.path()
         case .canvasSyncs: return PagePath.canvasSyncs.path()
         case let .canvasSync(id): return PagePath.canvasSync.path(id.description)
+        case .canvasWrites: return PagePath.canvasWrites.path()
+        case let .canvasWritePerform(id): return PagePath.canvasWritePerform.path(id.description)
+        case let .canvasWriteDismiss(id): return PagePath.canvasWriteDismiss.path(id.description)
         case .canvasStart: return PagePath.canvasStart.path()
         case let .newIntegrationFrom(id, name, kind):
             return PagePath.newIntegration.path(id.description) + Self.queryString(["name": name, "kind": kind, "from": "canvas"])

@@ -141,6 +141,9 @@ enum Routes {
         pages.post(.canvasSyncs, access: editorAccess, use: canvas.run)
         pages.get(.canvasSync, access: readers, use: canvas.show)
         pages.get(.canvasStart, access: editorAccess, use: canvas.start)
+        pages.post(.canvasWrites, access: editorAccess, use: canvas.requestWrite)
+        pages.post(.canvasWritePerform, access: editorAccess, use: canvas.performWrite)
+        pages.post(.canvasWriteDismiss, access: editorAccess, use: canvas.dismissWrite)
 
         let exports = ExportController()
         pages.get(.exports, access: auditAccess, use: exports.index)
@@ -205,6 +208,10 @@ enum Routes {
         api.post("canvas/syncs", access: editorAccess, use: canvas.apiRun)
         api.get("canvas/syncs/:syncID", access: readers, use: canvas.apiSync)
         api.get("canvas/findings", access: readers, use: canvas.apiFindings)
+        api.get("canvas/writes", access: readers, use: canvas.apiWrites)
+        api.post("canvas/writes", access: editorAccess, use: canvas.apiRequestWrite)
+        api.post("canvas/writes/:writeID/perform", access: editorAccess, use: canvas.apiPerformWrite)
+        api.post("canvas/writes/:writeID/dismiss", access: editorAccess, use: canvas.apiDismissWrite)
 
         let inventoryAPI = InventoryAPIController()
         api.get("inherited-keys", access: readers, use: inventoryAPI.keys)

@@ -31,6 +31,10 @@ struct CanvasCommands: AnyAsyncCommand {
                 console.output("  \(part.skipReason == nil ? "can read " : "skipped  ") \(part.part.label)\(part.skipReason.map { " — \($0)" } ?? "")",
                                style: .plain, newLine: true)
             }
+            console.output("Enforcement (CANVAS_ENFORCE) is \(check.enforce ? "on" : "off"); with it on, this token", style: .plain, newLine: true)
+            for (action, missing) in check.actions {
+                console.output("  \(missing == nil ? "can      " : "cannot   ") \(action.label.lowercased())\(missing.map { " — \($0)" } ?? "")", style: .plain, newLine: true)
+            }
         case "sync":
             try await CommandSupport.ready(app)
             let (sync, findings) = try await run {

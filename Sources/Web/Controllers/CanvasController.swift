@@ -48,12 +48,63 @@ struct CanvasController: Sendable {
         return req.redirect(to: .newIntegrationFrom(id, name: String((query.name ?? "").prefix(200)), kind: kind))
     }
 
+    /// Performs a proposed switch-off, or retries a failed or waiting write; the outcome is the flash.
+    func performWrite(req: Request) async throws -> Response {
+        let write = try await req.record("writeID", "Canvas write", req.operations.enforcement.find)
+        do {
+            let done = try await req.operations.enforcement.perform(write.id, by: req.actor)
+            let message = done.state == .done ? "\(done.title): done — \(done.outcome ?? "read back")." : "\(done.title): \(done.state.label.lowercased()) — \(done.outcome ?? "")"
+            return req.redirect(to: .canvas, flash: message)
+        } catch let refusal as CanvasSyncRefusal {
+            return try await req.page("canvas/index", try await Self.context(req, sync: try await req.operations.canvas.latest(), error: refusal.description),
+                                      status: .conflict)
+        }
+    }
+
+    /// An admin's switch-off (key, registration) or token delete, confirmed with a tick.
+    func requestWrite(req: Request) async throws -> Response {
+        let form = try req.form(CanvasWriteForm.self)
+        do {
+            let write = try await req.operations.enforcement.request(action: form.action, objectID: form.objectID, confirmed: form.confirm == "yes", by: req.actor)
+            return req.redirect(to: .canvas, flash: "\(write.title): \(write.state == .done ? "done" : write.state.label.lowercased()) — \(write.outcome ?? "").")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("canvas/index", try await Self.context(req, sync: try await req.operations.canvas.latest(), error: mapped.bannerMessage),
+                                      status: mapped.status)
+        }
+    }
+
+    func apiRequestWrite(req: Request) async throws -> Response {
+        struct Body: Content {
+            var action: String?
+            var objectID: String?
+            var confirm: Bool?
+        }
+        let body = try req.content.decode(Body.self)
+        let write = try await req.operations.enforcement.request(action: body.action, objectID: body.objectID, confirmed: body.confirm == true, by: req.actor)
+        return try CanvasJSON.write(write).json(req, status: write.state == .done ? .created : .badGateway)
+    }
+
+    func dismissWrite(req: Request) async throws -> Response {
+        let write = try await req.record("writeID", "Canvas write", req.operations.enforcement.find)
+        do {
+            let dismissed = try await req.operations.enforcement.dismiss(write.id, by: req.actor)
+            return req.redirect(to: .canvas, flash: "\(dismissed.title): dismissed.")
+        } catch let error as DomainError {
+            let mapped = ErrorMapping.map(error)
+            return try await req.page("canvas/index", try await Self.context(req, sync: try await req.operations.canvas.latest(), error: mapped.bannerMessage),
+                                      status: mapped.status)
+        }
+    }
+
     static func context(_ req: Request, sync: CanvasSync?, error: String? = nil) async throws -> CanvasPageContext {
         var findings: [CanvasFinding] = []
         if let sync { findings = try await req.operations.canvas.findings(sync.id) }
         let history = try await req.operations.canvas.list(limit: 20)
         let vendors = Access.editors.allows(req.currentUser?.role) ? try await req.store.vendors.list(VendorQuery(page: PageRequest(page: 1, size: PageRequest.maxSize))).items : []
-        return CanvasPageContext(req, sync: sync, findings: findings, history: history, vendors: vendors, address: req.operations.canvas.address, error: error)
+        let writes = try await req.operations.enforcement.list(CanvasWriteQuery(limit: 50))
+        return CanvasPageContext(req, sync: sync, findings: findings, history: history, vendors: vendors, address: req.operations.canvas.address,
+                                 writes: writes, enforcing: req.operations.enforcement.isOn, error: error)
     }
 
     // MARK: API
@@ -88,6 +139,29 @@ struct CanvasController: Sendable {
             (severity.flatMap { $0 }.map { finding.severity == $0 } ?? true) && (kind.flatMap { $0 }.map { finding.kind == $0 } ?? true)
         }
         return try ReviewJSON.object(["sync": CanvasJSON.sync(latest), "findings": findings.map(CanvasJSON.finding)]).json(req)
+    }
+
+    /// Writes to Canvas, newest first; `?state=` narrows them.
+    func apiWrites(req: Request) async throws -> Response {
+        struct Query: Content { var state: String? }
+        let raw = try req.query.decode(Query.self).state
+        let state = raw.map { CanvasWriteState(rawValue: $0) }
+        if state == .some(nil) {
+            throw DomainError.validation(ValidationErrors(["state": "Use one of: \(CanvasWriteState.allCases.map(\.rawValue).joined(separator: ", "))."]))
+        }
+        let writes = try await req.operations.enforcement.list(CanvasWriteQuery(states: state.flatMap { $0 }.map { [$0] }, limit: 500))
+        return try ReviewJSON.object(["enforcing": req.operations.enforcement.isOn, "writes": writes.map(CanvasJSON.write)]).json(req)
+    }
+
+    /// 200 with the write as it ended (done or failed — a failed one says why in `outcome`); 409 when no Canvas is connected.
+    func apiPerformWrite(req: Request) async throws -> Response {
+        let write = try await req.record("writeID", "Canvas write", req.operations.enforcement.find)
+        return try CanvasJSON.write(try await req.operations.enforcement.perform(write.id, by: req.actor)).json(req)
+    }
+
+    func apiDismissWrite(req: Request) async throws -> Response {
+        let write = try await req.record("writeID", "Canvas write", req.operations.enforcement.find)
+        return try CanvasJSON.write(try await req.operations.enforcement.dismiss(write.id, by: req.actor)).json(req)
     }
 
     /// Runs a sync now: 201 with the sync and its findings; 502 when Canvas could not be read (the failed

@@ -18,6 +18,10 @@ struct DashboardController: Sendable {
             counts.append(.init(label: "Canvas findings (critical)", value: findings.filter { $0.severity == .critical }.count, url: SiteURL.canvas.path))
             counts.append(.init(label: "Canvas findings (all)", value: findings.count, url: SiteURL.canvas.path))
         }
+        // Proposed switch-offs and failed writes wait for an admin's click, here or on the Canvas page.
+        let waiting = try await req.operations.enforcement.list(CanvasWriteQuery(states: [.proposed, .failed], limit: 1000))
+        if !waiting.isEmpty { counts.append(.init(label: "Canvas changes waiting (proposed or failed)", value: waiting.count, url: SiteURL.canvas.path + "#writes")) }
+        let mayWrite = Access.editors.allows(user.role) && req.operations.canvas.isConfigured
         let canAudit = Access.auditTrail.allows(user.role)
         let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
         let thresholds = req.context.policy.reminderDays
@@ -34,7 +38,8 @@ struct DashboardController: Sendable {
             queue: try await req.operations.queues.items(for: user).map { item in
                 .init(kind: item.kind.label, kindKey: item.kind.rawValue, title: item.title, detail: item.detail, due: item.due, overdue: item.overdue,
                       url: SiteURL.link(item.target))
-            }.nonEmpty))
+            }.nonEmpty,
+            writes: waiting.prefix(20).map { CanvasPageContext.WriteRow($0, mayAct: mayWrite) }.nonEmpty))
     }
 }
 

@@ -107,7 +107,7 @@ struct ReleaseController: Sendable {
             includeParameters: release.details.map { $0.allowIncludeParameters ? "allowed" : "not allowed" }, expiresOn: release.details?.expiresOn,
             rereviewOn: release.details?.rereviewOn, verified: release.verifiedAt.map(Format.dateTime), scopeChanged: release.scopeChanged, note: release.note,
             previousURL: release.previousID.map { SiteURL.release($0).path },
-            defaultRereview: CalendarDay.adding(months: 12, to: CalendarDay.of(now)),
+            defaultRereview: CalendarDay.adding(months: 12, to: CalendarDay.of(now)), enforcing: req.operations.enforcement.isOn,
             values: values, errors: errors, formError: formError,
             historyURL: Access.auditTrail.allows(role) ? SiteURL.audit(query: ["entityType": "key_release", "entityID": release.id.description]).path : nil)
     }

@@ -49,4 +49,9 @@ enum VersionInput {
 extension ErrorMapping {
     /// The banner above a form: the message itself, or a pointer to the marked fields.
     var formMessage: String { fields.isEmpty ? message : "Please correct the fields marked below. Nothing was saved." }
+
+    /// The banner for a one-button form that marks no fields: the field messages themselves, in field order.
+    var bannerMessage: String {
+        fields.isEmpty ? message : fields.sorted { $0.key < $1.key }.map(\.value).joined(separator: " ")
+    }
 }

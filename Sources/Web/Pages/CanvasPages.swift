@@ -18,6 +18,9 @@ struct CanvasFindingRow: Encodable {
     /// For objects no integration covers: start one from it (name and kind carried over).
     let startName: String?
     let startKind: String?
+    /// The switch-off (or token delete) an admin may ask for from the finding, when enforcing.
+    let writeAction: String?
+    let writeLabel: String?
 
     init(_ f: CanvasFinding) {
         kind = f.kind.label
@@ -35,6 +38,14 @@ struct CanvasFindingRow: Encodable {
         let unmatched: Set<CanvasFindingKind> = [.keyOnWithoutRelease, .toolUnreviewed]
         startName = unmatched.contains(f.kind) ? f.objectName : nil
         startKind = unmatched.contains(f.kind) ? (f.objectKind == .developerKey ? IntegrationKind.apiDeveloperKey.rawValue : IntegrationKind.lti13.rawValue) : nil
+        let action: CanvasWriteAction? = switch f.objectKind {
+        case .token: .tokenDelete
+        case .registration: .registrationOff
+        case .developerKey: SwitchOffCause.findingKinds.contains(f.kind) || f.kind == .keyUnscoped || f.kind == .keyIdle ? .keyOff : nil
+        case .tool: nil
+        }
+        writeAction = action?.rawValue
+        writeLabel = action.map { $0 == .tokenDelete ? "Delete in Canvas" : "Switch off in Canvas" }
     }
 }
 
@@ -101,6 +112,34 @@ struct CanvasPageContext: Encodable {
         let id: String
         let name: String
     }
+    /// One write to Canvas, with what an admin may do about it.
+    struct WriteRow: Encodable {
+        let id: String
+        let title: String
+        let state: String
+        let stateKey: String
+        let reason: String
+        let outcome: String?
+        let requested: String
+        let performURL: String?
+        let performLabel: String
+        let dismissURL: String?
+
+        /// `mayAct`: an admin may perform or dismiss an open write (the Canvas page, the dashboard).
+        init(_ write: CanvasWrite, mayAct: Bool) {
+            let open = mayAct && [.proposed, .failed, .pending].contains(write.state)
+            id = write.id.description
+            title = write.title
+            state = write.state.label
+            stateKey = write.state.rawValue
+            reason = write.reason
+            outcome = write.outcome
+            requested = "\(Format.dateTime(write.requestedAt)) by \(write.requestedBy)"
+            performURL = open ? SiteURL.canvasWritePerform(write.id).path : nil
+            performLabel = write.state == .proposed ? "Switch off in Canvas" : "Retry"
+            dismissURL = open ? SiteURL.canvasWriteDismiss(write.id).path : nil
+        }
+    }
 
     let layout: LayoutContext
     let connected: Bool
@@ -121,11 +160,17 @@ struct CanvasPageContext: Encodable {
     let tokenCount: Int
     let history: [CanvasSyncSummaryRow]?
     let vendors: [VendorOption]?
+    let enforcing: Bool
+    /// An admin with enforcement on may switch off from a finding.
+    let canWrite: Bool
+    let writesURL: String
+    let writes: [WriteRow]?
     let error: String?
 
     static let toolRowLimit = 300
 
-    init(_ req: Request, sync: CanvasSync?, findings: [CanvasFinding], history: [CanvasSync], vendors: [Vendor], address: String?, error: String? = nil) {
+    init(_ req: Request, sync: CanvasSync?, findings: [CanvasFinding], history: [CanvasSync], vendors: [Vendor], address: String?,
+         writes: [CanvasWrite] = [], enforcing: Bool = false, error: String? = nil) {
         layout = LayoutContext(req, title: "Canvas")
         connected = address != nil
         self.address = address
@@ -164,6 +209,11 @@ struct CanvasPageContext: Encodable {
         tokenCount = snapshot?.tokens.count ?? 0
         self.history = history.map(CanvasSyncSummaryRow.init).nonEmpty
         self.vendors = vendors.map { VendorOption(id: $0.id.description, name: $0.fields.name) }.nonEmpty
+        self.enforcing = enforcing
+        canWrite = enforcing && Access.editors.allows(req.currentUser?.role) && address != nil
+        writesURL = SiteURL.canvasWrites.path
+        let mayAct = Access.editors.allows(req.currentUser?.role) && address != nil
+        self.writes = writes.map { WriteRow($0, mayAct: mayAct) }.nonEmpty
         self.error = error
     }
 }

@@ -36,4 +36,6 @@ struct DashboardContext: Encodable {
     }
     /// What needs this person now, most urgent first.
     let queue: [QueueRow]?
+    /// Proposed switch-offs and failed Canvas writes, each one click from done (admins and editors).
+    let writes: [CanvasPageContext.WriteRow]?
 }

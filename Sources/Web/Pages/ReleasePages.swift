@@ -59,6 +59,8 @@ struct ReleasePageContext: Encodable {
     let note: String?
     let previousURL: String?
     let defaultRereview: String
+    /// `CANVAS_ENFORCE=on`: confirming checks the key in Canvas and switches it on.
+    let enforcing: Bool
     let values: [String: String]
     let errors: [String: String]
     let formError: String?
