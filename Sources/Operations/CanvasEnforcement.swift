@@ -298,13 +298,14 @@ public struct CanvasEnforcement: Sendable {
             case .done: "VendorReview switched it off in Canvas (read back: \(write.outcome ?? "done")). Its tokens no longer work."
             default: "VendorReview tried to switch it off in Canvas and could not: \(write.outcome ?? "failed"). Retry it from the dashboard:"
             }
+            // The dashboard (the root) holds the one-click switch-off and the retry; a done switch-off links its integration.
             try await environment.mailer.send(
                 to: recipients, subject: "Canvas key \(write.target.objectID) should not be on",
                 body: """
                 The developer key \(write.target.name) should not be on: \(write.reason).
 
                 \(what)
-                \(integration.map(environment.links.integration) ?? environment.links.gateFix(nil))
+                \(write.state == .done ? integration.map(environment.links.integration) ?? environment.links.gateFix(nil) : environment.links.gateFix(nil))
                 """,
                 logger: environment.logger)
         } catch {
