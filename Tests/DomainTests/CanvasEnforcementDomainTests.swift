@@ -68,4 +68,40 @@ struct CanvasEnforcementDomainTests {
         #expect(!release.wouldRelease("123456", at: now.addingTimeInterval(Double(policy.codeValidMinutes * 60 + 1)), policy: policy))
         #expect(release.attempts == 0)
     }
+
+    @Test func aContextIsASubAccountOrACourseWithACanvasID() {
+        #expect(CanvasContext(storage: "course_4242") == CanvasContext(kind: .course, id: "4242"))
+        #expect(CanvasContext(storage: "account_10000000000002")?.field == "account_id")
+        #expect(CanvasContext(storage: "course_42")?.description == "course 42")
+        for bad in ["", "course", "course_", "group_1", "course_1/../2", "course_12a", "account_-1"] {
+            #expect(CanvasContext(storage: bad) == nil, "\(bad)")
+        }
+        let target = CanvasWriteTarget(action: .registrationContextOff, objectID: "500", context: CanvasContext(kind: .course, id: "7"), name: "“Reader” (500)")
+        let write = CanvasWrite(id: .init(UUID()), target: target, state: .pending, reason: "r", requestedBy: "a", requestedAt: Date())
+        #expect(write.title == "Make LTI registration unavailable “Reader” (500) in course 7")
+        #expect(CanvasWriteAction.registrationContextOff.permission == "manage_lti_registrations" && CanvasWriteAction.registrationContextOff.isSafeDirection)
+    }
+
+    @Test func anIntegrationsRegistrationsAreFoundByItsKeyItsToolsDomainOrItsName() {
+        let now = Date()
+        func integration(_ name: String, _ kind: IntegrationKind) -> Integration {
+            Integration(id: .init(UUID()), vendorID: .init(UUID()),
+                        fields: IntegrationFields(name: name, kind: kind, installLevel: .rootAccount, purpose: "p", classification: .restricted, sendsDataToAI: false),
+                        status: .approved, createdAt: now, updatedAt: now)
+        }
+        let snapshot = CanvasSnapshot(registrations: [
+            CanvasLTIRegistration(id: "1", name: "Other name", developerKeyID: "170000000000042"),
+            CanvasLTIRegistration(id: "2", name: "Also other"),
+            CanvasLTIRegistration(id: "3", name: "reader"),
+            CanvasLTIRegistration(id: "4", name: "Reader", workflowState: "deleted"),
+            CanvasLTIRegistration(id: "5", name: "Reader", inherited: true),
+            CanvasLTIRegistration(id: "6", name: "Unrelated"),
+        ], tools: [CanvasTool(id: "9", context: "account:1", name: "x", domain: "Reader.Example", registrationID: "2")])
+        let reader = integration("Reader", .lti13)
+        let found = RegistrationMatch.registrations(of: reader, in: snapshot, domains: ["reader.example"], releasedKeys: ["170000000000042"])
+        #expect(found.map(\.id) == ["1", "2", "3"])
+        #expect(RegistrationMatch.registrations(of: reader, in: snapshot, domains: [], releasedKeys: []).map(\.id) == ["3"])
+        #expect(RegistrationMatch.registrations(of: integration("Reader", .apiDeveloperKey), in: snapshot, domains: ["reader.example"], releasedKeys: []).isEmpty,
+                "an API integration has no LTI registration")
+    }
 }

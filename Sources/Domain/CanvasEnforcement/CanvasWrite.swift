@@ -8,6 +8,9 @@ public enum CanvasWriteAction: String, CaseIterable, Codable, Sendable {
     case keyOff = "key_off"
     /// Switch an LTI registration's binding off: its tools stop launching in the account.
     case registrationOff = "registration_off"
+    /// Make an LTI registration unavailable in one sub-account or course (and everything below it)
+    /// through its context controls; the rest of the account keeps it.
+    case registrationContextOff = "registration_context_off"
     /// Delete a user's manual access token.
     case tokenDelete = "token_delete"
 
@@ -16,6 +19,7 @@ public enum CanvasWriteAction: String, CaseIterable, Codable, Sendable {
         case .keyOn: "Switch key on"
         case .keyOff: "Switch key off"
         case .registrationOff: "Switch LTI registration off"
+        case .registrationContextOff: "Make LTI registration unavailable"
         case .tokenDelete: "Delete user token"
         }
     }
@@ -24,7 +28,7 @@ public enum CanvasWriteAction: String, CaseIterable, Codable, Sendable {
     public var permission: String {
         switch self {
         case .keyOn, .keyOff: "manage_developer_keys"
-        case .registrationOff: "manage_lti_registrations"
+        case .registrationOff, .registrationContextOff: "manage_lti_registrations"
         case .tokenDelete: "delete_access_tokens"
         }
     }
@@ -69,13 +73,16 @@ public struct CanvasWriteTarget: Codable, Equatable, Sendable {
     public var objectID: String
     /// The token's user (token deletes only).
     public var userID: String?
+    /// The sub-account or course a context control applies to (`registration_context_off` only).
+    public var context: CanvasContext?
     /// How pages name it: “Ledgerly sync” (10000000000123).
     public var name: String
 
-    public init(action: CanvasWriteAction, objectID: String, userID: String? = nil, name: String) {
+    public init(action: CanvasWriteAction, objectID: String, userID: String? = nil, context: CanvasContext? = nil, name: String) {
         self.action = action
         self.objectID = objectID
         self.userID = userID
+        self.context = context
         self.name = name
     }
 
@@ -83,6 +90,34 @@ public struct CanvasWriteTarget: Codable, Equatable, Sendable {
     public static func isCanvasID(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 40 && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "~") }
     }
+}
+
+/// A sub-account or a course, as Canvas's context controls name it (`account_id` or `course_id`).
+public struct CanvasContext: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        case account
+        case course
+    }
+
+    public let kind: Kind
+    public let id: String
+
+    public init(kind: Kind, id: String) {
+        self.kind = kind
+        self.id = id
+    }
+
+    /// `account_12` or `course_34`, the form stored and sent by forms; nil for anything else.
+    public init?(storage: String) {
+        let parts = storage.split(separator: "_", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = Kind(rawValue: parts[0]), CanvasWriteTarget.isCanvasID(parts[1]) else { return nil }
+        self.init(kind: kind, id: parts[1])
+    }
+
+    public var storage: String { "\(kind.rawValue)_\(id)" }
+    /// The context control's field for it.
+    public var field: String { "\(kind.rawValue)_id" }
+    public var description: String { kind == .account ? "sub-account \(id)" : "course \(id)" }
 }
 
 /// One write to Canvas: recorded as an intent before it is made, claimed by one instance, performed,
@@ -126,7 +161,7 @@ public struct CanvasWrite: Equatable, Sendable {
     }
 
     /// "Switch key off “Ledgerly sync” (10000000000123)".
-    public var title: String { "\(target.action.label) \(target.name)" }
+    public var title: String { "\(target.action.label) \(target.name)" + (target.context.map { " in \($0)" } ?? "") }
 }
 
 /// One audited step of a write: the change and the words for the audit trail.

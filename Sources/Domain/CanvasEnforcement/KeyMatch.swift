@@ -76,3 +76,20 @@ public struct SwitchOffCause: Equatable, Sendable {
         return causes.values.sorted { $0.keyID < $1.keyID }
     }
 }
+
+/// The LTI registrations in a sync that are one integration's tool, by the sync's own rules: its
+/// released key, a tool of the registration on one of the integration's reviewed domains, or its name.
+public enum RegistrationMatch {
+    public static func registrations(of integration: Integration, in snapshot: CanvasSnapshot, domains: [String],
+                                     releasedKeys: Set<String>) -> [CanvasLTIRegistration] {
+        guard integration.fields.kind == .lti13 || integration.fields.kind == .lti11 else { return [] }
+        let domains = Set(domains.map { $0.lowercased() })
+        let name = integration.fields.name.lowercased()
+        return snapshot.registrations.filter { registration in
+            guard registration.workflowState != "deleted", !registration.inherited else { return false }
+            if let key = registration.developerKeyID, releasedKeys.contains(key) { return true }
+            if snapshot.tools.contains(where: { $0.registrationID == registration.id && ($0.domain.map { domains.contains($0.lowercased()) } ?? false) }) { return true }
+            return registration.name.lowercased() == name
+        }
+    }
+}

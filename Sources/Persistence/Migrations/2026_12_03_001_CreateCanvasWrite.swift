@@ -11,6 +11,7 @@ struct CreateCanvasWrite: AsyncMigration {
             .field("action", .string, .required)
             .field("object_id", .string, .required)
             .field("user_id", .string)
+            .field("context", .string)
             .field("object_name", .string, .required)
             .field("state", .string, .required)
             .field("reason", .string, .required)

@@ -9,6 +9,7 @@ final class CanvasWriteModel: Model, @unchecked Sendable {
     @Field(key: "action") var action: String
     @Field(key: "object_id") var objectID: String
     @OptionalField(key: "user_id") var userID: String?
+    @OptionalField(key: "context") var context: String?
     @Field(key: "object_name") var objectName: String
     @Field(key: "state") var state: String
     @Field(key: "reason") var reason: String
@@ -29,6 +30,7 @@ final class CanvasWriteModel: Model, @unchecked Sendable {
         action = write.target.action.rawValue
         objectID = write.target.objectID
         userID = write.target.userID
+        context = write.target.context?.storage
         objectName = String(write.target.name.prefix(300))
         reason = String(write.reason.prefix(2000))
         integrationID = write.integrationID?.rawValue
@@ -51,7 +53,11 @@ final class CanvasWriteModel: Model, @unchecked Sendable {
         guard let id, let action = CanvasWriteAction(rawValue: action), let state = CanvasWriteState(rawValue: state) else {
             throw PersistenceError.corruptRow(table: Self.schema)
         }
-        return CanvasWrite(id: .init(id), target: CanvasWriteTarget(action: action, objectID: objectID, userID: userID, name: objectName), state: state,
+        let context = try self.context.map { stored in
+            guard let context = CanvasContext(storage: stored) else { throw PersistenceError.corruptRow(table: Self.schema) }
+            return context
+        }
+        return CanvasWrite(id: .init(id), target: CanvasWriteTarget(action: action, objectID: objectID, userID: userID, context: context, name: objectName), state: state,
                            reason: reason, integrationID: integrationID.map { .init($0) }, releaseID: releaseID.map { .init($0) },
                            findingKind: findingKind.flatMap(CanvasFindingKind.init(rawValue:)), requestedBy: requestedBy, requestedAt: requestedAt,
                            attempts: attempts, outcome: outcome, updatedAt: updatedAt, version: version)
