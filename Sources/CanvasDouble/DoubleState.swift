@@ -21,7 +21,9 @@ public final class DoubleState: @unchecked Sendable {
     let inheritedKeys: [Data]
     var registrationObjects: [CanvasScenario.Registration]?
     var registrations: [Data]?
-    private let accounts: [String: CanvasScenario.Account]
+    let accounts: [String: CanvasScenario.Account]
+    /// LTI context controls made through the API, per registration id, in creation order.
+    var contextControls: [String: [[String: Any]]] = [:]
     private let tools: [String: [Data]]
     var tokenObjects: [String: [CanvasScenario.UserToken]]
     var tokens: [String: [Data]]

@@ -4,7 +4,8 @@ import Vapor
 /// The changes the double accepts, as Canvas's controllers answer them: creating a developer key
 /// (`DeveloperKeysController#create`, as an admin does in Canvas before a release; the new key's binding is
 /// off), developer key account bindings
-/// (`DeveloperKeyAccountBindingsController#create_or_update`), LTI registration binds, and deleting a
+/// (`DeveloperKeyAccountBindingsController#create_or_update`), LTI registration binds, LTI context
+/// controls (`Lti::ContextControlsController`: list by deployment, create 201, update), and deleting a
 /// user's token. A missing permission is answered as Canvas does, 401 "user not authorized to perform
 /// that action" without asking for a new token. Each change is logged for tests (`GET /__double/writes`).
 extension DoubleState {
@@ -19,6 +20,13 @@ extension DoubleState {
             (kind, permission) = ("key_create", "manage_developer_keys")
         case (.POST, "accounts", 5) where parts[2] == "developer_keys" && parts[4] == "developer_key_account_bindings":
             (kind, permission) = ("binding", "manage_developer_keys")
+        case (.GET, "accounts", 5) where parts[2] == "lti_registrations" && parts[4] == "controls":
+            guard isRoot(parts[1]), let deployments = controlsByDeployment(parts[3]) else { return missing }
+            return Self.ok(deployments, headers: headers)
+        case (.POST, "accounts", 5) where parts[2] == "lti_registrations" && parts[4] == "controls":
+            (kind, permission) = ("context_control", "manage_lti_registrations")
+        case (.PUT, "accounts", 6) where parts[2] == "lti_registrations" && parts[4] == "controls":
+            (kind, permission) = ("context_control_update", "manage_lti_registrations")
         case (.POST, "accounts", 5) where parts[2] == "lti_registrations" && parts[4] == "bind":
             (kind, permission) = ("registration_bind", "manage_lti_registrations")
         case (.DELETE, "users", 4) where parts[2] == "tokens":
@@ -61,6 +69,18 @@ extension DoubleState {
                 return Self.error(.badRequest, "developer_key[name] is required", headers: headers)
             }
             answer = Self.ok(created, headers: headers)
+        case "context_control", "context_control_update":
+            guard isRoot(parts[1]) else { return missing }
+            let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+            let result = kind == "context_control" ? createControl(parts[3], object) : updateControl(parts[3], parts[5], object)
+            switch result {
+            case .success(let control):
+                answer = Self.ok(control, headers: headers)
+                if kind == "context_control" { answer.status = .created }
+            case .failure(let refusal):
+                record(req, path: path, body: body, status: Int(refusal.status.code))
+                return Self.error(refusal.status, refusal.message, headers: headers)
+            }
         case "registration_bind":
             guard isRoot(parts[1]) else { return missing }
             let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
@@ -137,6 +157,65 @@ extension DoubleState {
             let rendered = Self.ownKey(key, root: rootID)
             ownKeys.append(Self.json(rendered))
             return Self.json(rendered)
+        }
+    }
+
+    struct Refusal: Error {
+        let status: HTTPResponseStatus
+        let message: String
+    }
+
+    /// The registration's deployment in the root account, as Canvas numbers a ContextExternalTool.
+    private func deploymentID(_ registrationID: String) -> String { "77\(registrationID.suffix(6))" }
+
+    private func controlsByDeployment(_ registrationID: String) -> Data? {
+        locked {
+            guard registrationObjects?.contains(where: { $0.id == registrationID }) == true else { return nil }
+            let controls = contextControls[registrationID] ?? []
+            let deployment: [String: Any] = ["id": Int64(deploymentID(registrationID)) ?? 0, "deployment_id": deploymentID(registrationID),
+                                             "context_type": "Account", "context_id": Int64(rootID) ?? 0, "context_name": scenario.account.name,
+                                             "workflow_state": "active", "context_controls": controls]
+            return Self.json([deployment])
+        }
+    }
+
+    private func createControl(_ registrationID: String, _ body: [String: Any]) -> Result<Data, Refusal> {
+        locked {
+            guard registrationObjects?.contains(where: { $0.id == registrationID }) == true else {
+                return .failure(Refusal(status: .notFound, message: "The specified resource does not exist."))
+            }
+            func text(_ key: String) -> String? { body[key].flatMap { $0 is NSNull ? nil : "\($0)" }.flatMap { $0.isEmpty ? nil : $0 } }
+            let account = text("account_id"), course = text("course_id")
+            guard account != nil || course != nil else {
+                return .failure(Refusal(status: .unprocessableEntity, message: "Either account_id or course_id must be present."))
+            }
+            if let account, accounts[account] == nil { return .failure(Refusal(status: .notFound, message: "The specified resource does not exist.")) }
+            if let course, !course.allSatisfy(\.isNumber) { return .failure(Refusal(status: .notFound, message: "The specified resource does not exist.")) }
+            let existing = contextControls[registrationID] ?? []
+            if existing.contains(where: { $0["account_id"].map { "\($0)" } == account && $0["course_id"].map { "\($0)" } == course }) {
+                return .failure(Refusal(status: .unprocessableEntity, message: "A context control for this deployment and context already exists."))
+            }
+            let id = 880_000 + contextControls.values.reduce(0) { $0 + $1.count } + 1
+            var control: [String: Any] = ["id": id, "registration_id": Int64(registrationID) ?? 0, "deployment_id": Int64(deploymentID(registrationID)) ?? 0,
+                                          "available": body["available"] as? Bool ?? true, "workflow_state": "active",
+                                          "path": course.map { "a\(rootID).c\($0)." } ?? "a\(rootID).a\(account ?? "")."]
+            if let account { control["account_id"] = Int64(account) ?? 0 }
+            if let course { control["course_id"] = Int64(course) ?? 0 }
+            contextControls[registrationID, default: []].append(control)
+            return .success(Self.json(control))
+        }
+    }
+
+    private func updateControl(_ registrationID: String, _ controlID: String, _ body: [String: Any]) -> Result<Data, Refusal> {
+        locked {
+            guard let index = contextControls[registrationID]?.firstIndex(where: { "\($0["id"] ?? "")" == controlID }) else {
+                return .failure(Refusal(status: .notFound, message: "The specified resource does not exist."))
+            }
+            guard let available = body["available"] as? Bool else {
+                return .failure(Refusal(status: .unprocessableEntity, message: "available must be true or false"))
+            }
+            contextControls[registrationID]?[index]["available"] = available
+            return .success(Self.json(contextControls[registrationID]?[index] ?? [:]))
         }
     }
 
