@@ -148,12 +148,24 @@ public struct CanvasEnforcement: Sendable {
     /// An admin's switch-off from the Canvas page or the API: a key, an LTI registration, or a synced
     /// user token that breaks the token policy. Confirmed with a tick; the object is looked up in the
     /// newest sync (a token's user comes from there). Switching on is never asked for here.
-    public func request(action rawAction: String?, objectID rawID: String?, confirmed: Bool, by actor: Actor) async throws -> CanvasWrite {
+    public func request(action rawAction: String?, objectID rawID: String?, context rawContext: String? = nil, contextID rawContextID: String? = nil,
+                        integration: Integration.ID? = nil, confirmed: Bool, by actor: Actor) async throws -> CanvasWrite {
         var errors = ValidationErrors()
         let action = CanvasWriteAction(rawValue: Check.trimmed(rawAction))
-        if action == nil || action == .keyOn { errors.add("action", "Choose key_off, registration_off or token_delete: switching on only follows a verified release.") }
+        if action == nil || action == .keyOn {
+            errors.add("action", "Choose key_off, registration_off, registration_context_off or token_delete: switching on only follows a verified release.")
+        }
         let objectID = Check.trimmed(rawID)
         if !CanvasWriteTarget.isCanvasID(objectID) { errors.add("objectID", "A Canvas id is digits (or shard~id).") }
+        var context: CanvasContext?
+        if action == .registrationContextOff {
+            let contextID = Check.trimmed(rawContextID)
+            let kind = CanvasContext.Kind(rawValue: Check.trimmed(rawContext))
+            if kind == nil { errors.add("context", "Choose a sub-account or a course.") }
+            if let kind, CanvasWriteTarget.isCanvasID(contextID) { context = CanvasContext(kind: kind, id: contextID) } else if kind != nil {
+                errors.add("contextID", kind == .course ? "A course id is digits, as in /courses/123." : "Choose a sub-account.")
+            }
+        }
         if !confirmed { errors.add("confirm", "Tick the box to confirm the change in Canvas.") }
         if !isOn { errors.add("action", "Enforcement is off: set CANVAS_ENFORCE=on to change Canvas from here.") }
         try errors.throwIfAny()
@@ -172,13 +184,22 @@ public struct CanvasEnforcement: Sendable {
                 throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no LTI registration \(objectID)."]))
             }
             target = CanvasWriteTarget(action: action, objectID: registration.id, name: "“\(registration.name)” (\(registration.id))")
+        case .registrationContextOff:
+            guard let registration = snapshot.registrations.first(where: { $0.id == objectID }) else {
+                throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no LTI registration \(objectID)."]))
+            }
+            if let context, context.kind == .account, !snapshot.accounts.contains(where: { $0.id == context.id && $0.id != snapshot.account?.id }) {
+                throw DomainError.validation(ValidationErrors(["contextID": "The newest sync has no sub-account \(context.id); for the whole account, switch the registration off instead."]))
+            }
+            target = CanvasWriteTarget(action: action, objectID: registration.id, context: context, name: "“\(registration.name)” (\(registration.id))")
         case .keyOff, .keyOn:
             guard let key = snapshot.keys.first(where: { $0.id == objectID && !$0.inherited }) else {
                 throw DomainError.validation(ValidationErrors(["objectID": "The newest sync has no developer key \(objectID) of this account."]))
             }
             target = CanvasWriteTarget(action: action, objectID: key.id, name: key.label)
         }
-        return try await make(target, reason: "asked for by \(actor.label) from the Canvas page", by: actor)
+        return try await make(target, reason: "asked for by \(actor.label)" + (integration == nil ? " from the Canvas page" : " from the integration page"),
+                              integration: integration, by: actor)
     }
 
     /// Declines a proposal, or gives up a failed write.
@@ -222,6 +243,15 @@ public struct CanvasEnforcement: Sendable {
         case .registrationOff:
             return try await canvas.write("POST", "/api/v1/accounts/\(account)/lti_registrations/\(target.objectID)/bind", form: [],
                                           json: Data(#"{"workflow_state":"off"}"#.utf8))
+        case .registrationContextOff:
+            guard let context = target.context else { throw CanvasError.wire(path: target.objectID, problem: "no context for a context control") }
+            let controls = "/api/v1/accounts/\(account)/lti_registrations/\(target.objectID)/controls"
+            // One control per deployment and context: an existing one is updated, never duplicated.
+            if let existing = try await contextControl(target, canvas, connection) {
+                return try await canvas.write("PUT", "\(controls)/\(existing.id)", form: [], json: Data(#"{"available":false}"#.utf8))
+            }
+            let body = try JSONSerialization.data(withJSONObject: [context.field: context.id, "available": false] as [String: Any])
+            return try await canvas.write("POST", controls, form: [], json: body)
         case .tokenDelete:
             return try await canvas.write("DELETE", "/api/v1/users/\(target.userID ?? "self")/tokens/\(target.objectID)", form: [], json: nil)
         }
@@ -244,6 +274,13 @@ public struct CanvasEnforcement: Sendable {
             } catch CanvasError.notFound {
                 return (true, "no such registration")
             }
+        case .registrationContextOff:
+            do {
+                guard let control = try await contextControl(target, canvas, connection) else { return (false, "no context control for \(target.context?.description ?? "the context")") }
+                return (!control.available, "the tool \(control.available ? "available" : "unavailable") in \(target.context?.description ?? "the context")")
+            } catch CanvasError.notFound {
+                return (true, "no such registration")
+            }
         case .tokenDelete:
             let path = "/api/v1/users/\(target.userID ?? "self")/tokens/\(target.objectID)"
             do {
@@ -254,6 +291,27 @@ public struct CanvasEnforcement: Sendable {
                 return (true, "the token deleted")
             }
         }
+    }
+
+    /// The registration's context control for the target's context (any deployment), from
+    /// `GET …/lti_registrations/:id/controls` (deployments, each with its `context_controls`).
+    private func contextControl(_ target: CanvasWriteTarget, _ canvas: any CanvasReading, _ connection: CanvasConnection) async throws -> (id: String, available: Bool)? {
+        guard let context = target.context else { return nil }
+        let path = "/api/v1/accounts/\(connection.accountID)/lti_registrations/\(target.objectID)/controls"
+        let pages = try await canvas.list(path, query: [])
+        for page in pages {
+            guard let deployments = try? JSONSerialization.jsonObject(with: page) as? [[String: Any]] else {
+                throw CanvasError.wire(path: path, problem: "not a list of deployments")
+            }
+            for deployment in deployments {
+                for control in deployment["context_controls"] as? [[String: Any]] ?? [] {
+                    guard let value = control[context.field], !(value is NSNull), "\(value)" == context.id else { continue }
+                    if let state = control["workflow_state"] as? String, state == "deleted" { continue }
+                    return ("\(control["id"] ?? "")", control["available"] as? Bool ?? true)
+                }
+            }
+        }
+        return nil
     }
 
     // MARK: - Policy

@@ -336,4 +336,66 @@ struct CanvasEnforcementTests {
             }
         }
     }
+
+    @Test func anAdminMakesAToolUnavailableInOneSubAccountAndOneCourseFromItsIntegrationPage() async throws {
+        try await CanvasDoubleProcess.with(Self.scenario()) { double in
+            try await withWebApp(configure: Self.enforcing(double)) { h in
+                let store = h.app.store
+                let vendor = try await store.vendors.create(VendorFields(name: "Reader Co", securityContactEmail: "security@reader.example", standing: .goodStanding),
+                                                            id: .init(UUID()), by: .commandLine, at: h.clock.now)
+                // Named as the registration is, so the sync (and the page) link them.
+                let integration = try await store.integrations.create(
+                    IntegrationFields(name: "Reader", kind: .lti13, installLevel: .course, purpose: "Reading practice", classification: .restricted),
+                    vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+                // A control the institution already made in Canvas, still available: it is updated, not duplicated.
+                var made = HTTPClientRequest(url: double.url.absoluteString + "/api/v1/accounts/self/lti_registrations/500/controls")
+                made.method = .POST
+                made.headers.add(name: "Authorization", value: "Bearer \(CanvasDoubleProcess.token)")
+                made.headers.add(name: "Content-Type", value: "application/json")
+                made.body = .bytes(ByteBuffer(string: #"{"course_id": "5151", "available": true}"#))
+                #expect(try await HTTPClient.shared.execute(made, timeout: .seconds(10)).status == .created)
+                _ = try await h.app.context.operations.canvas.sync(by: .system)
+
+                let admin = try await h.signedIn(.admin)
+                let page = "/integrations/\(integration.id)"
+                let shown = try await admin.get(page)
+                #expect(shown.text.contains("registration-context-off-500") && shown.text.contains("Business (10000000000002)"))
+                #expect(!shown.text.contains(">Northfield (10000000000001)<"), "the root account is not a context to choose: that is switching off")
+                let reviewerPage = try await (try await h.signedIn(.reviewer)).get(page)
+                #expect(reviewerPage.text.contains("registration-500") && !reviewerPage.text.contains("registration-context-off-500"))
+
+                func ask(_ fields: [String: String]) async throws -> TestingHTTPResponse {
+                    try await admin.post("/canvas/writes", form: ["action": "registration_context_off", "objectID": "500", "confirm": "yes",
+                                                                  "integrationID": integration.id.description].merging(fields) { $1 }, csrfFrom: page)
+                }
+                let noCourse = try await ask(["context": "course", "courseID": ""])
+                #expect(noCourse.status == .unprocessableEntity && noCourse.text.contains("A course id is digits") && noCourse.text.contains("canvas-write-error"))
+                let root = try await ask(["context": "account", "accountID": "10000000000001"])
+                #expect(root.status == .unprocessableEntity && root.text.contains("switch the registration off instead"))
+                let noPlace = try await ask([:])
+                #expect(noPlace.status == .unprocessableEntity && noPlace.text.contains("Choose a sub-account or a course"))
+                #expect(try await Self.writes(double).filter { ($0["method"] as? String) != nil && ($0["body"] as? String)?.contains("5151") != true }.isEmpty)
+
+                let sub = try await ask(["context": "account", "accountID": "10000000000002"])
+                #expect(sub.status == .seeOther && sub.location == page + "#canvas")
+                #expect(try await ask(["context": "course", "courseID": "4242"]).status == .seeOther)
+                #expect(try await ask(["context": "course", "courseID": "4242"]).status == .seeOther, "asked again: Canvas already shows it, nothing written")
+                #expect(try await ask(["context": "course", "courseID": "5151"]).status == .seeOther)
+
+                let sent = try await Self.writes(double).dropFirst()
+                #expect(sent.map { "\($0["method"] ?? "") \($0["path"] ?? "")" } == [
+                    "POST /api/v1/accounts/self/lti_registrations/500/controls", "POST /api/v1/accounts/self/lti_registrations/500/controls",
+                    "PUT /api/v1/accounts/self/lti_registrations/500/controls/880001"])
+                let bodies = sent.compactMap { $0["body"] as? String }
+                #expect(bodies.count == 3 && bodies[0].contains(#""account_id":"10000000000002""#) && bodies[1].contains(#""course_id":"4242""#)
+                        && bodies.allSatisfy { $0.contains(#""available":false"#) })
+                let done = try await store.canvasWrites.list(CanvasWriteQuery(integrationID: integration.id))
+                #expect(done.count == 4 && done.allSatisfy { $0.state == .done && $0.target.action == .registrationContextOff })
+                #expect(done.contains { $0.target.context == CanvasContext(kind: .course, id: "4242") && $0.outcome?.contains("already showed") == true })
+                let after = try await admin.get(page)
+                #expect(after.text.contains("Make LTI registration unavailable “Reader” (500) in sub-account 10000000000002")
+                        && after.text.contains("in course 4242") && after.text.contains("Done (read back)"))
+            }
+        }
+    }
 }

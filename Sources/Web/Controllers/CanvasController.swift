@@ -61,14 +61,28 @@ struct CanvasController: Sendable {
         }
     }
 
-    /// An admin's switch-off (key, registration) or token delete, confirmed with a tick.
+    /// An admin's switch-off (key, registration, registration in one context) or token delete, confirmed
+    /// with a tick, from the Canvas page or an integration's "In Canvas" panel (the answer goes back there).
     func requestWrite(req: Request) async throws -> Response {
         let form = try req.form(CanvasWriteForm.self)
+        var integration: Integration?
+        if let raw = form.integrationID, !raw.isEmpty {
+            guard let id = Integration.ID(string: raw), let found = try await req.store.integrations.find(id) else { throw DomainError.notFound(entity: "integration") }
+            integration = found
+        }
+        let contextID = form.context == CanvasContext.Kind.course.rawValue ? form.courseID : form.accountID
         do {
-            let write = try await req.operations.enforcement.request(action: form.action, objectID: form.objectID, confirmed: form.confirm == "yes", by: req.actor)
-            return req.redirect(to: .canvas, flash: "\(write.title): \(write.state == .done ? "done" : write.state.label.lowercased()) — \(write.outcome ?? "").")
+            let write = try await req.operations.enforcement.request(action: form.action, objectID: form.objectID, context: form.context, contextID: contextID,
+                                                                     integration: integration?.id, confirmed: form.confirm == "yes", by: req.actor)
+            let flash = "\(write.title): \(write.state == .done ? "done" : write.state.label.lowercased()) — \(write.outcome ?? "")."
+            if let integration {
+                req.session.data[SessionKeys.flash] = flash
+                return req.redirect(to: SiteURL.integration(integration.id).path + "#canvas", redirectType: .normal)
+            }
+            return req.redirect(to: .canvas, flash: flash)
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
+            if let integration { return try await IntegrationPage.render(req, integration, .canvasWriteFailed(mapped.bannerMessage), status: mapped.status) }
             return try await req.page("canvas/index", try await Self.context(req, sync: try await req.operations.canvas.latest(), error: mapped.bannerMessage),
                                       status: mapped.status)
         }
@@ -79,9 +93,18 @@ struct CanvasController: Sendable {
             var action: String?
             var objectID: String?
             var confirm: Bool?
+            var context: String?
+            var contextID: String?
+            var integrationID: String?
         }
         let body = try req.content.decode(Body.self)
-        let write = try await req.operations.enforcement.request(action: body.action, objectID: body.objectID, confirmed: body.confirm == true, by: req.actor)
+        var integration: Integration.ID?
+        if let raw = body.integrationID {
+            guard let id = Integration.ID(string: raw), try await req.store.integrations.find(id) != nil else { throw DomainError.notFound(entity: "integration") }
+            integration = id
+        }
+        let write = try await req.operations.enforcement.request(action: body.action, objectID: body.objectID, context: body.context, contextID: body.contextID,
+                                                                 integration: integration, confirmed: body.confirm == true, by: req.actor)
         return try CanvasJSON.write(write).json(req, status: write.state == .done ? .created : .badGateway)
     }
 

@@ -63,7 +63,7 @@ enum CanvasJSON {
     static func write(_ w: CanvasWrite) -> NullableJSON<JSONKey> {
         ReviewJSON.object([
             "id": w.id.description, "action": w.target.action.rawValue, "objectID": w.target.objectID, "userID": w.target.userID,
-            "objectName": w.target.name, "state": w.state.rawValue, "reason": w.reason, "integrationID": w.integrationID?.description,
+            "context": w.target.context?.kind.rawValue, "contextID": w.target.context?.id, "objectName": w.target.name, "state": w.state.rawValue, "reason": w.reason, "integrationID": w.integrationID?.description,
             "releaseID": w.releaseID?.description, "findingKind": w.findingKind?.rawValue, "requestedBy": w.requestedBy,
             "requestedAt": Format.iso(w.requestedAt), "attempts": w.attempts, "outcome": w.outcome, "updatedAt": Format.iso(w.updatedAt),
         ])

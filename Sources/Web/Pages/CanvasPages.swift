@@ -218,25 +218,60 @@ struct CanvasPageContext: Encodable {
     }
 }
 
-/// The Canvas state of one integration's key or tool, from the newest sync that read something.
+/// The Canvas state of one integration's key or tool, from the newest sync that read something; with
+/// enforcement on, an admin switches its LTI registration off here, in the whole account or in one
+/// sub-account or course, and sees this integration's changes to Canvas.
 struct CanvasPanel: Encodable {
+    struct RegistrationRow: Encodable {
+        let id: String
+        let name: String
+        let state: String
+        let on: Bool
+    }
+
     let connected: Bool
     let syncedAt: String?
     let syncURL: String?
     let canvasURL: String
     let keys: [String]?
     let findings: [CanvasFindingRow]?
+    let registrations: [RegistrationRow]?
+    /// Enforcement is on and the user may change Canvas.
+    let canWrite: Bool
+    let writesURL: String
+    let integrationID: String
+    let subAccounts: [SelectOption]?
+    let writes: [CanvasPageContext.WriteRow]?
+    let error: String?
 
-    static func load(_ scope: PanelScope) async throws -> CanvasPanel {
-        let canvas = scope.req.operations.canvas
+    static func load(_ scope: PanelScope, _ state: IntegrationPageState = .plain) async throws -> CanvasPanel {
+        let req = scope.req
+        let canvas = req.operations.canvas
+        let error: String? = if case .canvasWriteFailed(let message) = state { message } else { nil }
+        let mayAct = Access.editors.allows(scope.role) && canvas.isConfigured
+        let writes = try await req.operations.enforcement.list(CanvasWriteQuery(integrationID: scope.id, limit: 20))
+            .map { CanvasPageContext.WriteRow($0, mayAct: mayAct) }.nonEmpty
         guard let sync = try await canvas.latest(), let snapshot = sync.snapshot else {
-            return CanvasPanel(connected: canvas.isConfigured, syncedAt: nil, syncURL: nil, canvasURL: SiteURL.canvas.path, keys: nil, findings: nil)
+            return CanvasPanel(connected: canvas.isConfigured, syncedAt: nil, syncURL: nil, canvasURL: SiteURL.canvas.path, keys: nil, findings: nil,
+                               registrations: nil, canWrite: false, writesURL: SiteURL.canvasWrites.path, integrationID: scope.id.description,
+                               subAccounts: nil, writes: writes, error: error)
         }
-        let keyIDs = Set(try await scope.store.releases.list(scope.id).compactMap(\.details?.canvasKeyID))
+        let releases = try await scope.store.releases.list(scope.id)
+        let keyIDs = Set(releases.compactMap(\.details?.canvasKeyID))
         let keys = snapshot.keys.filter { keyIDs.contains($0.id) }.map { "Key \($0.label): \($0.stateText)" }
         let missing = keyIDs.subtracting(snapshot.keys.map(\.id)).sorted().map { "Key \($0): not in Canvas" }
         let mine = try await canvas.findings(sync.id).filter { $0.integrationID == scope.id.description }.map(CanvasFindingRow.init)
+        let domains = try await scope.store.lti.history(scope.id).first?.configuration.domains ?? []
+        let released = Set(releases.filter { $0.state == .released }.compactMap(\.details?.canvasKeyID))
+        let registrations = RegistrationMatch.registrations(of: scope.integration, in: snapshot, domains: domains, releasedKeys: released).map {
+            RegistrationRow(id: $0.id, name: $0.name, state: $0.binding?.rawValue ?? "unknown", on: $0.binding != .off)
+        }
+        let rootID = snapshot.account?.id
         return CanvasPanel(connected: canvas.isConfigured, syncedAt: Format.dateTime(sync.startedAt), syncURL: SiteURL.canvasSync(sync.id).path,
-                           canvasURL: SiteURL.canvas.path, keys: (keys + (snapshot.didRead(.developerKeys) ? missing : [])).nonEmpty, findings: mine.nonEmpty)
+                           canvasURL: SiteURL.canvas.path, keys: (keys + (snapshot.didRead(.developerKeys) ? missing : [])).nonEmpty, findings: mine.nonEmpty,
+                           registrations: registrations.nonEmpty, canWrite: mayAct && req.operations.enforcement.isOn,
+                           writesURL: SiteURL.canvasWrites.path, integrationID: scope.id.description,
+                           subAccounts: snapshot.accounts.filter { $0.id != rootID }.map { SelectOption(value: $0.id, label: "\($0.name) (\($0.id))", selected: false) }.nonEmpty,
+                           writes: writes, error: error)
     }
 }

@@ -12,6 +12,7 @@ enum IntegrationPage {
 
     static func context(_ req: Request, _ integration: Integration, _ state: IntegrationPageState) async throws -> IntegrationPageContext {
         let scope = try await PanelScope.load(req, integration)
+        let canvas = try await CanvasPanel.load(scope, state)
         return IntegrationPageContext(
             layout: LayoutContext(req, title: integration.fields.name),
             facts: try await FactsPanel.load(scope),
@@ -20,7 +21,7 @@ enum IntegrationPage {
             releases: try await ReleasesPanel.load(scope),
             lti: try await LTISection.load(scope, state),
             drift: try await DriftPanel.load(scope),
-            canvas: try await CanvasPanel.load(scope),
+            canvas: canvas, writes: canvas.writes,
             identity: try await LogIdentityPanel.load(scope, state),
             questionnaires: try await QuestionnairesPanel.load(scope),
             reviews: try await ReviewsPanel.load(scope, state),
@@ -37,6 +38,8 @@ struct IntegrationPageContext: Encodable {
     let lti: LTISection?
     let drift: DriftPanel
     let canvas: CanvasPanel
+    /// This integration's changes to Canvas, for the shared `partials/_canvas_writes` table.
+    let writes: [CanvasPageContext.WriteRow]?
     let identity: LogIdentityPanel
     let questionnaires: QuestionnairesPanel
     let reviews: ReviewsPanel

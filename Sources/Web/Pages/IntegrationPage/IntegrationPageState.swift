@@ -11,5 +11,7 @@ enum IntegrationPageState {
     case releaseRefused(String)
     case ltiFailed(String)
     case identityFailed(values: [String: String], errors: [String: String])
+    /// A switch-off in Canvas asked for from the "In Canvas" panel was refused before it was recorded.
+    case canvasWriteFailed(String)
 }
 
