@@ -55,15 +55,29 @@ struct CanvasEnforcementTests {
         return (try #require(requested.location), try latestCode(h))
     }
 
+    /// Asks for a release and confirms it with the right code and the vendor's key; the release page and the answer.
+    static func confirmRelease(_ h: WebHarness, _ admin: TestBrowser, _ integration: Integration) async throws -> (page: String, code: String, answer: TestingHTTPResponse) {
+        let (releasePath, code) = try await requestRelease(h, admin, integration)
+        let answer = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": keyID, "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+        return (releasePath, code, answer)
+    }
+
+    /// The scenario with the binding write failing once with `status`, before or after the change applies.
+    static func bindingFault(_ status: Int, applied: Bool) -> CanvasScenario {
+        scenario { scenario in
+            var quirks = CanvasScenario.Quirks()
+            quirks.writeFault = .init(action: "binding", status: status, applied: applied)
+            scenario.quirks = quirks
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func aVerifiedReleaseSwitchesExactlyItsKeyOnAndTheTrailSaysSo(engine: TestEngine) async throws {
         try await CanvasDoubleProcess.with(Self.scenario()) { double in
             try await withWebApp(engine, configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                let released = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"],
-                                                    csrfFrom: releasePath)
+                let (_, _, released) = try await Self.confirmRelease(h, admin, integration)
                 #expect(released.status == .seeOther, "\(errorsIn(released.text))")
                 #expect(try await h.app.store.releases.list(integration.id).first?.state == .released)
 
@@ -97,9 +111,7 @@ struct CanvasEnforcementTests {
             try await withWebApp(configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                let refused = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"],
-                                                   csrfFrom: releasePath)
+                let (releasePath, code, refused) = try await Self.confirmRelease(h, admin, integration)
                 #expect(refused.status == .unprocessableEntity)
                 #expect(refused.text.contains("scopes not approved: url:PUT|/api/v1/courses/:id"))
                 #expect(refused.text.contains("Allow include parameters"))
@@ -122,9 +134,7 @@ struct CanvasEnforcementTests {
             try await withWebApp(configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                let refused = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"],
-                                                   csrfFrom: releasePath)
+                let (_, _, refused) = try await Self.confirmRelease(h, admin, integration)
                 #expect(refused.status == .badGateway)
                 #expect(refused.text.contains("lacks the permission manage_developer_keys") && refused.text.contains("Nothing was recorded as released"))
                 #expect(try await h.app.store.releases.list(integration.id).first?.state == .pending)
@@ -139,14 +149,12 @@ struct CanvasEnforcementTests {
     }
 
     @Test func aServerErrorAfterTheChangeTookEffectIsDecidedByReadingBack() async throws {
-        let scenario = Self.scenario { $0.quirks = { var q = CanvasScenario.Quirks(); q.writeFault = .init(action: "binding", status: 500, applied: true); return q }() }
+        let scenario = Self.bindingFault(500, applied: true)
         try await CanvasDoubleProcess.with(scenario) { double in
             try await withWebApp(configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                let released = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"],
-                                                    csrfFrom: releasePath)
+                let (_, _, released) = try await Self.confirmRelease(h, admin, integration)
                 #expect(released.status == .seeOther, "\(errorsIn(released.text))")
                 // Sent once — a 500 is never resent — and the read-back found the key on.
                 #expect(try await Self.writes(double).map { $0["status"] as? Int } == [500])
@@ -157,14 +165,12 @@ struct CanvasEnforcementTests {
     }
 
     @Test func aServerErrorBeforeTheChangeFailsAndARetryMakesIt() async throws {
-        let scenario = Self.scenario { $0.quirks = { var q = CanvasScenario.Quirks(); q.writeFault = .init(action: "binding", status: 503, applied: false); return q }() }
+        let scenario = Self.bindingFault(503, applied: false)
         try await CanvasDoubleProcess.with(scenario) { double in
             try await withWebApp(configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                let refused = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"],
-                                                   csrfFrom: releasePath)
+                let (releasePath, code, refused) = try await Self.confirmRelease(h, admin, integration)
                 #expect(refused.status == .badGateway && refused.text.contains("Canvas answered 503"))
                 #expect(try await h.app.store.releases.list(integration.id).first?.state == .pending)
                 // The same code still works (no attempt spent); the second try switches the key on.
@@ -220,8 +226,7 @@ struct CanvasEnforcementTests {
             try await withWebApp(configure: Self.enforcing(double)) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                _ = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+                let (releasePath, _, _) = try await Self.confirmRelease(h, admin, integration)
                 let noNote = try await admin.post(releasePath + "/actions", form: ["action": "turn_off", "note": ""], csrfFrom: releasePath)
                 #expect(noNote.status == .unprocessableEntity)
                 #expect(try await Self.writes(double).count == 1)  // a bad form changes nothing in Canvas
@@ -283,8 +288,7 @@ struct CanvasEnforcementTests {
             try await withWebApp(configure: { config in Self.enforcing(double)(&config); config.dataDirectory = data + "/" }) { h in
                 let integration = try await makeReady(h)
                 let admin = try await h.signedIn(.admin)
-                let (releasePath, code) = try await Self.requestRelease(h, admin, integration)
-                _ = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": Self.keyID, "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
+                _ = try await Self.confirmRelease(h, admin, integration)
                 // The contract ends: the gate lapses, and the next sync switches the key off.
                 let contract = try #require(try await h.app.store.contracts.list(ContractQuery(vendorID: integration.vendorID)).items.first)
                 var fields = contract.fields
