@@ -243,6 +243,39 @@ struct CanvasEnforcementTests {
         }
     }
 
+    @Test func aRotationSwitchesTheNewKeyOnAndTheOldOneOff() async throws {
+        let scenario = Self.scenario { scenario in
+            var next = CanvasScenario.Key(id: "170000000000556", name: "Ready sync key 2027")
+            next.binding = "off"
+            next.scopes = [Self.approvedScope]
+            next.requireScopes = true
+            next.allowIncludes = false
+            scenario.developerKeys?.append(next)
+        }
+        try await CanvasDoubleProcess.with(scenario) { double in
+            try await withWebApp(configure: Self.enforcing(double)) { h in
+                let integration = try await makeReady(h)
+                let admin = try await h.signedIn(.admin)
+                let (oldPath, _, _) = try await Self.confirmRelease(h, admin, integration)
+                let oldID = try #require(oldPath.split(separator: "/").last.map(String.init))
+                let rotation = try await admin.post("/integrations/\(integration.id)/releases", form: ["previous": oldID], csrfFrom: oldPath)
+                let newPath = try #require(rotation.location)
+                let confirmed = try await admin.post(newPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000556", "rereviewOn": "2099-01-01"],
+                                                     csrfFrom: newPath)
+                #expect(confirmed.status == .seeOther, "\(errorsIn(confirmed.text))")
+                let sent = try await Self.writes(double).map { "\($0["path"] ?? "") \($0["body"] ?? "")" }
+                #expect(sent == [
+                    "/api/v1/accounts/self/developer_keys/\(Self.keyID)/developer_key_account_bindings developer_key_account_binding%5Bworkflow_state%5D=on",
+                    "/api/v1/accounts/self/developer_keys/170000000000556/developer_key_account_bindings developer_key_account_binding%5Bworkflow_state%5D=on",
+                    "/api/v1/accounts/self/developer_keys/\(Self.keyID)/developer_key_account_bindings developer_key_account_binding%5Bworkflow_state%5D=off"])
+                let states = Dictionary(uniqueKeysWithValues: try await h.app.store.releases.list(integration.id).map { ($0.details?.canvasKeyID ?? "", $0.state) })
+                #expect(states == [Self.keyID: .retired, "170000000000556": .released])
+                let off = try #require(try await h.app.store.canvasWrites.list(CanvasWriteQuery(integrationID: integration.id)).first { $0.target.action == .keyOff })
+                #expect(off.state == .done && off.reason.hasPrefix("rotated by release"))
+            }
+        }
+    }
+
     @Test func theDefaultPolicyProposesSwitchingOffAKeyOnWithoutARelease() async throws {
         try await CanvasDoubleProcess.with(Self.scenario()) { double in
             try await withWebApp(configure: Self.enforcing(double)) { h in
