@@ -60,6 +60,12 @@ if CommandLine.arguments.contains("--canvas-sync") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("--canvas-writes") {
+    // `swift build -c release --product vendor-review && swift run -c release vendor-review-bench --canvas-writes`
+    try await canvasWriteBenchmark(keys: argument("--keys", default: 2_000), writes: argument("--writes", default: 50))
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--export-events") {
     // `swift run -c release vendor-review-bench --export-events 1000000`
     try await exportBenchmark(events: argument("--export-events", default: 1_000_000))
