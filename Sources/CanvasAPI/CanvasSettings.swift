@@ -40,10 +40,9 @@ public struct CanvasSettings: Sendable {
 
     /// Nil when `CANVAS_URL` is unset (the Canvas connection is optional).
     public static func from(environment: [String: String]) throws -> CanvasSettings? {
-        guard let raw = environment["CANVAS_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
-            if environment["CANVAS_ENFORCE"]?.lowercased() == "on" { throw Problem(variable: "CANVAS_ENFORCE", why: "on needs CANVAS_URL and CANVAS_TOKEN_FILE") }
-            return nil
-        }
+        let enforce = try enforce(environment: environment)
+        // CANVAS_ENFORCE=on without a Canvas is refused by `serve` (only the demo brings its own Canvas).
+        guard let raw = environment["CANVAS_URL"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         let url = try validatedURL(raw)
         guard let path = environment["CANVAS_TOKEN_FILE"], !path.isEmpty else {
             throw Problem(variable: "CANVAS_TOKEN_FILE", why: "set it to a file holding a Canvas admin access token")
@@ -54,13 +53,18 @@ public struct CanvasSettings: Sendable {
             throw Problem(variable: "CANVAS_ACCOUNT_ID", why: "use self, a Canvas account id (digits or shard~id) or sis_account_id:…")
         }
         var settings = CanvasSettings(baseURL: url, token: token, accountID: account)
-        switch environment["CANVAS_ENFORCE"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
-        case "", "off": settings.enforce = false
-        case "on": settings.enforce = true
-        default: throw Problem(variable: "CANVAS_ENFORCE", why: "use off (read and report only) or on (switch keys in Canvas)")
-        }
+        settings.enforce = enforce
         if let scale = environment["CANVAS_DELAY_SCALE"].flatMap(Double.init), (0...1).contains(scale) { settings.delayScale = scale }
         return settings
+    }
+
+    /// `CANVAS_ENFORCE`: off (or unset) or on; anything else names the variable.
+    public static func enforce(environment: [String: String]) throws -> Bool {
+        switch environment["CANVAS_ENFORCE"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+        case "", "off": return false
+        case "on": return true
+        default: throw Problem(variable: "CANVAS_ENFORCE", why: "use off (read and report only) or on (switch keys in Canvas)")
+        }
     }
 
     public static func validatedURL(_ raw: String) throws -> URL {

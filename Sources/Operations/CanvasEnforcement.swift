@@ -213,7 +213,8 @@ public struct CanvasEnforcement: Sendable {
         }
     }
 
-    /// Writes left "performing" whose instance is gone (lease free): read back and record. Run at start-up and by the timer.
+    /// Writes left "performing" whose instance is gone (lease free): read back and record. Run when
+    /// `serve` starts and after every sync (scheduled or asked for).
     @discardableResult
     public func repair() async -> Int {
         guard connection != nil else { return 0 }

@@ -322,6 +322,8 @@ public struct CanvasSyncs: Sendable {
                               requests: await canvas.requestCount(), canvasURL: connector.address, snapshot: snapshot, difference: difference,
                               findingCount: findings.count)
         try await store.canvas.record(sync, findings: findings, by: actor)
+        // Writes an instance left half-done (its lease expired) are settled by reading Canvas back, then the policy runs.
+        if enforcement.isOn { await enforcement.repair() }
         if let snapshot { await enforcement.applyPolicy(findings: findings, snapshot: snapshot) }
         environment.logger.info("canvas sync", metadata: ["outcome": "\(outcome.rawValue)", "requests": "\(sync.requests)", "findings": "\(findings.count)"])
         return (sync, findings)

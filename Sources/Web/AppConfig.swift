@@ -33,6 +33,9 @@ public struct AppConfig: Sendable {
     public var canvas: CanvasSettings?
     /// How often a running server syncs with Canvas (`CANVAS_SYNC_INTERVAL_MINUTES`, default 60; 0 = never).
     public var canvasSyncIntervalMinutes: Int = 60
+    /// `CANVAS_ENFORCE=on`, also when no Canvas is configured (then only `serve --demo`, whose Canvas
+    /// double it enforces against, accepts it).
+    public var canvasEnforce = false
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -72,8 +75,9 @@ public struct AppConfig: Sendable {
         if institution.count > 120 || institution.contains(where: { "\"\\<>&".contains($0) }) || Check.hasControlCharacters(institution, multiline: false) {
             throw ConfigurationError(variable: "INSTITUTION_NAME", problem: "must be a plain name of at most 120 characters, without quotes, < > & or \\")
         }
-        let canvas: CanvasSettings?
+        let canvas: CanvasSettings?, enforce: Bool
         do {
+            enforce = try CanvasSettings.enforce(environment: env)
             canvas = try CanvasSettings.from(environment: env)
         } catch let problem as CanvasSettings.Problem {
             throw ConfigurationError(variable: problem.variable, problem: problem.why)
@@ -95,6 +99,7 @@ public struct AppConfig: Sendable {
             institutionName: institution.isEmpty ? "VendorReview" : institution,
             reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080))
         config.canvas = canvas
+        config.canvasEnforce = enforce
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
         return config
     }

@@ -168,5 +168,18 @@ import Testing
         #expect(throws: CanvasSettings.Problem.self) {
             try CanvasSettings.from(environment: ["CANVAS_URL": "https://canvas.example.edu", "CANVAS_TOKEN_FILE": path, "CANVAS_ACCOUNT_ID": "1; DROP"])
         }
+        // CANVAS_ENFORCE: off by default, on, or refused by name; on without a Canvas is left to `serve`.
+        let base = ["CANVAS_URL": "https://canvas.example.edu", "CANVAS_TOKEN_FILE": path]
+        #expect(try CanvasSettings.from(environment: base)?.enforce == false)
+        #expect(try CanvasSettings.from(environment: base.merging(["CANVAS_ENFORCE": " On "]) { $1 })?.enforce == true)
+        #expect(try CanvasSettings.from(environment: base.merging(["CANVAS_ENFORCE": "off"]) { $1 })?.enforce == false)
+        do {
+            _ = try CanvasSettings.from(environment: base.merging(["CANVAS_ENFORCE": "yes"]) { $1 })
+            Issue.record("CANVAS_ENFORCE=yes was accepted")
+        } catch let problem as CanvasSettings.Problem {
+            #expect(problem.variable == "CANVAS_ENFORCE" && problem.why.contains("off") && !problem.why.contains("yes"))
+        }
+        #expect(try CanvasSettings.from(environment: ["CANVAS_ENFORCE": "on"]) == nil)
+        #expect(try CanvasSettings.enforce(environment: ["CANVAS_ENFORCE": "on"]))
     }
 }

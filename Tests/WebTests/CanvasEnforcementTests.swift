@@ -213,7 +213,13 @@ struct CanvasEnforcementTests {
                     write.state = .performing
                     return CanvasWriteChange("canvas_write_started", "writing")
                 }
-                #expect(await enforcement.repair() == 1)
+                // A claim whose lease is still held is another instance's: left alone.
+                #expect(try await h.app.store.canvas.acquireLease("canvas_write:\(write.id)", holder: "other", until: h.clock.now.addingTimeInterval(600), now: h.clock.now))
+                #expect(await enforcement.repair() == 0)
+                #expect(try await enforcement.find(write.id)?.state == .performing)
+                // That instance is gone (its lease freed or expired): the next sync settles the write by reading back.
+                try await h.app.store.canvas.releaseLease("canvas_write:\(write.id)", holder: "other")
+                _ = try await h.app.context.operations.canvas.sync(by: .system)
                 let repaired = try #require(try await enforcement.find(write.id))
                 #expect(repaired.state == .done && repaired.outcome?.contains("not written again") == true)
                 #expect(try await Self.writes(double).isEmpty)

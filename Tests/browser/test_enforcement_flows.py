@@ -4,14 +4,16 @@ from the approval is refused first, naming the difference), and when the contrac
 proposes switching the key off and the admin does it with one click from the dashboard."""
 import email
 import email.policy
+import os
 import pathlib
+import subprocess
 
 import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import Server
+from conftest import BINARY, ROOT, Server, run_cli
 from test_admin_flows import click_and_leave, screenshot, sign_in, wait
 from test_canvas_flows import start_double
 from test_release_flow import latest_code, walk_to_a_met_gate
@@ -130,3 +132,28 @@ def test_a_release_switches_its_key_on_and_an_ended_contract_switches_it_off(enf
     for action in ["canvas_write_recorded", "canvas_write_proposed", "canvas_write_started", "canvas_write_done"]:
         assert action in trail, (action, trail)
     assert trail.count("canvas_write_done") == 2 and "canvas_write_failed" not in trail
+
+
+def test_the_demo_enforces_against_its_own_canvas_and_serve_refuses_enforcement_without_one(sqlite_url, tmp_path):
+    """`CANVAS_ENFORCE=on vendor-review serve --demo`: the newcomer's way to try enforcement; `serve`
+    without a Canvas refuses CANVAS_ENFORCE=on, naming what is missing."""
+    refused = subprocess.run([str(BINARY), "serve", "--port", "0"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                             env=dict(os.environ, DATABASE_URL=f"sqlite://{tmp_path / 'refused.sqlite'}", CANVAS_ENFORCE="on", LOG_LEVEL="warning"))
+    assert refused.returncode != 0 and "CANVAS_ENFORCE=on needs a Canvas" in refused.stderr + refused.stdout
+    assert "Fatal error" not in refused.stderr
+    bad = subprocess.run([str(BINARY), "serve"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                         env=dict(os.environ, DATABASE_URL=f"sqlite://{tmp_path / 'bad.sqlite'}", CANVAS_ENFORCE="yes please"))
+    assert bad.returncode != 0 and "CANVAS_ENFORCE" in bad.stderr + bad.stdout and "yes please" not in bad.stderr + bad.stdout
+
+    server = Server(sqlite_url, demo=True, env={"CANVAS_ENFORCE": "on"})
+    try:
+        token = run_cli(["token", "create", "--email", "admin@northfield.example", "--purpose", "demo check", "--expires-in-days", "1"],
+                        sqlite_url, check=True).stdout.strip()
+        writes = requests.get(server.url + "/api/v1/canvas/writes", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        assert writes["enforcing"] is True
+        # The demo's first sync proposed switching off the keys that are on without a release; nothing was switched.
+        proposed = {w["objectID"] for w in writes["writes"] if w["state"] == "proposed" and w["action"] == "key_off"}
+        assert "170000000000555" in proposed, writes
+        assert all(w["state"] == "proposed" for w in writes["writes"])
+    finally:
+        server.close()

@@ -21,6 +21,9 @@ struct ServeCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if app.context.config.canvasEnforce, app.context.canvas.current == nil, !signature.demo {
+            throw CommandFailure("CANVAS_ENFORCE=on needs a Canvas: set CANVAS_URL and CANVAS_TOKEN_FILE (or try it with serve --demo).")
+        }
         try await CommandSupport.ready(app)
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
@@ -35,6 +38,11 @@ struct ServeCommand: AsyncCommand {
             if let address = app.operations.canvas.address, demoCanvas != nil { context.console.print("Demo Canvas (a test double) at \(address)\n") }
         }
         defer { demoCanvas?.stop() }
+        // A write to Canvas an earlier run left half-done is settled by reading Canvas back, never by writing again.
+        if app.operations.enforcement.isOn {
+            let repaired = await app.operations.enforcement.repair()
+            if repaired > 0 { app.logger.notice("canvas writes repaired after a restart", metadata: ["count": .string(String(repaired))]) }
+        }
         let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
         defer { reminders?.cancel() }
         // The first scheduled sync waits one interval when the demo has just synced.
