@@ -318,7 +318,9 @@ public struct CanvasEnforcement: Sendable {
     // MARK: - Policy
 
     /// After a sync: keys that should not be on (findings, lapsed gates) are proposed for switch-off or
-    /// switched off, as `enforce.auto_off` says, once per key, and the owner and admins are mailed.
+    /// switched off, as `enforce.auto_off` says, once per key, and the owner and admins are mailed. A
+    /// proposal an admin dismissed is not made (or mailed) again for the same reason; the finding stays
+    /// on the Canvas page, where the key can still be switched off by hand.
     public func applyPolicy(findings: [CanvasFinding], snapshot: CanvasSnapshot) async {
         guard isOn, environment.policy.autoOff != .never else { return }
         do {
@@ -329,8 +331,12 @@ public struct CanvasEnforcement: Sendable {
             }
             let keysOn = snapshot.didRead(.developerKeys) ? Set(snapshot.keys.filter(\.isEffectivelyOn).map(\.id)) : nil
             let automatic = environment.policy.autoOff == .automatic
+            struct Declined: Hashable { let keyID: String; let reason: String }
+            let declined = Set(try await store.canvasWrites.list(CanvasWriteQuery(states: [.dismissed], limit: 1000))
+                .filter { $0.target.action == .keyOff }.map { Declined(keyID: $0.target.objectID, reason: $0.reason) })
             for cause in SwitchOffCause.causes(findings: findings, lapsed: lapsed, keysOn: keysOn) {
-                guard try await store.canvasWrites.open(action: .keyOff, objectID: cause.keyID).isEmpty else { continue }
+                guard !declined.contains(Declined(keyID: cause.keyID, reason: "policy: \(cause.reason)")),
+                      try await store.canvasWrites.open(action: .keyOff, objectID: cause.keyID).isEmpty else { continue }
                 var write = try await record(CanvasWriteTarget(action: .keyOff, objectID: cause.keyID, name: cause.keyName), reason: "policy: \(cause.reason)",
                                              integration: cause.integrationID, release: cause.releaseID, finding: cause.findingKind, proposed: !automatic, by: .system)
                 if automatic { write = try await perform(write.id, by: .system) }

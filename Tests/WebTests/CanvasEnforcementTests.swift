@@ -309,6 +309,11 @@ struct CanvasEnforcementTests {
                 let other = try #require(proposed.first { $0.id != target.id })
                 #expect(try await admin.post("/canvas/writes/\(other.id)/dismiss", form: [:], csrfFrom: "/canvas").status == .seeOther)
                 #expect(try await h.app.store.canvasWrites.find(other.id)?.state == .dismissed)
+                // The next sync neither proposes the dismissed switch-off again nor mails about it.
+                let mailsBefore = try h.mail().count
+                _ = try await h.app.context.operations.canvas.sync(by: .system)
+                #expect(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).filter { $0.target.objectID == other.target.objectID }.count == 1)
+                #expect(try h.mail().count == mailsBefore)
             }
         }
     }
