@@ -26,28 +26,9 @@ func canvasBenchmark(keys: Int, subAccounts: Int, tools: Int, users: Int, tokens
     generate.tokenUsers = users
     generate.tokensPerUser = tokensPerUser
     scenario.generate = generate
-    var quirks = CanvasScenario.Quirks()
-    quirks.rateLimitStart = 1e9  // answering at once: never slowed down
-    scenario.quirks = quirks
-    try scenario.write(to: directory + "scenario.json")
-
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vendor-review").path
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("build the app first: swift build -c release --product vendor-review (the double is \(binary))")
-        return
-    }
-    let double = try DoubleProcess(binary: binary, scenario: directory + "scenario.json")
+    guard let (double, config) = try startDouble(scenario, in: directory) else { return }
     defer { double.stop() }
-    let url = double.url
-
-    var env = ProcessInfo.processInfo.environment
-    env["DATABASE_URL"] = "sqlite://\(directory)bench.sqlite"
-    env["LOG_LEVEL"] = "error"
-    var config = try AppConfig.fromEnvironment(env)
-    var settings = CanvasSettings(baseURL: url, token: scenario.token)
-    settings.delayScale = 0
-    config.canvas = settings
-    config.canvasSyncIntervalMinutes = 0
+    let settings = try requireValue(config.canvas)
     let app = try await Application.make(.production)
     app.logger.logLevel = .error
     do {
@@ -105,6 +86,32 @@ func canvasBenchmark(keys: Int, subAccounts: Int, tools: Int, users: Int, tokens
         throw error
     }
     try await app.asyncShutdown()
+}
+
+/// The double (this build's `vendor-review canvas-double`, its own process) answering `scenario` at once,
+/// and an app configuration on a fresh SQLite file connected to it; nil (and a hint) when the app is not built.
+func startDouble(_ scenario: CanvasScenario, in directory: String, enforce: Bool = false) throws -> (DoubleProcess, AppConfig)? {
+    var scenario = scenario
+    var quirks = CanvasScenario.Quirks()
+    quirks.rateLimitStart = 1e9  // answering at once: never slowed down
+    scenario.quirks = quirks
+    try scenario.write(to: directory + "scenario.json")
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vendor-review").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("build the app first: swift build -c release --product vendor-review (the double is \(binary))")
+        return nil
+    }
+    let double = try DoubleProcess(binary: binary, scenario: directory + "scenario.json")
+    var env = ProcessInfo.processInfo.environment
+    env["DATABASE_URL"] = "sqlite://\(directory)bench.sqlite"
+    env["LOG_LEVEL"] = "error"
+    var config = try AppConfig.fromEnvironment(env)
+    var settings = CanvasSettings(baseURL: double.url, token: scenario.token)
+    settings.delayScale = 0
+    settings.enforce = enforce
+    config.canvas = settings
+    config.canvasSyncIntervalMinutes = 0
+    return (double, config)
 }
 
 private func pages(_ count: Int) -> Int { max(1, (count + 99) / 100) }

@@ -22,28 +22,9 @@ func canvasWriteBenchmark(keys: Int, writes: Int) async throws {
     var generate = CanvasScenario.Generate()
     generate.developerKeys = keys
     scenario.generate = generate
-    var quirks = CanvasScenario.Quirks()
-    quirks.rateLimitStart = 1e9
-    scenario.quirks = quirks
-    try scenario.write(to: directory + "scenario.json")
-
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vendor-review").path
-    guard FileManager.default.isExecutableFile(atPath: binary) else {
-        print("build the app first: swift build -c release --product vendor-review (the double is \(binary))")
-        return
-    }
-    let double = try DoubleProcess(binary: binary, scenario: directory + "scenario.json")
+    guard let (double, config) = try startDouble(scenario, in: directory, enforce: true) else { return }
     defer { double.stop() }
-
-    var env = ProcessInfo.processInfo.environment
-    env["DATABASE_URL"] = "sqlite://\(directory)bench.sqlite"
-    env["LOG_LEVEL"] = "error"
-    var config = try AppConfig.fromEnvironment(env)
-    var settings = CanvasSettings(baseURL: double.url, token: scenario.token)
-    settings.delayScale = 0
-    settings.enforce = true
-    config.canvas = settings
-    config.canvasSyncIntervalMinutes = 0
+    let settings = try requireValue(config.canvas)
     let app = try await Application.make(.production)
     app.logger.logLevel = .error
     do {
