@@ -40,13 +40,16 @@ func regex(_ template: RouteTemplate) -> String {
             case let .literal(text): "/" + NSRegularExpression.escapedPattern(for: text)
             case .parameter: "/[^/]+"
             case .glob: "/.+"
+            case let .prefixed(prefix, _): "/" + NSRegularExpression.escapedPattern(for: prefix) + "[^/]+"
             }
         }.joined()
     }
     return "^(" + variants.joined(separator: "|") + ")(\\.json)?/?$"
 }
 
-/// Whether `a`'s parameters would also take a path of `b`, where `b` has a literal: the two differ in shape.
+/// Whether some request path could match both `a` and `b` while their shapes differ: then which one
+/// answers depends on the matching rule (definition order), which the DuckDB reference does not model,
+/// so the benchmark leaves such endpoints out of whitelists.
 func shadows(_ a: CatalogEntry, _ b: CatalogEntry) -> Bool {
     guard a.verb == b.verb, a.template != b.template else { return false }
     for va in a.template.variants {
@@ -56,8 +59,7 @@ func shadows(_ a: CatalogEntry, _ b: CatalogEntry) -> Bool {
             for (x, y) in zip(va, vb) {
                 switch (x, y) {
                 case let (.literal(l), .literal(r)): if l != r { compatible = false }
-                case (.parameter, .literal): differs = true
-                case (.literal, .parameter): compatible = false
+                case (.literal, _), (_, .literal): differs = true
                 default: break
                 }
                 if !compatible { break }
@@ -84,6 +86,7 @@ func benchPath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> Strin
             default: path += "/sis_course_id:ABC-\(Int.random(in: 100...999, using: &rng))"
             }
         case .glob: path += "/week-\(Int.random(in: 1...15, using: &rng))"
+        case let .prefixed(prefix, _): path += "/\(prefix)x\(Int.random(in: 1...9, using: &rng))"
         }
     }
     switch Int.random(in: 0..<10, using: &rng) {

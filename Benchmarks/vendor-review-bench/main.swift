@@ -32,6 +32,7 @@ func concretePath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> St
         case let .literal(text): text
         case .parameter: ids.randomElement(using: &rng)!
         case .glob: "Unit%201/week-\(Int.random(in: 1...15, using: &rng))"
+        case let .prefixed(prefix, _): prefix + "x"
         }
     }.joined(separator: "/")
     path = "/" + path

@@ -22,9 +22,36 @@ public final class Catalog: Sendable {
         let revision = try await store.catalog.revision()
         if revision.hasPrefix("0@") { return shippedMatcher }
         if let cached = await cache.matcher(for: revision) { return cached }
-        let matcher = EndpointMatcher(shipped + (try await store.catalog.importedEntries()))
+        let matcher = EndpointMatcher(Self.merged(shipped: shipped, imported: try await store.catalog.importedEntries()))
         await cache.keep(matcher, for: revision)
         return matcher
+    }
+
+    /// The shipped catalog with an instance's imported scopes laid over it. An imported scope with the
+    /// shape of a shipped route (same method, same path but for parameter names) replaces that
+    /// route's text, so the exported scope is exactly the instance's string, and keeps the shipped
+    /// route's place in the route order, data kinds and resource. Other imported scopes come after
+    /// every shipped route.
+    static func merged(shipped: [CatalogEntry], imported: [CatalogEntry]) -> [CatalogEntry] {
+        var byShape: [String: CatalogEntry] = [:]
+        for entry in imported where byShape[entry.shapeKey] == nil { byShape[entry.shapeKey] = entry }
+        var replaced = Set<String>()
+        var result: [CatalogEntry] = []
+        var shippedShapes = Set<String>()
+        for entry in shipped {
+            let shape = entry.shapeKey
+            shippedShapes.insert(shape)
+            if let instance = byShape[shape], instance.key != entry.key, !replaced.contains(shape), entry.constraints.isEmpty {
+                replaced.insert(shape)
+                result.append(entry.replacingTemplate(instance.template, source: .imported))
+            } else {
+                result.append(entry)
+            }
+        }
+        for entry in imported where !shippedShapes.contains(entry.shapeKey) {
+            result.append(entry)
+        }
+        return result
     }
 
     /// Parses a response of Canvas's scopes API and stores what is new.

@@ -27,7 +27,7 @@ public struct DriftScans: Sendable {
                                          identities: try await store.drift.identities())
         let matcher = try await catalog.matcher()
         let inherited = try await store.inheritedKeys.list().compactMap(\.fields.canvasKeyID)
-        return DriftSetup(targets: targets, catalog: matcher.entries.map { DriftTarget.Endpoint(verb: $0.verb, template: $0.template.text) },
+        return DriftSetup(targets: targets, catalog: matcher.entries.map(DriftTarget.Endpoint.init),
                           otherKnownKeys: inherited, columns: columns)
     }
 

@@ -100,8 +100,9 @@ public struct EndpointChecker: Sendable {
 
     static func cost(_ token: NormalisedPath.Token, _ segment: RouteTemplate.Segment, memo: inout [String: Double]) -> Double {
         switch (token, segment) {
-        case (.placeholder, .parameter), (.placeholder, .glob): return 0
+        case (.placeholder, .parameter), (.placeholder, .glob), (.placeholder, .prefixed): return 0
         case (.placeholder, .literal): return 1
+        case let (.text(text), .prefixed(prefix, _)): return text.hasPrefix(prefix) && text.count > prefix.count ? 0 : 0.8
         case let (.text(text), .parameter): return NormalisedPath.looksLikeIdentifier(text) ? 0 : 0.6
         case (.text, .glob): return 0.3
         case let (.text(text), .literal(literal)):

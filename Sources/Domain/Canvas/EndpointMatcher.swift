@@ -1,69 +1,41 @@
 import Foundation
 
-/// Finds the catalog entry for a method and path. Built once from the catalog (a trie per method);
-/// matching walks it segment by segment, preferring literal segments over `:params` over `*globs`,
-/// so `/assignments/overrides` finds its own route rather than `/assignments/:id`. No regular
-/// expressions are involved.
+/// Finds the catalog entry for a method and path the way Canvas's router does (see `RequestMatcher`,
+/// which it matches through, as the drift scan does): the first route in Canvas's definition order
+/// whose method, path and constraints match. Where definition order and "literal before parameter"
+/// disagree, definition order wins: `GET …/temporary_enrollment_pairings/new` is Canvas's
+/// `…/temporary_enrollment_pairings/:id`, because that route is drawn first.
 public struct EndpointMatcher: Sendable {
-    final class Node: @unchecked Sendable {
-        var literals: [String: Node] = [:]
-        var parameter: Node?
-        var globEntry: CatalogEntry?
-        var entry: CatalogEntry?
-    }
-
-    private let roots: [HTTPVerb: Node]
+    private let core: RequestMatcher
+    /// Per route of `core`, the entry that made it (the earliest in route order).
+    private let entryByRoute: [CatalogEntry]
     public let entries: [CatalogEntry]
 
     public init(_ entries: [CatalogEntry]) {
-        var roots: [HTTPVerb: Node] = [:]
-        for entry in entries {
-            let root = roots[entry.verb] ?? Node()
-            roots[entry.verb] = root
-            for variant in entry.template.variants {
-                var node = root
-                for segment in variant {
-                    switch segment {
-                    case let .literal(text):
-                        let next = node.literals[text] ?? Node()
-                        node.literals[text] = next
-                        node = next
-                    case .parameter:
-                        let next = node.parameter ?? Node()
-                        node.parameter = next
-                        node = next
-                    case .glob:
-                        // A glob takes one or more of the remaining segments.
-                        if node.globEntry == nil { node.globEntry = entry }
-                    }
-                }
-                if case .glob = variant.last { continue }
-                if node.entry == nil { node.entry = entry }
+        var core = RequestMatcher()
+        var entryByRoute: [CatalogEntry] = []
+        // Earliest first, so each route keeps the entry Canvas would route to.
+        for entry in entries.enumerated().sorted(by: { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }).map(\.element) {
+            let order = entry.order < CatalogEntry.unordered ? entry.order : nil
+            for route in core.insert(entry.verb, entry.template, fromCatalog: true, order: order, constraints: entry.constraints)
+            where Int(route) >= entryByRoute.count {
+                entryByRoute.append(entry)
             }
         }
-        self.roots = roots
+        self.core = core
+        self.entryByRoute = entryByRoute
         self.entries = entries
     }
 
     /// The entry for a path from a request or a vendor's list; nil when the catalog has none.
     public func match(_ verb: HTTPVerb, _ path: NormalisedPath) -> CatalogEntry? {
-        guard let root = roots[verb] else { return nil }
-        return Self.search(root, path.segments[...])
+        let route = core.match(verb, path: path.routingText, placeholders: true)
+        return route >= 0 && Int(route) < entryByRoute.count ? entryByRoute[Int(route)] : nil
     }
 
     public func match(_ verb: HTTPVerb, _ rawPath: String) -> CatalogEntry? {
         guard let path = NormalisedPath(rawPath) else { return nil }
         return match(verb, path)
-    }
-
-    static func search(_ node: Node, _ rest: ArraySlice<NormalisedPath.Token>) -> CatalogEntry? {
-        guard let token = rest.first else { return node.entry }
-        let remaining = rest.dropFirst()
-        if case let .text(text) = token, let next = node.literals[text], let found = search(next, remaining) {
-            return found
-        }
-        if let parameter = node.parameter, let found = search(parameter, remaining) { return found }
-        return node.globEntry
     }
 }
 
@@ -82,6 +54,19 @@ public struct NormalisedPath: Hashable, Sendable, CustomStringConvertible {
         "/" + segments.map { token in
             switch token {
             case let .text(text): text
+            case let .placeholder(name): ":" + name
+            }
+        }.joined(separator: "/")
+    }
+
+    /// The path again for `RequestMatcher`: decoded text re-escaped where it would split or end a
+    /// segment, placeholders as `:name`.
+    var routingText: String {
+        "/" + segments.map { token in
+            switch token {
+            case let .text(text):
+                text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+                    .replacingOccurrences(of: "?", with: "%3F").replacingOccurrences(of: "#", with: "%23")
             case let .placeholder(name): ":" + name
             }
         }.joined(separator: "/")

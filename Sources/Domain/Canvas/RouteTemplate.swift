@@ -1,12 +1,15 @@
 import Foundation
 
 /// A Canvas route path in Canvas's own syntax: literal segments, `:params`, `*globs` and optional
-/// groups in parentheses (`/users/:user_id/custom_data(/*scope)`).
+/// groups in parentheses (`/users/:user_id/custom_data(/*scope)`). A segment may also start with
+/// literal text and end in a parameter (`by_:group`), as Rails allows.
 public struct RouteTemplate: Hashable, Sendable, CustomStringConvertible {
     public enum Segment: Hashable, Sendable {
         case literal(String)
         case parameter(String)
         case glob(String)
+        /// Literal text followed by a parameter in one segment: `by_:group` is `.prefixed("by_", "group")`.
+        case prefixed(String, String)
     }
 
     /// The path exactly as written, as scope strings repeat it.
@@ -68,7 +71,62 @@ public struct RouteTemplate: Hashable, Sendable, CustomStringConvertible {
                 guard raw.count > 1 else { throw Invalid(reason: "a '*' glob needs a name") }
                 return .glob(String(raw.dropFirst()))
             }
+            if let colon = raw.firstIndex(of: ":"), colon != raw.startIndex {
+                let name = raw[raw.index(after: colon)...]
+                guard !name.isEmpty, !name.contains(":") else { throw Invalid(reason: "'\(raw)' names no parameter after ':'") }
+                return .prefixed(String(raw[..<colon]), String(name))
+            }
             return .literal(String(raw))
+        }
+    }
+
+    /// The path with parameter and glob names erased, one line per variant: two templates with the
+    /// same shape are the same route to Canvas (`/courses/:id/late_policy` and
+    /// `/courses/:course_id/late_policy`).
+    public var shape: String {
+        variants.map { variant in
+            "/" + variant.map { segment in
+                switch segment {
+                case let .literal(text): text
+                case .parameter: ":"
+                case .glob: "*"
+                case let .prefixed(prefix, _): prefix + ":"
+                }
+            }.joined(separator: "/")
+        }.joined(separator: " ")
+    }
+}
+
+/// A pattern a route table states for one parameter (`bucket` must be `running|queued|future|failed`),
+/// or a check Canvas makes at run time on the request, which no path can satisfy by itself.
+public struct RouteConstraint: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        case pattern(parameter: String, regex: String)
+        case request(String)
+    }
+
+    public let kind: Kind
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// Reads the catalog's notation: `bucket=running|queued` or `request=Lti::ReRegConstraint`.
+    public init?(notation: String) {
+        guard let equals = notation.firstIndex(of: "="), equals != notation.startIndex else { return nil }
+        let name = String(notation[..<equals])
+        let value = String(notation[notation.index(after: equals)...])
+        guard !value.isEmpty else { return nil }
+        if name == "request" {
+            kind = .request(value)
+        } else {
+            guard (try? NSRegularExpression(pattern: value)) != nil else { return nil }
+            kind = .pattern(parameter: name, regex: value)
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case let .pattern(parameter, regex): "\(parameter)=\(regex)"
+        case let .request(check): "request=\(check)"
         }
     }
 }

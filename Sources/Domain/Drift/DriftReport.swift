@@ -17,10 +17,21 @@ public struct DriftTarget: Equatable, Sendable {
     public struct Endpoint: Equatable, Sendable {
         public let verb: HTTPVerb
         public let template: String
+        /// The route's place in Canvas's route table (nil for a whitelist's own template).
+        public let order: Int?
+        public let constraints: [RouteConstraint]
 
-        public init(verb: HTTPVerb, template: String) {
+        public init(verb: HTTPVerb, template: String, order: Int? = nil, constraints: [RouteConstraint] = []) {
             self.verb = verb
             self.template = template
+            self.order = order
+            self.constraints = constraints
+        }
+
+        /// A catalog entry as the scanner matches it: in Canvas's route order, with its constraints.
+        public init(_ entry: CatalogEntry) {
+            self.init(verb: entry.verb, template: entry.template.text,
+                      order: entry.order < CatalogEntry.unordered ? entry.order : nil, constraints: entry.constraints)
         }
     }
 

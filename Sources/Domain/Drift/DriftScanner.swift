@@ -81,16 +81,25 @@ public final class DriftScanner {
     private let capacity: Int
     private let maxRow: Int
 
+    /// The catalog's routes, earliest in Canvas's route order first, as the endpoint checker has them.
+    public static func catalogMatcher(_ catalog: [DriftTarget.Endpoint]) -> RequestMatcher {
+        var matcher = RequestMatcher()
+        let ordered = catalog.enumerated().sorted { ($0.element.order ?? .max, $0.offset) < ($1.element.order ?? .max, $1.offset) }
+        for (_, endpoint) in ordered {
+            if let template = try? RouteTemplate(endpoint.template) {
+                matcher.insert(endpoint.verb, template, fromCatalog: true, order: endpoint.order, constraints: endpoint.constraints)
+            }
+        }
+        return matcher
+    }
+
     /// `bufferSize` is for tests and the fuzzer (small buffers reach every boundary case sooner); the
     /// longest row accepted is a sixteenth of it, at most `maxRowLength`.
     public init(_ setup: DriftSetup, bufferSize: Int = DriftScanner.bufferSize) {
         precondition(bufferSize >= 256)
         capacity = bufferSize
         maxRow = min(Self.maxRowLength, bufferSize / 16)
-        var matcher = RequestMatcher()
-        for endpoint in setup.catalog {
-            if let template = try? RouteTemplate(endpoint.template) { matcher.insert(endpoint.verb, template, fromCatalog: true) }
-        }
+        var matcher = Self.catalogMatcher(setup.catalog)
         var routesPerTarget: [[RequestMatcher.Route]] = []
         for target in setup.targets {
             var routes: [RequestMatcher.Route] = []
