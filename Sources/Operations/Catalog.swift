@@ -7,6 +7,8 @@ import Foundation
 public final class Catalog: Sendable {
     public let shipped: [CatalogEntry]
     public let shippedMatcher: EndpointMatcher
+    /// The canvas-lms commit the shipped catalog was generated from, when it says.
+    public let canvasCommit: String?
     private let environment: OperationEnvironment
     private let cache = Cache()
 
@@ -14,6 +16,7 @@ public final class Catalog: Sendable {
         self.environment = environment
         shipped = environment.shippedCatalog
         shippedMatcher = EndpointMatcher(environment.shippedCatalog)
+        canvasCommit = environment.shippedCatalogCommit
     }
 
     /// The matcher over the shipped and the imported entries.
@@ -32,7 +35,7 @@ public final class Catalog: Sendable {
     /// route's text, so the exported scope is exactly the instance's string, and keeps the shipped
     /// route's place in the route order, data kinds and resource. Other imported scopes come after
     /// every shipped route.
-    static func merged(shipped: [CatalogEntry], imported: [CatalogEntry]) -> [CatalogEntry] {
+    public static func merged(shipped: [CatalogEntry], imported: [CatalogEntry]) -> [CatalogEntry] {
         var byShape: [String: CatalogEntry] = [:]
         for entry in imported where byShape[entry.shapeKey] == nil { byShape[entry.shapeKey] = entry }
         var replaced = Set<String>()

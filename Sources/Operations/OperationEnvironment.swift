@@ -14,6 +14,8 @@ public struct OperationEnvironment: Sendable {
     public let questionnaires: [Questionnaire]
     /// The endpoint catalog shipped in `data/`.
     public let shippedCatalog: [CatalogEntry]
+    /// The canvas-lms commit whose route table the shipped catalog was generated from.
+    public let shippedCatalogCommit: String?
     /// The largest contract document or evidence file accepted.
     public let maxDocumentBytes: Int
     /// Absolute addresses for mail.
@@ -25,8 +27,10 @@ public struct OperationEnvironment: Sendable {
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
-        maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil
+        maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil,
+        shippedCatalogCommit: String? = nil
     ) {
+        self.shippedCatalogCommit = shippedCatalogCommit
         self.canvas = canvas
         self.stores = stores
         self.mailer = mailer

@@ -10,6 +10,12 @@ enum ReferenceData {
         let description: String
     }
 
+    /// The `# canvas-commit:` stamp of the shipped catalog (nil for a hand-written one).
+    static func catalogCommit(dataDirectory: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: dataDirectory + catalogFile) else { return nil }
+        return EndpointCatalog.canvasCommit(in: String(decoding: data.prefix(4096), as: UTF8.self))
+    }
+
     static func loadCatalog(dataDirectory: String) throws -> [CatalogEntry] {
         let path = dataDirectory + catalogFile
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

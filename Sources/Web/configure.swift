@@ -43,7 +43,8 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
         questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
         links: OperationLinks(gateFix: { address.absolute(path: SiteURL.link($0) ?? "/") }, integration: { address.absolute(.integration($0)) },
                               vendorResponse: { address.absolute(.respond($0)) }),
-        logger: app.logger, canvas: canvas.connector))
+        logger: app.logger, canvas: canvas.connector,
+        shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory)))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
                              questionnaires: questionnaires, mailer: mailer, policy: policy, canvas: canvas)
 

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -49,4 +50,40 @@ struct CatalogPageTests {
             #expect(try await h.app.store.catalog.importedEntries().count == 1)
         }
     }
+
+    /// An instance writes a shipped route with other parameter names: its text wins, in the check
+    /// and in the saved whitelist, and the page says which shipped route it replaced.
+    @Test func anImportedScopeOfAShippedShapeReplacesItsText() async throws {
+        let instance = """
+        [{"resource":"late_policy","resource_name":"Late Policy","controller":"late_policy","action":"show","verb":"GET","scope":"url:GET|/api/v1/courses/:course_id/late_policy"}]
+        """
+        try await withWebApp { h in
+            let browser = try await h.signedIn(.admin)
+            let before = try await browser.get("/catalog")
+            #expect(before.text.contains("Canvas&#39;s own route table at commit") || before.text.contains("Canvas's own route table at commit"))
+            #expect(before.text.contains("derived from the route"))
+            let imported = try await browser.post("/catalog/import", form: ["json": instance], csrfFrom: "/catalog")
+            #expect(imported.status == .seeOther)
+            let page = try await browser.get("/catalog")
+            #expect(page.text.contains("Imported 1 new endpoint(s)"))
+            #expect(page.text.contains("replaces the shipped <span class=\"mono\">/api/v1/courses/:id/late_policy</span>"))
+
+            let checked = try await h.app.operations.catalog.matcher().match(.GET, "/api/v1/courses/42/late_policy")
+            #expect(checked?.template.text == "/api/v1/courses/:course_id/late_policy")
+            #expect(checked?.group == "Late Policy" || checked?.kinds.contains(.grades) == true, "the shipped route's annotation stays")
+            #expect(try await h.app.operations.catalog.matcher().match(.PATCH, "/api/v1/courses/42/late_policy")?.template.text == "/api/v1/courses/:id/late_policy",
+                    "only the method the instance wrote is replaced")
+
+            let vendor = try await h.app.store.vendors.create(VendorFields(name: "Late Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let integration = try await h.app.store.integrations.create(
+                IntegrationFields(name: "Late", kind: .apiDeveloperKey, installLevel: .course, purpose: "p", classification: .internal),
+                vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let path = "/integrations/\(integration.id)/whitelist"
+            let saved = try await browser.post(path, form: ["whitelistVersion": "0", "entries": "GET /api/v1/courses/:id/late_policy # shows the late policy"], csrfFrom: path)
+            #expect(saved.status == .seeOther)
+            let stored = try await h.app.store.integrations.whitelist(integration.id, version: nil)
+            #expect(stored?.entries.map(\.scope) == ["url:GET|/api/v1/courses/:course_id/late_policy"])
+        }
+    }
 }
+

@@ -36,6 +36,14 @@ struct EndpointsCheckTests {
         #expect(text.contains("! no justification"))
     }
 
+    @Test func otherParameterNamesAreShownCanvasText() async throws {
+        let text = try await report("GET /api/v1/courses/:course_id/late_policy  # late work\nGET /api/v1/courses/7/late_policy # again").render()
+        #expect(text.contains("→ GET /api/v1/courses/:id/late_policy"))
+        #expect(text.contains("! Canvas writes this /api/v1/courses/:id/late_policy; the whitelist and the scope use Canvas's text"))
+        #expect(text.components(separatedBy: "! Canvas writes this").count == 2, "only the line written with other names")
+        #expect(text.contains("url:GET|/api/v1/courses/:id/late_policy"))
+    }
+
     @Test func aBrokenCatalogIsReportedWithFileAndLine() throws {
         let directory = NSTemporaryDirectory() + "vr-catalog-\(UUID().uuidString)/"
         try FileManager.default.createDirectory(atPath: directory + "canvas", withIntermediateDirectories: true)

@@ -59,6 +59,27 @@ public struct EndpointChecker: Sendable {
         return .unknown(reason: "Canvas's API has no \(verb.rawValue) \(normalised).", suggestions: suggestions(for: verb, normalised))
     }
 
+    /// Whether a declared path names a parameter otherwise than Canvas does (`/courses/:course_id/late_policy`
+    /// where Canvas writes `/courses/:id/late_policy`): the declaration still matches, and what is
+    /// kept and exported is Canvas's text.
+    public static func namesParametersDifferently(_ path: String, from entry: CatalogEntry) -> Bool {
+        guard let normalised = NormalisedPath(path) else { return false }
+        let tokens = normalised.segments
+        guard tokens.contains(where: { if case .placeholder = $0 { true } else { false } }) else { return false }
+        for variant in entry.template.variants where variant.count == tokens.count {
+            var differs = false
+            for (token, segment) in zip(tokens, variant) {
+                guard case let .placeholder(name) = token else { continue }
+                switch segment {
+                case let .parameter(canvas), let .glob(canvas), let .prefixed(_, canvas): if name != canvas { differs = true }
+                case .literal: differs = true
+                }
+            }
+            return differs
+        }
+        return true
+    }
+
     /// The closest catalog entries: segment-by-segment edit distance, where an identifier-looking
     /// segment fits a parameter for free and near-miss words (`coures`) cost less than others.
     public func suggestions(for verb: HTTPVerb?, _ path: NormalisedPath, limit: Int = 3) -> [CatalogEntry] {

@@ -93,6 +93,9 @@ struct EndpointListReport {
             case let .known(entry):
                 out += "line \(line.number): ok       \(declared)\n"
                 out += "           → \(entry.key)  (\(entry.access.rawValue), \(entry.group), \(entry.kinds.sorted().map(\.rawValue).joined(separator: "+")), risk \(entry.risk))\n"
+                if EndpointChecker.namesParametersDifferently(line.declaration.path, from: entry) {
+                    out += "           ! Canvas writes this \(entry.template.text); the whitelist and the scope use Canvas's text\n"
+                }
                 if line.declaration.justification.isEmpty {
                     out += "           ! no justification: add '# why the integration needs this' after the path\n"
                 }

@@ -34,11 +34,22 @@ struct CatalogController: Sendable {
 
     private func render(_ req: Request, errors: [String: String] = [:], formError: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let imported = try await req.store.catalog.importedEntries()
+        let catalog = req.operations.catalog
+        let shippedByShape = Dictionary(catalog.shipped.map { ($0.shapeKey, $0) }, uniquingKeysWith: { first, _ in first })
         return try await req.page("catalog/index", CatalogPageContext(
             layout: LayoutContext(req, title: "Canvas endpoint catalog"),
-            shippedCount: req.operations.catalog.shipped.count, importedCount: imported.count,
-            imported: imported.map { .init(method: $0.verb.rawValue, template: $0.template.text, group: $0.group,
-                                           kinds: $0.kinds.sorted().map(\.label).joined(separator: ", ")) }.nonEmpty,
+            shippedCount: catalog.shipped.count, canvasCommitShort: catalog.canvasCommit.map { String($0.prefix(7)) },
+            canvasCommit: catalog.canvasCommit,
+            classifiedByHand: catalog.shipped.count { $0.classification.hasPrefix("catalog") },
+            derived: catalog.shipped.count { $0.classification.hasPrefix("derived") },
+            documentedOnly: catalog.shipped.count { $0.classification.hasPrefix("documented") },
+            importedCount: imported.count,
+            imported: imported.map { entry in
+                let shipped = shippedByShape[entry.shapeKey]
+                return .init(method: entry.verb.rawValue, template: entry.template.text, group: entry.group,
+                             kinds: entry.kinds.sorted().map(\.label).joined(separator: ", "),
+                             replaces: shipped.flatMap { $0.key == entry.key ? nil : $0.template.text })
+            }.nonEmpty,
             canImport: Access.editors.allows(req.currentUser?.role), errors: errors, formError: formError), status: status)
     }
 }
