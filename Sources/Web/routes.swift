@@ -213,6 +213,9 @@ enum Routes {
         api.post("canvas/writes/:writeID/perform", access: editorAccess, use: canvas.apiPerformWrite)
         api.post("canvas/writes/:writeID/dismiss", access: editorAccess, use: canvas.apiDismissWrite)
 
+        let catalogAPI = CatalogAPIController()
+        api.get("catalog", access: readers, use: catalogAPI.summary)
+        api.get("catalog/check", access: readers, use: catalogAPI.check)
         let inventoryAPI = InventoryAPIController()
         api.get("inherited-keys", access: readers, use: inventoryAPI.keys)
         api.get("token-register", access: auditAccess, use: inventoryAPI.register)

@@ -199,7 +199,7 @@ def test_generate_merges_annotations_by_shape_and_keeps_canvas_text(tmp_path):
     assert "GET /api/v1/group_categories/:group_category_id" not in lines
     # Derived from the controller's words, every fitting rule, and named after annotated siblings.
     grades = lines["GET /api/v1/courses/:course_id/assignments/:assignment_id/submissions"]
-    assert grades[2] == "submissions" and grades[5] == "derived:controller submissions_api"
+    assert grades[2] == "submissions" and grades[5] == "derived:controller submissions_api#index"
     assert lines["PUT /api/v1/group_categories/:group_categorie_id"][1] == "Group Categories"
     # A documented value of a table parameter is no route; an unknown invention is left out and reported;
     # New Quizzes, served outside the table, stays after every table route.
