@@ -8,8 +8,10 @@ public struct KeyReleases: Sendable {
     private let environment: OperationEnvironment
     private let gates: Gates
     private let enforcement: CanvasEnforcement
+    private let catalog: Catalog
 
-    init(_ environment: OperationEnvironment, gates: Gates, enforcement: CanvasEnforcement) {
+    init(_ environment: OperationEnvironment, gates: Gates, enforcement: CanvasEnforcement, catalog: Catalog) {
+        self.catalog = catalog
         self.environment = environment
         self.gates = gates
         self.enforcement = enforcement
@@ -68,7 +70,7 @@ public struct KeyReleases: Sendable {
         }
         let details = try ReleaseDetails.validate(
             canvasKeyID: confirmation.canvasKeyID, allowIncludeParameters: confirmation.allowIncludeParameters, expiresOn: confirmation.expiresOn,
-            rereviewOn: confirmation.rereviewOn, scopes: whitelist.scopeLines, today: CalendarDay.of(now))
+            rereviewOn: confirmation.rereviewOn, scopes: whitelist.inCanvasText(try await catalog.matcher()).scopeLines, today: CalendarDay.of(now))
         let policy = environment.policy
         let code = confirmation.code
         let actor = Actor(user: user)

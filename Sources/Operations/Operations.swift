@@ -29,7 +29,7 @@ public struct Operations: Sendable {
         queues = WorkQueues(environment, gates: gates)
         whitelists = WhitelistReviews(environment, catalog: catalog, watch: gateWatch)
         enforcement = CanvasEnforcement(environment)
-        releases = KeyReleases(environment, gates: gates, enforcement: enforcement)
+        releases = KeyReleases(environment, gates: gates, enforcement: enforcement, catalog: catalog)
         reminders = ReminderDispatch(environment)
         tokens = TokenIssuance(environment)
         answers = Answers(environment, watch: gateWatch)

@@ -124,6 +124,23 @@ struct CanvasRouteTableTests {
         #expect(saved.map(\.scope) == ["url:GET|/api/v1/group_categories/:group_categorie_id"])
     }
 
+    /// A version saved before the catalog knew Canvas's parameter names exports Canvas's strings now.
+    @Test func anOlderWhitelistExportsCanvasStrings() {
+        let saved = WhitelistVersion(number: 3, entries: [
+            WhitelistEntry(verb: .GET, template: "/api/v1/users/:id/profile", justification: "names", group: "Users", kinds: [.userPII]),
+            WhitelistEntry(verb: .PUT, template: "/api/v1/courses/:course_id/late_policy", justification: "nope", group: "Courses", kinds: [.grades]),
+            WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/enrollments", justification: "roster", group: "Enrollments", kinds: [.roster]),
+        ], createdAt: Date(timeIntervalSince1970: 0), createdBy: "admin")
+        let exported = saved.inCanvasText(matcher)
+        #expect(exported.scopeLines == [
+            "url:GET|/api/v1/courses/:course_id/enrollments",
+            "url:PUT|/api/v1/courses/:course_id/late_policy",
+            "url:GET|/api/v1/users/:user_id/profile",
+        ], "PUT late_policy is no Canvas route (it is PATCH), so it stays as saved")
+        #expect(exported.entries.map(\.justification) == ["names", "nope", "roster"])
+        #expect(exported.number == 3 && saved.entries[0].template == "/api/v1/users/:id/profile", "the saved version itself is unchanged")
+    }
+
     @Test func typosStillGetSuggestions() {
         guard case let .unknown(_, suggestions) = checker.check(method: "GET", path: "/api/v1/courses/:course_id/late_polcy") else {
             Issue.record("a typo matched"); return

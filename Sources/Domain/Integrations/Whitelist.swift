@@ -47,6 +47,18 @@ public struct WhitelistVersion: Equatable, Sendable {
     }
 
     public var summary: WhitelistSummary { WhitelistSummary(entries.compactMap(\.catalogEntry)) }
+
+    /// The version with each entry written as the catalog now writes the same route (same method and
+    /// shape), so exported scopes are Canvas's exact strings even for a version saved before the
+    /// catalog knew Canvas's parameter names. Justifications, groups and kinds stay as saved.
+    public func inCanvasText(_ matcher: EndpointMatcher) -> WhitelistVersion {
+        WhitelistVersion(number: number, entries: entries.map { entry in
+            guard let template = try? RouteTemplate(entry.template), let canvas = matcher.match(entry.verb, entry.template),
+                  canvas.template.text != entry.template, canvas.template.shape == template.shape else { return entry }
+            return WhitelistEntry(verb: entry.verb, template: canvas.template.text, justification: entry.justification,
+                                  group: entry.group, kinds: entry.kinds)
+        }, createdAt: createdAt, createdBy: createdBy)
+    }
     public var scopeLines: [String] { ScopeExport.scopeLines(entries.compactMap(\.catalogEntry)) }
     public var developerKeyJSON: String { ScopeExport.developerKeyJSON(entries.compactMap(\.catalogEntry)) }
 }

@@ -60,3 +60,12 @@ struct CatalogAPIController: Sendable {
         ["/api/v1/", "/api/sis/", "/api/quiz/v1/", "/api/lti/"].first(where: path.hasPrefix) ?? "other"
     }
 }
+
+extension Request {
+    /// A whitelist version as Canvas writes its routes now, for exported scopes (see
+    /// `WhitelistVersion.inCanvasText`).
+    func inCanvasText(_ version: WhitelistVersion?) async throws -> WhitelistVersion? {
+        guard let version else { return nil }
+        return version.inCanvasText(try await operations.catalog.matcher())
+    }
+}

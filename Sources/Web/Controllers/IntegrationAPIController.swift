@@ -66,7 +66,8 @@ struct IntegrationAPIController: Sendable {
 
     func whitelist(req: Request) async throws -> WhitelistJSON {
         let integration = try await req.integrationParameter()
-        return WhitelistJSON(try await req.store.integrations.whitelist(integration.id, version: nil))
+        let version = try await req.store.integrations.whitelist(integration.id, version: nil)
+        return WhitelistJSON(version, exported: try await req.inCanvasText(version))
     }
 
     func saveWhitelist(req: Request) async throws -> WhitelistJSON {

@@ -144,12 +144,14 @@ struct IntegrationController: Sendable {
     /// Plain-text downloads of the current version's exports.
     func scopes(req: Request) async throws -> Response {
         let (integration, current) = try await currentWhitelist(req)
-        return download(current.scopeLines.joined(separator: "\n") + "\n", type: .plainText, name: "\(slug(integration))-scopes.txt")
+        let canvas = current.inCanvasText(try await req.operations.catalog.matcher())
+        return download(canvas.scopeLines.joined(separator: "\n") + "\n", type: .plainText, name: "\(slug(integration))-scopes.txt")
     }
 
     func developerKey(req: Request) async throws -> Response {
         let (integration, current) = try await currentWhitelist(req)
-        return download(current.developerKeyJSON + "\n", type: .json, name: "\(slug(integration))-developer-key.json")
+        let canvas = current.inCanvasText(try await req.operations.catalog.matcher())
+        return download(canvas.developerKeyJSON + "\n", type: .json, name: "\(slug(integration))-developer-key.json")
     }
 
     // MARK: Helpers
@@ -213,6 +215,7 @@ struct IntegrationController: Sendable {
         let versions = try await req.store.integrations.whitelistVersions(integration.id)
         let acceptance = try await req.store.integrations.whitelistAcceptance(integration.id)
         let summary = current?.summary
+        let exported = try await req.inCanvasText(current)
         return WhitelistPageContext(
             layout: LayoutContext(req, title: "Endpoints — \(integration.fields.name)"), integration: integration.fields.name,
             integrationURL: SiteURL.integration(integration.id).path, versionNumber: integration.whitelistVersion,
@@ -223,7 +226,7 @@ struct IntegrationController: Sendable {
             overallRisk: summary?.overallRisk?.description ?? "not declared", overallRiskKey: summary?.overallRisk?.description ?? "none",
             sentence: summary?.sentence ?? "No endpoints declared yet.",
             kinds: (summary?.kinds ?? []).map { .init(label: $0.kind.label, reads: $0.reads, writes: $0.writes) }.nonEmpty,
-            scopes: current?.scopeLines.joined(separator: "\n") ?? "", developerKey: current?.developerKeyJSON ?? "",
+            scopes: exported?.scopeLines.joined(separator: "\n") ?? "", developerKey: exported?.developerKeyJSON ?? "",
             scopesURL: SiteURL.whitelistScopes(integration.id).path, developerKeyURL: SiteURL.whitelistDeveloperKey(integration.id).path,
             versions: versions.map {
                 .init(number: $0.number, created: Format.dateTime($0.createdAt), by: $0.createdBy, count: $0.entries.count,

@@ -88,6 +88,7 @@ struct ReleaseController: Sendable {
         let now = req.now
         let state = release.state(at: now, policy: policy)
         let whitelist = try await req.store.integrations.whitelist(integration.id, version: release.whitelistVersion)
+        let exported = release.details == nil ? try await req.inCanvasText(whitelist) : nil
         let role = req.currentUser?.role
         let canManage = Access.editors.allows(role)
         return ReleasePageContext(
@@ -103,7 +104,7 @@ struct ReleaseController: Sendable {
             verifyURL: SiteURL.releaseVerify(release.id).path, resendURL: SiteURL.releaseResend(release.id).path,
             actionURL: SiteURL.releaseActions(release.id).path, rotateURL: SiteURL.integrationReleases(integration.id).path, canManage: canManage, releaseID: release.id.description,
             actions: canManage ? ReleaseAction.allCases.filter { $0.allowedFrom.contains(state) }.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) }.nonEmpty : nil,
-            scopes: release.details?.scopes ?? whitelist?.scopeLines ?? [], canvasKeyID: release.details?.canvasKeyID,
+            scopes: release.details?.scopes ?? exported?.scopeLines ?? [], canvasKeyID: release.details?.canvasKeyID,
             includeParameters: release.details.map { $0.allowIncludeParameters ? "allowed" : "not allowed" }, expiresOn: release.details?.expiresOn,
             rereviewOn: release.details?.rereviewOn, verified: release.verifiedAt.map(Format.dateTime), scopeChanged: release.scopeChanged, note: release.note,
             previousURL: release.previousID.map { SiteURL.release($0).path },

@@ -117,7 +117,9 @@ struct WhitelistJSON: Content {
     let scopes: [String]
     let developerKey: String
 
-    init(_ version: WhitelistVersion?) {
+    /// `exported`: the version as Canvas writes its routes now (see `WhitelistVersion.inCanvasText`),
+    /// for the scopes and the developer key; the entries are listed as saved.
+    init(_ version: WhitelistVersion?, exported: WhitelistVersion? = nil) {
         let summary = version?.summary
         self.version = version?.number ?? 0
         entries = (version?.entries ?? []).map {
@@ -127,8 +129,8 @@ struct WhitelistJSON: Content {
         overallRisk = summary?.overallRisk?.description
         dataKinds = (summary?.kinds ?? []).map { KindUse(kind: $0.kind.rawValue, reads: $0.reads, writes: $0.writes) }
         self.summary = summary?.sentence ?? "No endpoints declared."
-        scopes = version?.scopeLines ?? []
-        developerKey = version?.developerKeyJSON ?? ""
+        scopes = (exported ?? version)?.scopeLines ?? []
+        developerKey = (exported ?? version)?.developerKeyJSON ?? ""
     }
 
     enum CodingKeys: String, CodingKey { case version, entries, overallRisk, dataKinds, summary, scopes, developerKey }
