@@ -145,7 +145,6 @@ public struct CanvasSyncs: Sendable {
 
     private func run(_ canvas: any CanvasReading, connector: CanvasConnection, id: CanvasSync.ID, started: Date, by actor: Actor,
                      progress: @escaping @Sendable (String) -> Void) async throws -> (CanvasSync, [CanvasFinding]) {
-        let store = environment.store
         let account = connector.accountID
         var snapshot = CanvasSnapshot()
         do {
