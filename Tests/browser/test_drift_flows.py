@@ -44,7 +44,7 @@ def test_admin_scans_a_log_and_procurement_reads_the_drift(demo_server, browser,
     click_and_leave(browser, browser.find_element(By.ID, "scan-log"))
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Scanned 5 rows: 2 out-of-scope requests, 1 malformed rows."))
     page = browser.find_element(By.TAG_NAME, "main").text
-    assert "Attendance sync" in page and "/api/v1/users/:id/profile" in page
+    assert "Attendance sync" in page and "/api/v1/users/:user_id/profile" in page
     assert "Ledgerline-Sync/1.8 · Ledgerline-Sync/1.9" in page
     assert "line 6" in browser.find_element(By.ID, "malformed-rows").text
     screenshot(browser, "drift-scan")
@@ -52,7 +52,7 @@ def test_admin_scans_a_log_and_procurement_reads_the_drift(demo_server, browser,
     browser.delete_all_cookies()
     sign_in(browser, demo_server, "procurement@northfield.example", integration_url.replace(demo_server.url, ""))
     findings = wait.until(EC.presence_of_element_located((By.ID, "drift-findings"))).text
-    assert "Outside the approved whitelist" in findings and "/api/v1/users/:id/profile" in findings and "2" in findings
+    assert "Outside the approved whitelist" in findings and "/api/v1/users/:user_id/profile" in findings and "2" in findings
     assert not browser.find_elements(By.ID, "log-identity-form"), "procurement reads, never edits"
     screenshot(browser, "drift-integration")
     browser.get(f"{demo_server.url}/reports/hygiene")
