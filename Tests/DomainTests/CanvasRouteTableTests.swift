@@ -122,6 +122,9 @@ struct CanvasRouteTableTests {
         let saved = try Whitelist.resolve([EndpointDeclaration(method: "GET", path: "/api/v1/group_categories/{id}", justification: "sets")],
                                           checker: checker)
         #expect(saved.map(\.scope) == ["url:GET|/api/v1/group_categories/:group_categorie_id"])
+        let declarations = [EndpointDeclaration(method: "GET", path: "/api/v1/courses/:course_id/late_policy", justification: "a"),
+                            EndpointDeclaration(method: "GET", path: "/api/v1/courses/12/users", justification: "b")]
+        #expect(Whitelist.renamedCount(declarations, saved: try Whitelist.resolve(declarations, checker: checker)) == 1)
     }
 
     /// A version saved before the catalog knew Canvas's parameter names exports Canvas's strings now.

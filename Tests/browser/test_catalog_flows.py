@@ -40,5 +40,9 @@ def test_admin_imports_instance_scopes_and_the_whitelist_uses_canvas_text(demo_s
                      "GET /api/v1/group_categories/{id}  # find the reminder groups")
     click_and_leave(browser, browser.find_element(By.ID, "save-whitelist"))
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main .alert.info"), "Endpoint whitelist saved as version 1"))
+    assert "2 path(s) named parameters otherwise than Canvas and are kept as Canvas writes them" in \
+        browser.find_element(By.CSS_SELECTOR, "main .alert.info").text
+    editor_text = browser.find_element(By.ID, "entries").get_attribute("value")
+    assert "/api/v1/courses/:course_id/late_policy" in editor_text and "/api/v1/group_categories/:group_categorie_id" in editor_text
     scopes = browser.find_element(By.ID, "scopes").get_attribute("value").splitlines()
     assert scopes == ["url:GET|/api/v1/courses/:course_id/late_policy", "url:GET|/api/v1/group_categories/:group_categorie_id"], scopes

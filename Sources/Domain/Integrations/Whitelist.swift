@@ -102,6 +102,14 @@ public enum Whitelist {
         return entries
     }
 
+    /// How many declared lines named a parameter otherwise than Canvas does; `entries` are what
+    /// `resolve` made of `declarations`, in the same order, saved in Canvas's text.
+    public static func renamedCount(_ declarations: [EndpointDeclaration], saved entries: [WhitelistEntry]) -> Int {
+        zip(declarations, entries).count { declaration, entry in
+            entry.catalogEntry.map { EndpointChecker.namesParametersDifferently(declaration.path, from: $0) } ?? false
+        }
+    }
+
     /// Reads the whitelist editor's text: one `METHOD PATH # justification` per line.
     public static func declarations(fromText text: String) -> [EndpointDeclaration] {
         // Browsers send textarea lines as CRLF, which Swift reads as one Character: split on any newline.

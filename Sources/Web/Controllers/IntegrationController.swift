@@ -117,9 +117,12 @@ struct IntegrationController: Sendable {
         let text = form.entries ?? ""
         do {
             let expected = try VersionInput.form(form.whitelistVersion)
-            let saved = try await req.operations.whitelists.save(Whitelist.declarations(fromText: text), for: integration, expectedVersion: expected, by: req.actor)
+            let declarations = Whitelist.declarations(fromText: text)
+            let saved = try await req.operations.whitelists.save(declarations, for: integration, expectedVersion: expected, by: req.actor)
             let risk = saved.summary.overallRisk.map { " Overall risk: \($0)." } ?? ""
-            return req.redirect(to: .whitelist(integration.id), flash: "Endpoint whitelist saved as version \(saved.number).\(risk)")
+            let renamed = Whitelist.renamedCount(declarations, saved: saved.entries)
+            let rewritten = renamed == 0 ? "" : " \(renamed) path(s) named parameters otherwise than Canvas and are kept as Canvas writes them."
+            return req.redirect(to: .whitelist(integration.id), flash: "Endpoint whitelist saved as version \(saved.number).\(risk)\(rewritten)")
         } catch let error as DomainError {
             let current = try await req.store.integrations.whitelist(integration.id, version: nil)
             let mapped = ErrorMapping.map(error)
