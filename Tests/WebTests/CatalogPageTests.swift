@@ -15,6 +15,14 @@ struct CatalogPageTests {
      {"resource":"courses","resource_name":"Courses","controller":"courses","action":"index","verb":"GET","scope":"url:GET|/api/v1/courses"}]
     """
 
+    /// A developer-key integration of a vendor of its own, to declare endpoints for.
+    static func apiIntegration(_ h: WebHarness, _ name: String) async throws -> Integration {
+        let vendor = try await h.app.store.vendors.create(VendorFields(name: "\(name) Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+        return try await h.app.store.integrations.create(
+            IntegrationFields(name: name, kind: .apiDeveloperKey, installLevel: .course, purpose: "p", classification: .internal),
+            vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+    }
+
     @Test func anAdminImportsAFileAndTheWhitelistAcceptsTheNewEndpoint() async throws {
         try await withWebApp { h in
             let browser = try await h.signedIn(.admin)
@@ -25,11 +33,7 @@ struct CatalogPageTests {
             #expect(page.text.contains("Imported 1 new endpoint(s); 1 already known; 0 item(s) skipped."))
             #expect(page.text.contains("/api/v1/courses/:course_id/smart_things"))
 
-            let vendor = try await h.app.store.vendors.create(VendorFields(name: "Smart Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
-            let integration = try await h.app.store.integrations.create(
-                IntegrationFields(name: "Smart", kind: .apiDeveloperKey, installLevel: .course, purpose: "p", classification: .internal),
-                vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
-            let path = "/integrations/\(integration.id)/whitelist"
+            let path = "/integrations/\(try await Self.apiIntegration(h, "Smart").id)/whitelist"
             let saved = try await browser.post(path, form: ["whitelistVersion": "0", "entries": "GET /api/v1/courses/7/smart_things # smart things"], csrfFrom: path)
             #expect(saved.status == .seeOther)
         }
@@ -74,10 +78,7 @@ struct CatalogPageTests {
             #expect(try await h.app.operations.catalog.matcher().match(.PATCH, "/api/v1/courses/42/late_policy")?.template.text == "/api/v1/courses/:id/late_policy",
                     "only the method the instance wrote is replaced")
 
-            let vendor = try await h.app.store.vendors.create(VendorFields(name: "Late Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
-            let integration = try await h.app.store.integrations.create(
-                IntegrationFields(name: "Late", kind: .apiDeveloperKey, installLevel: .course, purpose: "p", classification: .internal),
-                vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let integration = try await Self.apiIntegration(h, "Late")
             let path = "/integrations/\(integration.id)/whitelist"
             let saved = try await browser.post(path, form: ["whitelistVersion": "0", "entries": "GET /api/v1/courses/:id/late_policy # shows the late policy"], csrfFrom: path)
             #expect(saved.status == .seeOther)

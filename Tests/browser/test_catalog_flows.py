@@ -7,6 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_admin_flows import click_and_leave, screenshot, sign_in
+from test_integration_flows import open_new_whitelist
 
 INSTANCE_SCOPES = json.dumps([{
     "resource": "late_policy", "resource_name": "Late Policy", "controller": "late_policy", "action": "show",
@@ -27,14 +28,7 @@ def test_admin_imports_instance_scopes_and_the_whitelist_uses_canvas_text(demo_s
     assert "/api/v1/courses/:course_id/late_policy" in row and "replaces the shipped /api/v1/courses/:id/late_policy" in row
     screenshot(browser, "catalog-import-replaces")
 
-    browser.get(f"{demo_server.url}/vendors?q=cobalt")
-    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Cobalt Plagiarism Check"))
-    click_and_leave(browser, browser.find_element(By.ID, "new-integration"))
-    wait.until(EC.presence_of_element_located((By.ID, "name"))).send_keys("Late work nudges")
-    browser.find_element(By.CSS_SELECTOR, "#kind option[value=api_developer_key]").click()
-    browser.find_element(By.ID, "purpose").send_keys("Remind students of late work.")
-    click_and_leave(browser, browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
-    click_and_leave(browser, wait.until(EC.presence_of_element_located((By.ID, "whitelist-link"))))
+    open_new_whitelist(browser, demo_server, "Late work nudges", "Remind students of late work.")
     editor = wait.until(EC.presence_of_element_located((By.ID, "entries")))
     editor.send_keys("GET /api/v1/courses/:id/late_policy  # read the late policy\n"
                      "GET /api/v1/group_categories/{id}  # find the reminder groups")

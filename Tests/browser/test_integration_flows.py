@@ -15,16 +15,23 @@ FIVE_ENDPOINTS = "\n".join([
 ])
 
 
-def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, browser):
+def open_new_whitelist(browser, server, name, purpose):
+    """As the signed-in admin: a new developer-key integration for the demo's Cobalt, then its whitelist editor."""
     wait = WebDriverWait(browser, 15)
-    sign_in(browser, demo_server, "admin@northfield.example", "/vendors?q=cobalt")
+    browser.get(f"{server.url}/vendors?q=cobalt")
     click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Cobalt Plagiarism Check"))
     click_and_leave(browser, browser.find_element(By.ID, "new-integration"))
-    wait.until(EC.presence_of_element_located((By.ID, "name"))).send_keys("Originality reports")
+    wait.until(EC.presence_of_element_located((By.ID, "name"))).send_keys(name)
     browser.find_element(By.CSS_SELECTOR, "#kind option[value=api_developer_key]").click()
-    browser.find_element(By.ID, "purpose").send_keys("Check submissions for originality and post reports.")
+    browser.find_element(By.ID, "purpose").send_keys(purpose)
     click_and_leave(browser, browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
     click_and_leave(browser, wait.until(EC.presence_of_element_located((By.ID, "whitelist-link"))))
+
+
+def test_admin_declares_endpoints_fixes_a_typo_and_copies_scopes(demo_server, browser):
+    wait = WebDriverWait(browser, 15)
+    sign_in(browser, demo_server, "admin@northfield.example", "/vendors")
+    open_new_whitelist(browser, demo_server, "Originality reports", "Check submissions for originality and post reports.")
 
     editor = wait.until(EC.presence_of_element_located((By.ID, "entries")))
     editor.send_keys(FIVE_ENDPOINTS)
