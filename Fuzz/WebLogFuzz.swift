@@ -10,6 +10,13 @@ let fuzzSetup: DriftSetup = {
         DriftTarget.Endpoint(verb: .GET, template: "/api/v1/courses/:course_id/assignments/:id"),
         DriftTarget.Endpoint(verb: .GET, template: "/api/v1/users/:user_id/custom_data(/*scope)"),
         DriftTarget.Endpoint(verb: .PUT, template: "/api/v1/courses/:course_id/assignments/:assignment_id/submissions/:user_id"),
+        // Canvas's route order and the table's constraints: patterns, a run-time check, a `by_:param` segment.
+        DriftTarget.Endpoint(verb: .GET, template: "/api/v1/jobs2/:bucket", order: 1, constraints: [RouteConstraint(notation: "bucket=running|queued")!]),
+        DriftTarget.Endpoint(verb: .GET, template: "/api/v1/jobs2/clusters", order: 2),
+        DriftTarget.Endpoint(verb: .GET, template: "/api/v1/jobs2/:id", order: 3, constraints: [RouteConstraint(notation: #"id=\d+"#)!]),
+        DriftTarget.Endpoint(verb: .GET, template: "/api/v1/jobs2/:bucket/by_:group/search", order: 4),
+        DriftTarget.Endpoint(verb: .POST, template: "/api/lti/courses/:course_id/tool_proxy", order: 5,
+                             constraints: [RouteConstraint(.request("Lti::ReRegConstraint"))]),
     ]
     let target = DriftTarget(integrationID: "i", name: "Fuzzed", keys: [.init(canvasKeyID: "17", isOn: true), .init(canvasKeyID: "k~x", isOn: false)],
                              serviceAccountUserIDs: ["42"], userAgentPatterns: ["bot"], whitelist: [catalog[0], catalog[3]], allowIncludes: false)
