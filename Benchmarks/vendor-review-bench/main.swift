@@ -44,12 +44,20 @@ func concretePath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> St
     return path
 }
 
+/// Runs a step; an error (a missing directory, an unreadable setup) is printed, not a crash.
+func orStop(_ step: () throws -> Void) {
+    do { try step() } catch {
+        FileHandle.standardError.write(Data("vendor-review-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 if let index = CommandLine.arguments.firstIndex(of: "--drift-generate"), index + 1 < CommandLine.arguments.count {
-    try driftGenerate(directory: CommandLine.arguments[index + 1], rows: argument("--rows", default: 5_000_000))
+    orStop { try driftGenerate(directory: CommandLine.arguments[index + 1], rows: argument("--rows", default: 5_000_000)) }
     exit(0)
 }
 if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 < CommandLine.arguments.count {
-    try driftScan(directory: CommandLine.arguments[index + 1])
+    orStop { try driftScan(directory: CommandLine.arguments[index + 1]) }
     exit(0)
 }
 

@@ -65,11 +65,25 @@ public struct NormalisedPath: Hashable, Sendable, CustomStringConvertible {
         "/" + segments.map { token in
             switch token {
             case let .text(text):
-                text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
-                    .replacingOccurrences(of: "?", with: "%3F").replacingOccurrences(of: "#", with: "%23")
+                text.utf8.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+                    ? Self.escaped(text) : text
             case let .placeholder(name): ":" + name
             }
         }.joined(separator: "/")
+    }
+
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text.unicodeScalars {
+            switch character {
+            case "%": out += "%25"
+            case "/": out += "%2F"
+            case "?": out += "%3F"
+            case "#": out += "%23"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
     }
 
     public init?(_ raw: String) {
