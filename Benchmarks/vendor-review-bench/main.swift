@@ -44,12 +44,19 @@ func concretePath(_ template: RouteTemplate, _ rng: inout SeededGenerator) -> St
     return path
 }
 
-/// Runs a step; an error (a missing directory, an unreadable setup) is printed, not a crash.
+/// Runs a step; an error (a missing directory, an unreadable setup, a double that did not start) is
+/// printed, not a crash.
 func orStop(_ step: () throws -> Void) {
-    do { try step() } catch {
-        FileHandle.standardError.write(Data("vendor-review-bench: \(error)\n".utf8))
-        exit(1)
-    }
+    do { try step() } catch { stop(error) }
+}
+
+func orStop(_ step: () async throws -> Void) async {
+    do { try await step() } catch { stop(error) }
+}
+
+func stop(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("vendor-review-bench: \(error)\n".utf8))
+    exit(1)
 }
 
 if let index = CommandLine.arguments.firstIndex(of: "--drift-generate"), index + 1 < CommandLine.arguments.count {
@@ -63,21 +70,23 @@ if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 <
 
 if CommandLine.arguments.contains("--canvas-sync") {
     // `swift build -c release --product vendor-review && swift run -c release vendor-review-bench --canvas-sync`
-    try await canvasBenchmark(keys: argument("--keys", default: 2_000), subAccounts: argument("--sub-accounts", default: 300),
-                              tools: argument("--tools", default: 3_000), users: argument("--users", default: 2_000),
-                              tokensPerUser: argument("--tokens-per-user", default: 10))
+    await orStop {
+        try await canvasBenchmark(keys: argument("--keys", default: 2_000), subAccounts: argument("--sub-accounts", default: 300),
+                                  tools: argument("--tools", default: 3_000), users: argument("--users", default: 2_000),
+                                  tokensPerUser: argument("--tokens-per-user", default: 10))
+    }
     exit(0)
 }
 
 if CommandLine.arguments.contains("--canvas-writes") {
     // `swift build -c release --product vendor-review && swift run -c release vendor-review-bench --canvas-writes`
-    try await canvasWriteBenchmark(keys: argument("--keys", default: 2_000), writes: argument("--writes", default: 50))
+    await orStop { try await canvasWriteBenchmark(keys: argument("--keys", default: 2_000), writes: argument("--writes", default: 50)) }
     exit(0)
 }
 
 if CommandLine.arguments.contains("--export-events") {
     // `swift run -c release vendor-review-bench --export-events 1000000`
-    try await exportBenchmark(events: argument("--export-events", default: 1_000_000))
+    await orStop { try await exportBenchmark(events: argument("--export-events", default: 1_000_000)) }
     exit(0)
 }
 
