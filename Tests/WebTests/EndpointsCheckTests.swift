@@ -61,6 +61,11 @@ struct EndpointsCheckTests {
 
 @Suite("endpoints check arguments")
 struct EndpointsArgumentTests {
+    @Test func theFirstLineThatIsNotUTF8IsNamed() {
+        #expect(EndpointsCheckCommand.firstLineNotUTF8(Data("GET /api/v1/courses\nGET /api/v1/users/self\n".utf8)) == nil)
+        #expect(EndpointsCheckCommand.firstLineNotUTF8(Data([0x47, 0x45, 0x54, 0x0A, 0x2F, 0xFF, 0x61, 0x0A, 0x2F])) == 2)
+    }
+
     @Test func aDashOrNoFileMeansStandardInput() {
         #expect(EndpointsCheckCommand.normalise(arguments: ["vr", "endpoints", "check", "-"]) == ["vr", "endpoints", "check", "/dev/stdin"])
         #expect(EndpointsCheckCommand.normalise(arguments: ["vr", "endpoints", "check"]) == ["vr", "endpoints", "check", "/dev/stdin"])

@@ -181,6 +181,16 @@ def test_endpoints_check_reads_a_file_or_stdin_and_fails_on_unknown_lines(sqlite
     missing = run_cli(["endpoints", "check", str(tmp_path / "nope.txt")], sqlite_url)
     assert missing.returncode == 1 and "cannot read" in missing.stderr
 
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(b"GET /api/v1/courses  # ok\nGET /api/v1/courses  # caf\xe9\n")
+    undecodable = run_cli(["endpoints", "check", str(latin1)], sqlite_url)
+    assert undecodable.returncode == 1 and "latin1.txt: line 2 is not UTF-8 text" in undecodable.stderr
+
+    huge = tmp_path / "huge.txt"
+    huge.write_text("GET /api/v1/courses/" + "x" * 40_000 + "  # a pasted blob\n")
+    refused = run_cli(["endpoints", "check", str(huge)], sqlite_url)
+    assert refused.returncode == 1 and "longer than 2048 characters" in refused.stdout
+
 
 def test_catalog_import_extends_what_endpoints_check_knows(sqlite_url, tmp_path):
     run_cli(["migrate"], sqlite_url, check=True)

@@ -38,10 +38,18 @@ public enum EndpointCheckResult: Equatable, Sendable {
 
 public struct EndpointChecker: Sendable {
     public let matcher: EndpointMatcher
+    /// Longer paths are refused before any matching: no Canvas route comes close, and scoring
+    /// suggestions for them would cost time in proportion to their length.
+    public static let maxPathLength = 2_048
+    /// A word longer than this is compared with catalog words as a plain mismatch, not letter by letter.
+    static let maxComparedWord = 64
 
     public init(matcher: EndpointMatcher) { self.matcher = matcher }
 
     public func check(method: String, path: String) -> EndpointCheckResult {
+        guard path.utf8.count <= Self.maxPathLength else {
+            return .unknown(reason: "The path is longer than \(Self.maxPathLength) characters; no Canvas route is.", suggestions: [])
+        }
         let cleanPath = path.trimmingCharacters(in: .whitespaces)
         guard let verb = HTTPVerb(parsing: method) else {
             let nearest = NormalisedPath(cleanPath).map { self.suggestions(for: nil, $0) } ?? []
@@ -49,6 +57,9 @@ public struct EndpointChecker: Sendable {
         }
         guard !cleanPath.isEmpty, let normalised = NormalisedPath(cleanPath) else {
             return .unknown(reason: "The path must start with /api/, as in /api/v1/courses/:course_id/enrollments.", suggestions: [])
+        }
+        guard normalised.segments.count <= RequestMatcher.maxSegments else {
+            return .unknown(reason: "The path has more than \(RequestMatcher.maxSegments) segments; no Canvas route does.", suggestions: [])
         }
         if let entry = matcher.match(verb, normalised) { return .known(entry) }
         let others = HTTPVerb.allCases.filter { $0 != verb }.compactMap { matcher.match($0, normalised) }
@@ -128,6 +139,7 @@ public struct EndpointChecker: Sendable {
         case (.text, .glob): return 0.3
         case let (.text(text), .literal(literal)):
             if text == literal { return 0 }
+            if text.utf8.count > maxComparedWord { return 1 }
             let key = text + "\u{0}" + literal
             if let known = memo[key] { return known }
             let edits = levenshtein(Array(text.lowercased()), Array(literal))

@@ -34,13 +34,26 @@ public struct EndpointsCheckCommand: AsyncCommand {
 
     public init() {}
 
+    /// The number of the first line that is not valid UTF-8.
+    static func firstLineNotUTF8(_ data: Data) -> Int? {
+        for (offset, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where String(validating: line, as: UTF8.self) == nil {
+            return offset + 1
+        }
+        return nil
+    }
+
     public func run(using context: CommandContext, signature: Signature) async throws {
         let text: String
         if signature.file == EndpointsCheckCommand.standardInput {
             text = AnyIterator { readLine(strippingNewline: true) }.joined(separator: "\n")
         } else {
-            guard let data = FileManager.default.contents(atPath: signature.file), let contents = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: signature.file) else {
                 throw CommandFailure("cannot read \(signature.file)")
+            }
+            guard let contents = String(data: data, encoding: .utf8) else {
+                let line = Self.firstLineNotUTF8(data).map { "line \($0)" } ?? "a line"
+                throw CommandFailure("\(signature.file): \(line) is not UTF-8 text; save the list as UTF-8")
             }
             text = contents
         }
