@@ -90,6 +90,25 @@ enum DriftSummary {
         for row in report.malformedSamples.prefix(10) { lines.append("malformed: \(row.file.isEmpty ? "" : row.file + ":")\(row.line): \(row.reason)") }
         if report.malformed > 10 { lines.append("… \(report.malformed - 10) more malformed rows (the stored scan lists the first \(DriftScanner.malformedSampleLimit))") }
         lines.append("scan \(scanID) stored")
-        return lines
+        return lines.map(printable)
+    }
+
+    /// Text from a log (paths, key ids, timestamps) made safe for a terminal: control characters,
+    /// such as the escape that starts a colour or cursor sequence, are shown as `\x1B`, never sent.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out += scalar.value <= 0xFF ? String(format: "\\x%02X", scalar.value) : String(format: "\\u{%04X}", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.properties.generalCategory == .format
     }
 }
