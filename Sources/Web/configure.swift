@@ -15,7 +15,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     }
 
     app.middleware = Middlewares()
-    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(RequestIDMiddleware(strictTransport: config.cookiesAreSecure))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(PageOnlyMiddleware(middleware: [app.sessions.middleware, SessionUserMiddleware()]))

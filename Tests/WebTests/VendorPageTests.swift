@@ -202,6 +202,16 @@ struct ErrorPageTests {
             #expect(response.headers.first(name: "X-Request-ID")?.isEmpty == false)
             #expect(response.headers.first(name: "X-Frame-Options") == "DENY")
             #expect(response.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(response.headers.first(name: "Strict-Transport-Security") == nil, "no HSTS while the public address is http")
+        }
+    }
+
+    @Test func anHTTPSPublicAddressAddsHSTS() async throws {
+        try await withWebApp(configure: { $0.publicURL = "https://vendor-review.northfield.example" }) { h in
+            let response = try await TestBrowser(app: h.app).get("/login")
+            #expect(response.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+            let health = try await h.app.testing().sendRequest(.GET, "/healthz")
+            #expect(health.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
         }
     }
 }
