@@ -19,6 +19,19 @@ public final class Catalog: Sendable {
         canvasCommit = environment.shippedCatalogCommit
     }
 
+    /// How the shipped entries' data kinds were decided: by hand (`catalog:N`), derived from the
+    /// route's words (`derived:…`), or documented outside Canvas's route table (`documented:N`).
+    public struct Classification: Sendable {
+        public let byHand: Int
+        public let derived: Int
+        public let documented: Int
+    }
+
+    public var classification: Classification {
+        func count(_ prefix: String) -> Int { shipped.count { $0.classification.hasPrefix(prefix) } }
+        return Classification(byHand: count("catalog"), derived: count("derived"), documented: count("documented"))
+    }
+
     /// The matcher over the shipped and the imported entries.
     public func matcher() async throws -> EndpointMatcher {
         let store = environment.store

@@ -68,7 +68,7 @@ public struct CatalogError: Error, Equatable, CustomStringConvertible {
 public enum EndpointCatalog {
     /// Only these prefixes can be named in Canvas `url:` scopes or called with a token; `/api/lti`
     /// services are listed too because vendors declare them (they use LTI scopes instead).
-    static let knownPrefixes = ["/api/v1/", "/api/sis/", "/api/quiz/v1/", "/api/lti/"]
+    public static let knownPrefixes = ["/api/v1/", "/api/sis/", "/api/quiz/v1/", "/api/lti/"]
 
     /// Parses the catalog text format (see `data/canvas/endpoints.txt`): the generated one, a line per
     /// endpoint with tab-separated attributes, or the hand-written one with `## Group | kinds` lines

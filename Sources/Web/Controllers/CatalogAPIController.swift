@@ -17,9 +17,8 @@ struct CatalogAPIController: Sendable {
             "shipped": shipped.count,
             "imported": imported.count,
             "byPrefix": Dictionary(grouping: shipped, by: { Self.prefix($0.template.text) }).mapValues(\.count),
-            "classification": ["catalog": shipped.count { $0.classification.hasPrefix("catalog") },
-                               "derived": shipped.count { $0.classification.hasPrefix("derived") },
-                               "documented": shipped.count { $0.classification.hasPrefix("documented") }],
+            "classification": ["catalog": catalog.classification.byHand, "derived": catalog.classification.derived,
+                               "documented": catalog.classification.documented],
         ]).json(req)
     }
 
@@ -57,7 +56,7 @@ struct CatalogAPIController: Sendable {
     }
 
     static func prefix(_ path: String) -> String {
-        ["/api/v1/", "/api/sis/", "/api/quiz/v1/", "/api/lti/"].first(where: path.hasPrefix) ?? "other"
+        EndpointCatalog.knownPrefixes.first(where: path.hasPrefix) ?? "other"
     }
 }
 

@@ -40,9 +40,8 @@ struct CatalogController: Sendable {
             layout: LayoutContext(req, title: "Canvas endpoint catalog"),
             shippedCount: catalog.shipped.count, canvasCommitShort: catalog.canvasCommit.map { String($0.prefix(7)) },
             canvasCommit: catalog.canvasCommit,
-            classifiedByHand: catalog.shipped.count { $0.classification.hasPrefix("catalog") },
-            derived: catalog.shipped.count { $0.classification.hasPrefix("derived") },
-            documentedOnly: catalog.shipped.count { $0.classification.hasPrefix("documented") },
+            classifiedByHand: catalog.classification.byHand, derived: catalog.classification.derived,
+            documentedOnly: catalog.classification.documented,
             importedCount: imported.count,
             imported: imported.map { entry in
                 let shipped = shippedByShape[entry.shapeKey]
