@@ -80,16 +80,38 @@ public struct AuditorExports: Sendable {
             try sink.write(Data(bytes))
             files.append(try sink.close())
         }
-        let (audit, events, head) = try await Self.writeAudit(store, root: root, progress: progress)
+        let recorded = try await store.audit.checkpoints()
+        let (audit, events, head) = try await Self.writeAudit(store, root: root, checkpoints: recorded, progress: progress)
         files.append(audit)
         if let asOf { files.append(try await Self.writeAsOf(asOf, integrations, store, root: root)) }
         let manifest = ExportManifest(generatedAt: Format.iso(now), asOf: asOf.map(Format.iso), auditEvents: events, auditHeadHash: head,
+                                      checkpoints: recorded.filter { $0.sequence <= events }.map(ExportManifest.Checkpoint.init),
                                       files: files.sorted { $0.path < $1.path })
         let manifestEncoder = JSONEncoder()
         manifestEncoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try manifestEncoder.encode(manifest).write(to: URL(fileURLWithPath: root + ExportManifest.fileName))
+        let manifestBytes = try manifestEncoder.encode(manifest)
+        try manifestBytes.write(to: URL(fileURLWithPath: root + ExportManifest.fileName))
+        let signature = try ExportSignature.sign(manifestBytes, with: environment.institutionKey)
+        try manifestEncoder.encode(signature).write(to: URL(fileURLWithPath: root + ExportSignature.fileName))
+        if events > 0 { try await store.audit.record(AuditCheckpoint(sequence: events, hash: head, recordedAt: now, reason: .export)) }
         return manifest
     }
+
+    /// Writes the head down unless it is already written down or a head was recorded in the last day; returns what it recorded.
+    @discardableResult
+    public func recordDailyCheckpoint() async throws -> AuditCheckpoint? {
+        let store = environment.store
+        let now = environment.now()
+        let head = try await store.audit.head()
+        guard head.sequence > 0 else { return nil }
+        if let last = try await store.audit.checkpoints().last, last.sequence == head.sequence || now.timeIntervalSince(last.recordedAt) < 86_400 { return nil }
+        let checkpoint = AuditCheckpoint(sequence: head.sequence, hash: head.hash, recordedAt: now, reason: .daily)
+        try await store.audit.record(checkpoint)
+        return checkpoint
+    }
+
+    /// The public half of the key exports are signed with, as auditors pass it to `export verify --public-key`.
+    public var publicKey: String { environment.institutionKey.publicKeyText }
 
     /// Every table as CSV; returns the integrations (for `as_of.csv`) and the documents to copy.
     private func writeRecords(_ store: Store, into tables: Tables, progress: (String) -> Void) async throws -> ([Integration], [Document]) {
@@ -164,30 +186,42 @@ public struct AuditorExports: Sendable {
         return try json.close()
     }
 
-    /// The audit chain, streamed in batches so memory stays flat however long it is; with the count and head hash.
-    private static func writeAudit(_ store: Store, root: String, progress: (String) -> Void) async throws -> (ExportManifest.File, Int64, String) {
+    /// The audit chain, streamed in batches so memory stays flat however long it is; with the count and
+    /// head hash. The chain is checked as it is written, and it must pass through every head recorded
+    /// before: an export of a rewritten or shortened chain is refused.
+    private static func writeAudit(_ store: Store, root: String, checkpoints: [AuditCheckpoint],
+                                   progress: (String) -> Void) async throws -> (ExportManifest.File, Int64, String) {
         let audit = try Sink(root: root, path: "audit.jsonl")
-        let encoder = Self.encoder
+        let required = Dictionary(checkpoints.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
+        var verifier = AuditChain.Verifier()
         var after: Int64 = 0
-        var head = AuditChain.genesisHash
         var reported: Int64 = 0
+        var chunk: [UInt8] = []
         while true {
-            let batch = try await store.audit.events(after: after, limit: 5_000)
+            let batch = try await store.audit.events(after: after, limit: 10_000)
             guard let last = batch.last else { break }
-            var chunk = Data()
-            for event in batch {
-                chunk.append(try encoder.encode(AuditLine(event)))
-                chunk.append(0x0A)
+            if let problem = verifier.check(batch) {
+                throw Problem(description: "refusing to export: the audit chain is broken, \(problem) (run `vendor-review audit verify`)")
             }
-            try audit.write(chunk)
-            (after, head) = (last.sequence, last.hash)
+            chunk.removeAll(keepingCapacity: true)
+            for event in batch {
+                if let recorded = required[event.sequence], recorded.hash != event.hash {
+                    throw Problem(description: "refusing to export: event \(event.sequence) is not the one recorded at the \(recorded.reason.rawValue) of \(Format.iso(recorded.recordedAt)) (the chain was rewritten from there on)")
+                }
+                AuditLineCodec.append(event, to: &chunk)
+            }
+            try audit.write(Data(chunk))
+            after = last.sequence
             if after - reported >= 100_000 {
                 progress("audit: \(after) events")
                 reported = after
             }
         }
-        progress("audit: \(after) events, head \(head)")
-        return (try audit.close(), after, head)
+        if let beyond = checkpoints.last(where: { $0.sequence > after }) {
+            throw Problem(description: "refusing to export: the chain ends at event \(after), but event \(beyond.sequence) was recorded at the \(beyond.reason.rawValue) of \(Format.iso(beyond.recordedAt)) (events were removed)")
+        }
+        progress("audit: \(after) events, head \(verifier.headHash)")
+        return (try audit.close(), after, verifier.headHash)
     }
 
     /// `as_of.csv`: what was approved and released at `moment`, rebuilt from the versions and the trail.
@@ -208,57 +242,136 @@ public struct AuditorExports: Sendable {
         return try sink.close()
     }
 
-    /// Re-checks every file against the manifest and the audit chain line by line; nil when intact.
-    public static func verify(_ directory: String) -> String? {
-        let root = directory.hasSuffix("/") ? directory : directory + "/"
-        guard let data = FileManager.default.contents(atPath: root + ExportManifest.fileName),
-              let manifest = try? JSONDecoder().decode(ExportManifest.self, from: data) else {
-            return "\(ExportManifest.fileName) is missing or unreadable"
+    /// What `verify` found in an intact export.
+    public struct Verified: Sendable {
+        /// The key that signed it; nil for an unsigned (format 1) export.
+        public let signedBy: String?
+        public let auditEvents: Int64
+        public let headHash: String
+        public let checkpointsPassed: Int
+        /// The earlier export this one was checked to extend.
+        public let extends: (events: Int64, head: String)?
+    }
+
+    /// Re-checks every file against the manifest, the manifest against its signature, and the audit chain
+    /// line by line, through every recorded head. With `publicKey`, an unsigned export or one signed by
+    /// another key is refused; with `previous` (an earlier export), the chain must extend that one's head.
+    public static func verify(_ directory: String, publicKey: String? = nil, previous: String? = nil) -> Result<Verified, Problem> {
+        func problem(_ text: String) -> Result<Verified, Problem> { .failure(Problem(description: text)) }
+        var expected: String?
+        if let publicKey {
+            guard let key = ExportSignature.canonicalPublicKey(publicKey) else {
+                return problem("--public-key is not an Ed25519 public key (expected ed25519: and 44 base64 characters, as the export page shows it)")
+            }
+            expected = key
         }
-        guard manifest.format == ExportManifest.formatName else { return "\(ExportManifest.fileName): unknown format \(manifest.format)" }
-        var listed = Set<String>()
+        var earlier: (events: Int64, head: String)?
+        if let previous {
+            switch verifyManifest(previous, expected: expected) {
+            case let .failure(failure): return problem("the earlier export \(previous): \(failure.description)")
+            case let .success((manifest, _, _)): earlier = (manifest.auditEvents, manifest.auditHeadHash)
+            }
+        }
+        let manifest: ExportManifest, signedBy: String?, root: String
+        switch verifyManifest(directory, expected: expected) {
+        case let .failure(failure): return .failure(failure)
+        case let .success(found): (manifest, signedBy, root) = found
+        }
+        var listed: Set<String> = [ExportManifest.fileName, ExportSignature.fileName]
         for file in manifest.files {
             listed.insert(file.path)
-            if file.path.contains("..") || file.path.hasPrefix("/") { return "\(ExportManifest.fileName) names an unsafe path \(file.path)" }
-            guard let handle = FileHandle(forReadingAtPath: root + file.path) else { return "\(file.path) is missing" }
+            if file.path.contains("..") || file.path.hasPrefix("/") { return problem("\(ExportManifest.fileName) names an unsafe path \(file.path)") }
+            guard let handle = FileHandle(forReadingAtPath: root + file.path) else { return problem("\(file.path) is missing") }
             var digest = StreamingDigest()
             while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { digest.update(chunk) }
             try? handle.close()
-            if digest.bytes != file.bytes { return "\(file.path) has \(digest.bytes) bytes; the manifest says \(file.bytes)" }
-            if digest.finish() != file.sha256 { return "\(file.path) does not match its SHA-256 in the manifest (it was changed)" }
+            if digest.bytes != file.bytes { return problem("\(file.path) has \(digest.bytes) bytes; the manifest says \(file.bytes)") }
+            if digest.finish() != file.sha256 { return problem("\(file.path) does not match its SHA-256 in the manifest (it was changed)") }
         }
         if let enumerator = FileManager.default.enumerator(atPath: root) {
             for case let path as String in enumerator {
                 var isDirectory: ObjCBool = false
                 _ = FileManager.default.fileExists(atPath: root + path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue && path != ExportManifest.fileName && !listed.contains(path) { return "\(path) is not in the manifest (a file was added)" }
+                if !isDirectory.boolValue && !listed.contains(path) { return problem("\(path) is not in the manifest (a file was added)") }
             }
         }
-        // The chain, line by line, with the same check `audit verify` runs on the database.
-        guard let handle = FileHandle(forReadingAtPath: root + "audit.jsonl") else { return "audit.jsonl is missing" }
+        // The chain, line by line, through the heads the manifest records and the earlier export's head.
+        var required: [Int64: String] = [:]
+        for checkpoint in manifest.checkpoints ?? [] { required[checkpoint.sequence] = checkpoint.hash }
+        if let earlier, earlier.events > 0 {
+            if let other = required[earlier.events], other != earlier.head {
+                return problem("the earlier export ends in event \(earlier.events) with head \(earlier.head), but this one records \(other) there")
+            }
+            required[earlier.events] = earlier.head
+        }
+        var verifier = AuditLineCodec.Verifier(mustPassThrough: required)
+        if let failure = readLines(root + "audit.jsonl", { line, number in
+            verifier.check(line).map { "audit.jsonl line \(number): \($0)" }
+        }) {
+            return problem(failure)
+        }
+        if verifier.checked != manifest.auditEvents || verifier.head != manifest.auditHeadHash {
+            return problem("the audit chain ends after \(verifier.checked) events with head \(verifier.head), but the manifest records \(manifest.auditEvents) events ending in \(manifest.auditHeadHash)")
+        }
+        if let beyond = required.keys.filter({ $0 > verifier.checked }).max() {
+            return problem("the audit chain ends at event \(verifier.checked), but event \(beyond) was recorded before (events were removed)")
+        }
+        return .success(Verified(signedBy: signedBy, auditEvents: verifier.checked, headHash: verifier.head,
+                                 checkpointsPassed: required.count, extends: earlier))
+    }
+
+    /// Reads and checks `manifest.json` against `manifest.sig`; returns the manifest, the signer and the root.
+    private static func verifyManifest(_ directory: String, expected: String?) -> Result<(ExportManifest, String?, String), Problem> {
+        func problem(_ text: String) -> Result<(ExportManifest, String?, String), Problem> { .failure(Problem(description: text)) }
+        let root = directory.hasSuffix("/") ? directory : directory + "/"
+        guard let data = FileManager.default.contents(atPath: root + ExportManifest.fileName),
+              let manifest = try? JSONDecoder().decode(ExportManifest.self, from: data) else {
+            return problem("\(ExportManifest.fileName) is missing or unreadable")
+        }
+        guard ExportManifest.readableFormats.contains(manifest.format) else { return problem("\(ExportManifest.fileName): unknown format \(manifest.format)") }
+        guard let signatureData = FileManager.default.contents(atPath: root + ExportSignature.fileName) else {
+            if expected != nil { return problem("the export is not signed (\(ExportSignature.fileName) is missing), so anyone could have written it") }
+            if manifest.format != "vendor-review-export/1" { return problem("\(ExportSignature.fileName) is missing (this format is always signed)") }
+            return .success((manifest, nil, root))
+        }
+        guard let signature = try? JSONDecoder().decode(ExportSignature.self, from: signatureData) else { return problem("\(ExportSignature.fileName) is unreadable") }
+        if let failure = signature.check(data, expected: expected) {
+            return problem(failure.description)
+        }
+        return .success((manifest, signature.publicKey, root))
+    }
+
+    /// Calls `check` with each line of a file (without its newline) and its number; stops at the first
+    /// problem. Lines are read in 1 MiB blocks; a line longer than 16 MiB is refused.
+    private static func readLines(_ path: String, _ check: (UnsafeRawBufferPointer, Int) -> String?) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "audit.jsonl is missing" }
         defer { try? handle.close() }
-        var verifier = AuditChain.Verifier()
-        var buffer = Data()
-        var lineNumber = 0
-        let decoder = JSONDecoder()
-        func check(_ line: Data) -> String? {
-            lineNumber += 1
-            guard let event = try? decoder.decode(AuditLine.self, from: line) else { return "audit.jsonl line \(lineNumber) is not an audit event" }
-            if let problem = verifier.check([event.event]) { return "audit.jsonl line \(lineNumber): \(problem)" }
-            return nil
-        }
+        var carry: [UInt8] = []
+        var number = 0
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            buffer.append(chunk)
-            var start = buffer.startIndex
-            while let newline = buffer[start...].firstIndex(of: 0x0A) {
-                if let problem = check(Data(buffer[start..<newline])) { return problem }
-                start = buffer.index(after: newline)
+            let failure: String? = chunk.withUnsafeBytes { block -> String? in
+                var start = 0
+                while let newline = block[start...].firstIndex(of: 0x0A) {
+                    number += 1
+                    let result: String?
+                    if carry.isEmpty {
+                        result = check(UnsafeRawBufferPointer(rebasing: block[start..<newline]), number)
+                    } else {
+                        carry.append(contentsOf: block[start..<newline])
+                        result = carry.withUnsafeBytes { check($0, number) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    if let result { return result }
+                    start = newline + 1
+                }
+                carry.append(contentsOf: block[start...])
+                return carry.count > 16 << 20 ? "audit.jsonl line \(number + 1) is longer than 16 MiB" : nil
             }
-            buffer = Data(buffer[start...])
+            if let failure { return failure }
         }
-        if !buffer.isEmpty, let problem = check(buffer) { return problem }
-        if Int64(verifier.checked) != manifest.auditEvents || verifier.headHash != manifest.auditHeadHash {
-            return "the audit chain ends after \(verifier.checked) events with head \(verifier.headHash), but the manifest records \(manifest.auditEvents) events ending in \(manifest.auditHeadHash)"
+        if !carry.isEmpty {
+            number += 1
+            if let result = carry.withUnsafeBytes({ check($0, number) }) { return result }
         }
         return nil
     }

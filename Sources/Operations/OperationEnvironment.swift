@@ -23,13 +23,16 @@ public struct OperationEnvironment: Sendable {
     public let logger: Logger
     /// The institution's Canvas, when `CANVAS_URL` is set.
     public let canvas: CanvasConnector?
+    /// The institution's key (`SECRET_KEY_FILE`): signs exports.
+    public let institutionKey: InstitutionKey
 
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
         maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil,
-        shippedCatalogCommit: String? = nil
+        shippedCatalogCommit: String? = nil, institutionKey: InstitutionKey = InstitutionKey.generate().key
     ) {
+        self.institutionKey = institutionKey
         self.shippedCatalogCommit = shippedCatalogCommit
         self.canvas = canvas
         self.stores = stores

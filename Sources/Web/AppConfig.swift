@@ -36,6 +36,10 @@ public struct AppConfig: Sendable {
     /// `CANVAS_ENFORCE=on`, also when no Canvas is configured (then only `serve --demo`, whose Canvas
     /// double it enforces against, accepts it).
     public var canvasEnforce = false
+    /// The institution's secret (`SECRET_KEY_FILE`), which signs exports. Unset, `var/secret.key` is used
+    /// and created on first start; set, the file must exist.
+    public var secretKeyFile: String
+    public var secretKeyFileIsConfigured: Bool
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -97,7 +101,9 @@ public struct AppConfig: Sendable {
             smtp: smtp,
             mailFrom: mailFrom,
             institutionName: institution.isEmpty ? "VendorReview" : institution,
-            reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080))
+            reminderIntervalMinutes: try integer("REMINDER_INTERVAL_MINUTES", default: 60, range: 0...10_080),
+            secretKeyFile: env["SECRET_KEY_FILE"].flatMap { $0.isEmpty ? nil : ($0.hasPrefix("/") ? $0 : root + $0) } ?? root + "var/secret.key",
+            secretKeyFileIsConfigured: !(env["SECRET_KEY_FILE"] ?? "").isEmpty)
         config.canvas = canvas
         config.canvasEnforce = enforce
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)

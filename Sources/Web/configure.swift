@@ -38,13 +38,14 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let persistence = app.persistence
     let address = PublicAddress(configured: config.publicURL, application: app)
     let canvas = CanvasLink(config.canvas, logger: app.logger)
+    let institutionKey = try InstitutionKeyFile.load(config, logger: app.logger)
     let operations = Operations(OperationEnvironment(
         stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
         questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
         links: OperationLinks(gateFix: { address.absolute(path: SiteURL.link($0) ?? "/") }, integration: { address.absolute(.integration($0)) },
                               vendorResponse: { address.absolute(.respond($0)) }),
         logger: app.logger, canvas: canvas.connector,
-        shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory)))
+        shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory), institutionKey: institutionKey))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
                              questionnaires: questionnaires, mailer: mailer, policy: policy, canvas: canvas)
 

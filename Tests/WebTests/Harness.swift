@@ -72,6 +72,8 @@ func withWebApp(
         let outbox = NSTemporaryDirectory() + "vr-outbox-\(UUID().uuidString)/"
         config.outboxDirectory = outbox
         defer { try? FileManager.default.removeItem(atPath: outbox) }
+        // A key of its own per test (created on start, as a first start creates var/secret.key).
+        config.secretKeyFile = outbox + "secret.key"
         adjust(&config)
         try await configure(app, config: config, services: AppServices(now: { clock.now }))
         try await app.persistence.migrate()

@@ -179,4 +179,10 @@ public protocol AuditRepository: Sendable {
     func events(after sequence: Int64, limit: Int) async throws -> [AuditEvent]
     /// Events about one entity, oldest first.
     func events(entityType: String, entityID: String) async throws -> [AuditEvent]
+    /// The chain's last sequence number and hash (0 and the genesis hash when empty).
+    func head() async throws -> (sequence: Int64, hash: String)
+    /// Every recorded head, oldest first.
+    func checkpoints() async throws -> [AuditCheckpoint]
+    /// Writes a head down; one already recorded at that sequence is kept as it was.
+    func record(_ checkpoint: AuditCheckpoint) async throws
 }

@@ -64,7 +64,25 @@ public struct ExportManifest: Codable, Equatable, Sendable {
         }
     }
 
-    public static let formatName = "vendor-review-export/1"
+    /// A head recorded before this export (at an earlier export or a daily check); the chain in
+    /// `audit.jsonl` must pass through every one.
+    public struct Checkpoint: Codable, Equatable, Sendable {
+        public let sequence: Int64
+        public let hash: String
+        public let recordedAt: String
+        public let reason: String
+
+        public init(_ checkpoint: AuditCheckpoint) {
+            sequence = checkpoint.sequence
+            hash = checkpoint.hash
+            recordedAt = Format.iso(checkpoint.recordedAt)
+            reason = checkpoint.reason.rawValue
+        }
+    }
+
+    /// `/2` adds the recorded heads and is signed (`manifest.sig`); `/1` exports are still read.
+    public static let formatName = "vendor-review-export/2"
+    public static let readableFormats: Set<String> = ["vendor-review-export/1", formatName]
     public static let fileName = "manifest.json"
 
     public let format: String
@@ -72,14 +90,16 @@ public struct ExportManifest: Codable, Equatable, Sendable {
     public let asOf: String?
     public let auditEvents: Int64
     public let auditHeadHash: String
+    public let checkpoints: [Checkpoint]?
     public let files: [File]
 
-    public init(generatedAt: String, asOf: String?, auditEvents: Int64, auditHeadHash: String, files: [File]) {
+    public init(generatedAt: String, asOf: String?, auditEvents: Int64, auditHeadHash: String, checkpoints: [Checkpoint], files: [File]) {
         format = Self.formatName
         self.generatedAt = generatedAt
         self.asOf = asOf
         self.auditEvents = auditEvents
         self.auditHeadHash = auditHeadHash
+        self.checkpoints = checkpoints
         self.files = files
     }
 }

@@ -23,5 +23,6 @@ enum MigrationList {
         GateHolds(),
         CreateCanvasSync(),
         CreateCanvasWrite(),
+        CreateAuditCheckpoint(),
     ]
 }

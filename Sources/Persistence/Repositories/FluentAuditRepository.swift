@@ -49,4 +49,22 @@ struct FluentAuditRepository: AuditRepository {
         try await AuditEventModel.query(on: database).filter(\.$entityType == entityType).filter(\.$entityID == entityID)
             .sort(\.$id, .ascending).all().map { try $0.toDomain() }
     }
+
+    func head() async throws -> (sequence: Int64, hash: String) {
+        guard let head = try await AuditHeadModel.find(1, on: database) else { throw PersistenceError.missingChainHead }
+        return (head.lastSequence, head.lastHash)
+    }
+
+    func checkpoints() async throws -> [AuditCheckpoint] {
+        try await AuditCheckpointModel.query(on: database).sort(\.$id, .ascending).all().map { try $0.toDomain() }
+    }
+
+    func record(_ checkpoint: AuditCheckpoint) async throws {
+        guard try await AuditCheckpointModel.find(checkpoint.sequence, on: database) == nil else { return }
+        do {
+            try await AuditCheckpointModel(checkpoint).create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another instance wrote the same head at the same moment: it is recorded.
+        }
+    }
 }
