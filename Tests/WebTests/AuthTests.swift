@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Persistence
 import TestSupport
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -112,6 +113,42 @@ struct AuthTests {
             #expect(login.text.contains("Your session expired"))
             let again = try await browser.login(email: "procurement@northfield.example", password: WebHarness.password, next: "/vendors")
             #expect(again.location == "/vendors")
+        }
+    }
+
+    /// Reading pages does not write the session row; the "last seen" mark is written at most once a
+    /// minute; idle sessions are swept by the hourly upkeep and can no longer sign anyone in.
+    @Test(arguments: TestEngine.available)
+    func sessionRowsAreWrittenOnlyWhenTheyChangeAndIdleOnesAreSwept(engine: TestEngine) async throws {
+        try await withWebApp(engine) { h in
+            let sql = sqlDatabase(h.app.persistence)
+            func lastSeen() async throws -> [Date] {
+                try await sql.raw("SELECT last_seen FROM _fluent_sessions ORDER BY last_seen").all().map { try $0.decode(column: "last_seen", as: Date.self) }
+            }
+            let browser = try await h.signedIn(.procurement)
+            // The first page gives the new session its CSRF token: a change, so it is written.
+            #expect(try await browser.get("/vendors").status == .ok)
+            let signedIn = try await lastSeen()
+            #expect(signedIn.count == 1)
+            for _ in 0..<3 {
+                h.clock.advance(by: 10)
+                #expect(try await browser.get("/vendors").status == .ok)
+            }
+            #expect(try await lastSeen() == signedIn, "three page views within a minute wrote nothing")
+            h.clock.advance(by: 61)
+            #expect(try await browser.get("/vendors").status == .ok)
+            let marked = try await lastSeen()
+            #expect(marked.count == 1 && marked[0] > signedIn[0], "after a minute the mark is written once")
+
+            // A second visitor who only looked at the sign-in page, and the signed-in one, both go idle.
+            #expect(try await TestBrowser(app: h.app).get("/login").status == .ok)
+            #expect(try await h.app.persistence.sessions.count() == 2)
+            #expect(try await Housekeeping.runOnce(h.app).sessionsSwept == 0, "nothing is idle yet")
+            h.clock.advance(by: h.app.context.config.sessionIdleTimeout + 1)
+            #expect(try await Housekeeping.runOnce(h.app).sessionsSwept == 2)
+            #expect(try await h.app.persistence.sessions.count() == 0)
+            let swept = try await browser.get("/vendors")
+            #expect(swept.status == .seeOther && swept.location?.hasPrefix("/login") == true)
         }
     }
 

@@ -126,12 +126,13 @@ struct ExportTests {
         try await withWebApp { h in
             _ = try await reportFixture(h)
             let auditor = try await h.signedIn(.auditor)
-            #expect(try await auditor.get("/exports").text.contains("Download export (.zip)"))
+            let page = try await auditor.get("/exports").text
+            #expect(page.contains("Download export (.zip)") && page.contains(h.app.operations.exports.publicKey))
             let zip = try await auditor.get("/exports/download")
             #expect(zip.status == .ok && zip.headers.contentType?.subType == "zip")
             let bytes = Array(zip.body.readableBytesView)
             #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes.suffix(22).starts(with: [0x50, 0x4B, 0x05, 0x06]))
-            #expect(String(decoding: bytes, as: UTF8.self).contains("manifest.json"))
+            #expect(String(decoding: bytes, as: UTF8.self).contains("manifest.json") && String(decoding: bytes, as: UTF8.self).contains("manifest.sig"))
             #expect(try await auditor.get("/exports/download?asOf=someday").status == .unprocessableEntity)
             #expect(try await (try await h.signedIn(.procurement)).get("/exports/download").status == .forbidden)
         }

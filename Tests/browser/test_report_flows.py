@@ -46,6 +46,8 @@ def test_an_auditor_downloads_an_export_and_verifies_it(demo_server, browser, tm
     sign_in(browser, demo_server, "auditor@northfield.example", "/exports")
     button = browser.find_element(By.ID, "download-export")
     assert button.text == "Download export (.zip)"
+    public_key = browser.find_element(By.ID, "public-key").text
+    assert public_key.startswith("ed25519:")
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
     response = requests.get(demo_server.url + "/exports/download", cookies=cookies, timeout=60)
     assert response.status_code == 200 and response.headers["Content-Disposition"].startswith('attachment; filename="vendor-review-export-')
@@ -57,10 +59,23 @@ def test_an_auditor_downloads_an_export_and_verifies_it(demo_server, browser, tm
         data = bundle.read(f"{root}/{entry['path']}")
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
     assert {"csv/vendors.csv", "records.json", "audit.jsonl"} <= {e["path"] for e in manifest["files"]}
+    # The signature is plain Ed25519 over manifest.json's bytes: a library that is not ours checks it.
+    import base64
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    signature = json.loads(bundle.read(f"{root}/manifest.sig"))
+    assert signature["algorithm"] == "Ed25519" and signature["publicKey"] == public_key
+    Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key.removeprefix("ed25519:"))).verify(
+        base64.b64decode(signature["signature"]), bundle.read(f"{root}/manifest.json"))
     bundle.extractall(tmp_path)
-    checked = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    checked = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root), "--public-key", public_key],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith("export intact")
+    assert checked.stdout.startswith("export intact") and f"signed by the institution's key {public_key}" in checked.stdout
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    stranger = base64.b64encode(Ed25519PrivateKey.generate().public_key().public_bytes_raw()).decode()
+    other = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root), "--public-key", "ed25519:" + stranger],
+                           capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert other.returncode == 1 and "not by the institution's key" in other.stderr, other.stderr
     (tmp_path / root / "csv" / "vendors.csv").write_text("tampered\r\n")
     broken = subprocess.run([str(BINARY), "export", "verify", str(tmp_path / root)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert broken.returncode == 1 and "csv/vendors.csv" in broken.stderr

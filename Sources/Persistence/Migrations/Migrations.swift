@@ -24,5 +24,6 @@ enum MigrationList {
         CreateCanvasSync(),
         CreateCanvasWrite(),
         CreateAuditCheckpoint(),
+        SessionLastSeen(),
     ]
 }

@@ -9,11 +9,13 @@ final class SessionModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "key") var key: String
     @Field(key: "data") var data: [String: String]
+    @OptionalField(key: "last_seen") var lastSeen: Date?
 
     init() {}
 
-    init(key: String, data: [String: String]) {
+    init(key: String, data: [String: String], lastSeen: Date) {
         self.key = key
         self.data = data
+        self.lastSeen = lastSeen
     }
 }

@@ -45,6 +45,8 @@ struct ServeCommand: AsyncCommand {
         }
         let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
         defer { reminders?.cancel() }
+        let housekeeping = Housekeeping.start(app)
+        defer { housekeeping.cancel() }
         // The first scheduled sync waits one interval when the demo has just synced.
         let canvasSync = CanvasSyncScheduler.start(app, everyMinutes: app.context.config.canvasSyncIntervalMinutes,
                                                    firstAfterSeconds: demoCanvas != nil ? Double(app.context.config.canvasSyncIntervalMinutes * 60) : 5)

@@ -7,7 +7,7 @@ import Vapor
 struct ExportController: Sendable {
     func index(req: Request) async throws -> Response {
         try await req.page("exports/index", ExportPageContext(layout: LayoutContext(req, title: "Auditor export"), downloadURL: SiteURL.exportDownload.path,
-                                                              asOf: "", error: nil))
+                                                              asOf: "", error: nil, publicKey: req.operations.exports.publicKey))
     }
 
     func download(req: Request) async throws -> Response {
@@ -17,7 +17,8 @@ struct ExportController: Sendable {
             guard let parsed = ExportCommand.moment(raw) else {
                 return try await req.page("exports/index", ExportPageContext(layout: LayoutContext(req, title: "Auditor export"),
                                                                              downloadURL: SiteURL.exportDownload.path, asOf: raw,
-                                                                             error: "Enter the as-of date as 2026-09-01."), status: .unprocessableEntity)
+                                                                             error: "Enter the as-of date as 2026-09-01.",
+                                                                             publicKey: req.operations.exports.publicKey), status: .unprocessableEntity)
             }
             moment = parsed
         }
@@ -27,7 +28,7 @@ struct ExportController: Sendable {
         do {
             let manifest = try await req.operations.exports.write(to: directory, asOf: moment)
             let name = "vendor-review-export-\(CalendarDay.of(req.now))"
-            try ZipWriter.zip(directory: directory, files: manifest.files.map(\.path) + [ExportManifest.fileName], to: zipPath, prefix: name + "/")
+            try ZipWriter.zip(directory: directory, files: manifest.files.map(\.path) + [ExportManifest.fileName, ExportSignature.fileName], to: zipPath, prefix: name + "/")
             req.logger.info("export downloaded", metadata: ["user": .string(req.actor.label), "events": .string(String(manifest.auditEvents))])
             let response = try await req.fileio.asyncStreamFile(at: zipPath, mediaType: HTTPMediaType(type: "application", subType: "zip")) { _ in
                 try? FileManager.default.removeItem(atPath: work)

@@ -5,4 +5,6 @@ struct ExportPageContext: Encodable {
     let downloadURL: String
     let asOf: String
     let error: String?
+    /// The key exports are signed with, for `export verify --public-key`.
+    let publicKey: String
 }

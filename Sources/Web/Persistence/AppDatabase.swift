@@ -35,21 +35,32 @@ private struct DatabaseLifecycle: LifecycleHandler {
     }
 }
 
-/// Vapor's session driver over the sessions table, so several instances share sign-ins.
+/// Vapor's session driver over the sessions table, so several instances share sign-ins. Vapor's
+/// middleware hands back every session a request touched; a session whose values did not change is
+/// not written again (the signed-in user's "last seen" changes at most once a minute), so reading a
+/// page is not a database write.
 struct DatabaseSessions: AsyncSessionDriver {
+    /// The values as read at the start of the request.
+    private struct ReadKey: StorageKey { typealias Value = [String: String] }
+
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         var generator = SystemRandomNumberGenerator()
         let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
-        try await request.application.persistence.sessions.create(key: key, data: data.snapshot)
+        try await request.application.persistence.sessions.create(key: key, data: data.snapshot, at: request.now)
         return SessionID(string: key)
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
-        try await request.application.persistence.sessions.read(key: sessionID.string).map { SessionData(initialData: $0) }
+        guard let values = try await request.application.persistence.sessions.read(key: sessionID.string) else { return nil }
+        request.storage[ReadKey.self] = values
+        return SessionData(initialData: values)
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        try await request.application.persistence.sessions.update(key: sessionID.string, data: data.snapshot)
+        let values = data.snapshot
+        if request.storage[ReadKey.self] == values { return sessionID }
+        try await request.application.persistence.sessions.update(key: sessionID.string, data: values, at: request.now)
+        request.storage[ReadKey.self] = values
         return sessionID
     }
 
