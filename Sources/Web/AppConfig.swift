@@ -40,6 +40,9 @@ public struct AppConfig: Sendable {
     /// and created on first start; set, the file must exist.
     public var secretKeyFile: String
     public var secretKeyFileIsConfigured: Bool
+    /// Drift scans older than this many days are deleted by `serve`'s hourly upkeep, the newest always
+    /// kept (`DRIFT_RETENTION_DAYS`, default 365; 0 keeps every scan).
+    public var driftRetentionDays: Int = 365
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -107,6 +110,7 @@ public struct AppConfig: Sendable {
         config.canvas = canvas
         config.canvasEnforce = enforce
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
+        config.driftRetentionDays = try integer("DRIFT_RETENTION_DAYS", default: 365, range: 0...36_500)
         return config
     }
 }

@@ -296,4 +296,23 @@ struct DriftScannerTests {
         let report = try scan(log)
         #expect(report.unknownKeys.count == DriftScanner.unknownKeyLimit && report.unknownKeysNotListed == 25)
     }
+
+    /// Past the cap on distinct findings the list stops, the counts stay exact, and the report says so.
+    @Test func aCutFindingsListIsSaidAndTheCountsStayExact() throws {
+        func word(_ n: Int) -> String {
+            var n = n, text = ""
+            repeat { text.append(Character(Unicode.Scalar(UInt8(97 + n % 26)))); n /= 26 } while n > 0
+            return text
+        }
+        let extra = 30
+        var log = header
+        for i in 0..<(DriftScanner.findingLimit + extra) { log += "\(i),t,1,170000000000001,GET,/api/v1/zz\(word(i))/things,200,x\n" }
+        let report = try scan(log)
+        let quill = try #require(report.integration("i-quill"))
+        #expect(quill.outOfScope == DriftScanner.findingLimit + extra, "every request is counted")
+        #expect(quill.findings.count == DriftScanner.findingLimit && report.findingsNotListed == extra)
+        #expect(report.findingsListCut && report.findingsCutNotice?.contains("cut at 50,000 distinct findings: 30 more") == true)
+        let under = try scan(header + "1,t,1,170000000000001,GET,/api/v1/zzq/things,200,x\n")
+        #expect(!under.findingsListCut && under.findingsCutNotice == nil)
+    }
 }

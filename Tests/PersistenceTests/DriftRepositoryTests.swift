@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 @testable import Persistence
+import SQLKit
 import TestSupport
 import Testing
 
@@ -52,6 +53,41 @@ struct DriftRepositoryTests {
             #expect(try await store.drift.latest(for: other.id)?.1.findings == [])
             let scanEvent = try #require(try await store.audit.list(AuditQuery(entityType: "drift_scan")).items.first)
             #expect(scanEvent.summary.contains("3 out-of-scope requests (Roster sync: 3)") && scanEvent.summary.contains("1 idle keys"))
+            #expect(try await store.audit.verifyChain().1 == nil)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func oldScansAreDeletedWithTheirFindingsButTheNewestIsKept(engine: TestEngine) async throws {
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
+            let vendor = try await store.vendors.create(fields("Quillstone"), id: .init(UUID()), by: admin, at: t0)
+            let quill = try await store.integrations.create(integrationFields("Roster sync"), vendorID: vendor.id, id: .init(UUID()), by: admin, at: t0)
+            let finding = DriftFinding(kind: .outOfScope, method: "GET", endpoint: "/api/v1/courses/:course_id/enrollments", inCatalog: true, count: 3,
+                                       firstSeen: "a", lastSeen: "b", sampleUserAgents: [], samplePath: "/api/v1/courses/13/enrollments")
+            let report = DriftReport(rows: 3, malformed: 0, malformedSamples: [], attributed: 3, unattributed: 0, ignored: 0, otherKnownKeyRequests: 0,
+                                     firstSeen: nil, lastSeen: nil,
+                                     integrations: [IntegrationDrift(integrationID: quill.id.description, name: "Roster sync", requests: 3, inScope: 0, outOfScope: 3,
+                                                                     includeFlagged: 0, notAPI: 0, findings: [finding])],
+                                     unknownKeys: [], unknownKeysNotListed: 0, idleKeys: [], findingsNotListed: 0)
+            let day: TimeInterval = 86_400
+            var ids: [DriftScan.ID] = []
+            for offset in [0.0, 10, 20] {
+                let id = DriftScan.ID(UUID())
+                _ = try await store.drift.record(report, files: ["log-\(Int(offset)).csv"], id: id, by: admin, at: t0.addingTimeInterval(offset * day))
+                ids.append(id)
+            }
+            #expect(try await store.drift.deleteScans(before: t0.addingTimeInterval(15 * day), by: .system, at: t0.addingTimeInterval(30 * day)) == 2)
+            #expect(try await store.drift.scans(limit: 10).map(\.id) == [ids[2]])
+            #expect(try await store.drift.scan(ids[0]) == nil)
+            #expect(try await store.drift.scan(ids[2])?.report == report)
+            let remaining = try await sqlDatabase(db).raw("SELECT COUNT(*) AS n FROM drift_findings").first()?.decode(column: "n", as: Int.self)
+            #expect(remaining == 1, "the deleted scans' findings went with them")
+            // However old, the newest scan stays; and the deletion is one audited event.
+            #expect(try await store.drift.deleteScans(before: t0.addingTimeInterval(1_000 * day), by: .system, at: t0.addingTimeInterval(1_000 * day)) == 0)
+            #expect(try await store.drift.scans(limit: 10).count == 1)
+            let events = try await store.audit.list(AuditQuery(action: "delete_old")).items
+            #expect(events.count == 1 && events.first?.summary.hasPrefix("Deleted 2 drift scan(s)") == true && events.first?.actorLabel == "system")
             #expect(try await store.audit.verifyChain().1 == nil)
         }
     }

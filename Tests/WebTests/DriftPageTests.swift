@@ -97,7 +97,20 @@ struct DriftPageTests {
         }
     }
 
-    @Test func theAPITakesCompressedLogsAndRefusesDamagedOnes() async throws {
+    @Test func aCutFindingsListIsSaidOnThePageAndInJSON() async throws {
+        try await withWebApp { h in
+            let cut = DriftReport(rows: 60_000, malformed: 0, malformedSamples: [], attributed: 60_000, unattributed: 0, ignored: 0, otherKnownKeyRequests: 0,
+                                  firstSeen: nil, lastSeen: nil, integrations: [], unknownKeys: [], unknownKeysNotListed: 0, idleKeys: [], findingsNotListed: 9_999)
+            let scan = try await h.app.store.drift.record(cut, files: ["big.csv"], id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let page = try await (try await h.signedIn(.reviewer)).get("/drift/\(scan.id)").text
+            #expect(page.contains("id=\"findings-cut\"") && page.contains("cut at 50,000 distinct findings: 9,999 more"))
+            let token = try await h.token(.reviewer)
+            let body = try json(try await h.app.testing().sendRequest(.GET, "/api/v1/drift/scans/\(scan.id)", headers: bearer(token)))
+            #expect(body["findingsListCut"] as? Bool == true && body["findingsNotListed"] as? Int == 9_999 && body["findingLimit"] as? Int == 50_000)
+        }
+    }
+    @Test func theAPITakesCompressedLogsAndRefusesDamagedOnes
+() async throws {
         try await withWebApp { h in
             let integration = try await seedIntegration(h)
             try await releaseKey(h, integration, canvasKeyID: "170000000000001")
@@ -141,4 +154,5 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     try process.run()
     process.waitUntilExit()
     return [UInt8](try Data(contentsOf: directory.appendingPathComponent("log.csv.gz")))
+
 }

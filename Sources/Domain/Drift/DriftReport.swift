@@ -220,6 +220,14 @@ public struct DriftReport: Codable, Equatable, Sendable {
     }
 
     public var outOfScopeTotal: Int { integrations.reduce(0) { $0 + $1.outOfScope } }
+    /// The findings list stopped at `DriftScanner.findingLimit` distinct findings; the counts stay exact.
+    public var findingsListCut: Bool { findingsNotListed > 0 }
+    /// What to say when the list was cut, on the page, in the command's output and in JSON.
+    public var findingsCutNotice: String? {
+        guard findingsListCut else { return nil }
+        return "The findings list was cut at \(DriftScanner.findingLimit.formatted()) distinct findings: \(findingsNotListed.formatted()) more out-of-scope or include[] requests "
+            + "went to endpoints not listed here. Every count above is still exact; narrow the log (fewer days or one integration) to list them all."
+    }
     public var findingCount: Int { integrations.reduce(0) { $0 + $1.findings.count } }
 }
 

@@ -116,4 +116,20 @@ struct FluentDriftRepository: DriftRepository {
         }
         return nil
     }
+
+    func deleteScans(before cutoff: Date, by actor: Actor, at now: Date) async throws -> Int {
+        try await AuditedWrite.run(on: database) { tx in
+            guard let newest = try await DriftScanModel.query(on: tx).sort(\.$createdAt, .descending).sort(\.$id).first()?.id else { return (0, []) }
+            let old = try await DriftScanModel.query(on: tx).filter(\.$createdAt < cutoff).filter(\.$id != newest).all()
+            guard !old.isEmpty else { return (0, []) }
+            let ids = old.compactMap(\.id)
+            for start in stride(from: 0, to: ids.count, by: Self.insertBatch) {
+                let batch = Array(ids[start..<min(start + Self.insertBatch, ids.count)])
+                try await DriftFindingModel.query(on: tx).filter(\.$scanID ~~ batch).delete()
+                try await DriftScanModel.query(on: tx).filter(\.$id ~~ batch).delete()
+            }
+            let summary = "Deleted \(old.count) drift scan(s) made before \(Format.iso(cutoff)) (retention); their audit events stay"
+            return (old.count, [AuditEntry(occurredAt: now, actor: actor, entityType: "drift_scan", entityID: "retention", action: "delete_old", summary: summary)])
+        }
+    }
 }

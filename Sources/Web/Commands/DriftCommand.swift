@@ -86,6 +86,7 @@ enum DriftSummary {
         }
         for key in report.unknownKeys.prefix(20) { lines.append("unknown key \(key.keyID): \(key.count) requests (\(key.firstSeen) – \(key.lastSeen))") }
         if report.unknownKeysNotListed > 0 { lines.append("… and \(report.unknownKeysNotListed) more unknown keys") }
+        if let notice = report.findingsCutNotice { lines.append("NOTE: " + notice) }
         for key in report.idleKeys { lines.append("idle key \(key.keyID) (\(key.name)): released and on, never seen in this log") }
         for row in report.malformedSamples.prefix(10) { lines.append("malformed: \(row.file.isEmpty ? "" : row.file + ":")\(row.line): \(row.reason)") }
         if report.malformed > 10 { lines.append("… \(report.malformed - 10) more malformed rows (the stored scan lists the first \(DriftScanner.malformedSampleLimit))") }

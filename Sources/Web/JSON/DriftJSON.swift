@@ -32,6 +32,7 @@ enum DriftJSON {
             "unknownKeysNotListed": r.unknownKeysNotListed,
             "idleKeys": r.idleKeys.map { ReviewJSON.object(["keyID": $0.keyID, "integrationID": $0.integrationID, "name": $0.name]) },
             "findingsNotListed": r.findingsNotListed,
+            "findingsListCut": r.findingsListCut, "findingLimit": DriftScanner.findingLimit,
         ])
     }
 }

@@ -83,6 +83,8 @@ struct DriftScanContext: Encodable {
     let malformed: [Fact]?
     let malformedMore: Int
     let jsonURL: String
+    /// Set when the findings list stopped at the cap.
+    let findingsCut: String?
 
     init(_ req: Request, _ scan: DriftScan) {
         let r = scan.report
@@ -110,5 +112,6 @@ struct DriftScanContext: Encodable {
         malformed = r.malformedSamples.map { Fact(label: ($0.file.isEmpty ? "" : $0.file + ", ") + "line \($0.line)", value: $0.reason) }.nonEmpty
         malformedMore = r.malformed - r.malformedSamples.count
         jsonURL = "/api/v1/drift/scans/\(scan.id)"
+        findingsCut = r.findingsCutNotice
     }
 }
