@@ -97,6 +97,39 @@ struct IntegrationPageTests {
         }
     }
 
+    /// The vendor filter is a search over vendors' names (no list of every vendor), on both engines; a
+    /// vendor's id, as links carry it, still picks that vendor.
+    @Test(arguments: TestEngine.available)
+    func theVendorFilterSearchesVendorNames(engine: TestEngine) async throws {
+        try await withWebApp(engine) { h in
+            let store = h.app.store
+            var vendors: [Vendor] = []
+            for name in ["Ledgerline Systems", "Quillstone Learning", "Ledger Lite"] {
+                let vendor = try await store.vendors.create(VendorFields(name: name), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+                vendors.append(vendor)
+                _ = try await store.integrations.create(IntegrationFields(name: "\(name) tool", kind: .lti13, installLevel: .course, purpose: "p", classification: .internal),
+                                                        vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+                _ = try await store.contracts.create(ContractFields(title: "\(name) MSA", kind: .masterAgreement, status: .draft),
+                                                     vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            }
+            let browser = try await h.signedIn(.procurement)
+            let ledger = try await browser.get("/integrations?vendor=LEDGER")
+            #expect(ledger.text.contains("Ledgerline Systems tool") && ledger.text.contains("Ledger Lite tool") && !ledger.text.contains("Quillstone Learning tool"))
+            #expect(ledger.text.contains(#"name="vendor" value="LEDGER""#) && !ledger.text.contains(#"<select name="vendor""#))
+            #expect(ledger.text.contains("1–2 of 2 integrations"))
+            let byID = try await browser.get("/integrations?vendor=\(vendors[1].id)")
+            #expect(byID.text.contains("Quillstone Learning tool") && !byID.text.contains("Ledger Lite tool"))
+            #expect(byID.text.contains(#"name="vendor" value="Quillstone Learning""#), "the chosen vendor is shown by name")
+            let nobody = try await browser.get("/integrations?vendor=nobody%20at%20all")
+            #expect(nobody.status == .ok && !nobody.text.contains(" tool</a>"))
+            let contracts = try await browser.get("/contracts?vendor=quill")
+            #expect(contracts.text.contains("Quillstone Learning MSA") && !contracts.text.contains("Ledger Lite MSA"))
+            #expect(!contracts.text.contains(#"<select name="vendor""#))
+            let wild = try await browser.get("/contracts?vendor=%25")
+            #expect(wild.status == .ok)
+        }
+    }
+
     @Test func readersSeeTheWhitelistButNoEditor() async throws {
         try await withWebApp { h in
             let v = try await vendor(h)

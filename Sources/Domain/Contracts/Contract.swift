@@ -177,12 +177,16 @@ public struct ContractQuery: Equatable, Sendable {
     public var status: ContractStatus?
     public var kind: ContractKind?
     public var vendorID: Vendor.ID?
+    /// Part of the vendor's name (a search, so the filter never lists every vendor).
+    public var vendorName: String?
     public var page: PageRequest
 
     public init(search: String? = nil, status: ContractStatus? = nil, kind: ContractKind? = nil, vendorID: Vendor.ID? = nil,
-                page: PageRequest = .init(page: 1)) {
+                vendorName: String? = nil, page: PageRequest = .init(page: 1)) {
         let trimmed = Check.trimmed(search)
         self.search = trimmed.isEmpty ? nil : String(trimmed.prefix(100))
+        let vendorTrimmed = Check.trimmed(vendorName)
+        self.vendorName = vendorTrimmed.isEmpty ? nil : String(vendorTrimmed.prefix(100))
         self.status = status
         self.kind = kind
         self.vendorID = vendorID

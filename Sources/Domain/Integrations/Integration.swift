@@ -315,12 +315,16 @@ public struct IntegrationQuery: Equatable, Sendable {
     public var kind: IntegrationKind?
     public var risk: RiskLevel?
     public var vendorID: Vendor.ID?
+    /// Part of the vendor's name (a search, so the filter never lists every vendor).
+    public var vendorName: String?
     public var page: PageRequest
 
     public init(search: String? = nil, status: IntegrationStatus? = nil, kind: IntegrationKind? = nil, risk: RiskLevel? = nil,
-                vendorID: Vendor.ID? = nil, page: PageRequest = .init(page: 1)) {
+                vendorID: Vendor.ID? = nil, vendorName: String? = nil, page: PageRequest = .init(page: 1)) {
         let trimmed = Check.trimmed(search)
         self.search = trimmed.isEmpty ? nil : String(trimmed.prefix(100))
+        let vendorTrimmed = Check.trimmed(vendorName)
+        self.vendorName = vendorTrimmed.isEmpty ? nil : String(vendorTrimmed.prefix(100))
         self.status = status
         self.kind = kind
         self.risk = risk

@@ -26,6 +26,9 @@ struct FluentContractRepository: ContractRepository {
         if let status = query.status { base.filter(\.$status == status.rawValue) }
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
+        if let name = query.vendorName {
+            base.join(VendorModel.self, on: \ContractModel.$vendorID == \VendorModel.$id).filter(VendorModel.self, \.$nameKey ~~ name.lowercased())
+        }
         return base
     }
 

@@ -27,6 +27,9 @@ struct FluentIntegrationRepository: IntegrationRepository {
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let risk = query.risk { base.filter(\.$risk == risk.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
+        if let name = query.vendorName {
+            base.join(VendorModel.self, on: \IntegrationModel.$vendorID == \VendorModel.$id).filter(VendorModel.self, \.$nameKey ~~ name.lowercased())
+        }
         return base
     }
 

@@ -7,10 +7,11 @@ import Vapor
 struct ContractController: Sendable {
     func index(req: Request) async throws -> Response {
         let input = try req.query.decode(ContractListInput.self)
-        let query = input.query
+        let query = input.pageQuery
         let page = try await req.store.contracts.list(query)
-        let names = try await req.store.vendors.names(Set(page.items.map(\.vendorID)))
-        let vendors = try await req.store.vendors.allNames()
+        var vendorIDs = Set(page.items.map(\.vendorID))
+        if let chosen = query.vendorID { vendorIDs.insert(chosen) }
+        let names = try await req.store.vendors.names(vendorIDs)
         let base = input.linkParameters
         return try await req.page("contracts/index", ContractListContext(
             layout: LayoutContext(req, title: "Contracts"),
@@ -19,8 +20,7 @@ struct ContractController: Sendable {
                 + options(ContractStatus.self, selected: query.status?.rawValue, label: \.label),
             kindOptions: [SelectOption(value: "", label: "Any kind", selected: query.kind == nil)]
                 + options(ContractKind.self, selected: query.kind?.rawValue, label: \.label),
-            vendorOptions: [SelectOption(value: "", label: "Any vendor", selected: query.vendorID == nil)]
-                + vendors.map { SelectOption(value: $0.id.description, label: $0.name, selected: $0.id == query.vendorID) },
+            vendor: query.vendorID.flatMap { names[$0] } ?? query.vendorName ?? "",
             pager: PagerContext(page, link: { SiteURL.contracts(query: base.merging(["page": String($0)]) { $1 }).path }, noun: "contracts")))
     }
 

@@ -10,10 +10,11 @@ struct IntegrationController: Sendable {
 
     func index(req: Request) async throws -> Response {
         let input = try req.query.decode(IntegrationListQuery.self)
-        let query = input.query
+        let query = input.pageQuery
         let page = try await req.store.integrations.list(query)
-        let names = try await req.store.vendors.names(Set(page.items.map(\.vendorID)))
-        let vendors = try await req.store.vendors.allNames()
+        var vendorIDs = Set(page.items.map(\.vendorID))
+        if let chosen = query.vendorID { vendorIDs.insert(chosen) }
+        let names = try await req.store.vendors.names(vendorIDs)
         let base = input.linkParameters
         return try await req.page("integrations/index", IntegrationListContext(
             layout: LayoutContext(req, title: "Integrations"),
@@ -25,8 +26,7 @@ struct IntegrationController: Sendable {
                 + options(IntegrationKind.self, selected: query.kind?.rawValue, label: \.label),
             riskOptions: [SelectOption(value: "", label: "Any risk", selected: query.risk == nil)]
                 + RiskLevel.allCases.reversed().map { SelectOption(value: $0.description, label: $0.description.capitalized, selected: $0 == query.risk) },
-            vendorOptions: [SelectOption(value: "", label: "Any vendor", selected: query.vendorID == nil)]
-                + vendors.map { SelectOption(value: $0.id.description, label: $0.name, selected: $0.id == query.vendorID) },
+            vendor: query.vendorID.flatMap { names[$0] } ?? query.vendorName ?? "",
             pager: PagerContext(page, link: { SiteURL.integrations(query: base.merging(["page": String($0)]) { $1 }).path }, noun: "integrations")))
     }
 

@@ -14,8 +14,15 @@ struct ContractListInput: Content {
                       vendorID: vendor.flatMap(Vendor.ID.init(string:)), page: PageRequest(page: page, size: per_page))
     }
 
+    /// The web list also takes part of a vendor's name in `vendor` (a vendor's id still picks that vendor).
+    var pageQuery: ContractQuery {
+        var query = query
+        if query.vendorID == nil { query.vendorName = ContractQuery(vendorName: vendor).vendorName }
+        return query
+    }
+
     var linkParameters: [String: String] {
-        let q = query
-        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "", "vendor": q.vendorID?.description ?? ""]
+        let q = pageQuery
+        return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "", "vendor": q.vendorID?.description ?? q.vendorName ?? ""]
     }
 }

@@ -17,9 +17,16 @@ struct IntegrationListQuery: Content {
             page: PageRequest(page: page, size: per_page))
     }
 
+    /// The web list also takes part of a vendor's name in `vendor` (a vendor's id still picks that vendor).
+    var pageQuery: IntegrationQuery {
+        var query = query
+        if query.vendorID == nil { query.vendorName = IntegrationQuery(vendorName: vendor).vendorName }
+        return query
+    }
+
     var linkParameters: [String: String] {
-        let q = query
+        let q = pageQuery
         return ["q": q.search ?? "", "status": q.status?.rawValue ?? "", "kind": q.kind?.rawValue ?? "",
-                "risk": q.risk?.description ?? "", "vendor": q.vendorID?.description ?? ""]
+                "risk": q.risk?.description ?? "", "vendor": q.vendorID?.description ?? q.vendorName ?? ""]
     }
 }

@@ -18,7 +18,8 @@ struct ContractListContext: Encodable {
     let search: String
     let statusOptions: [SelectOption]
     let kindOptions: [SelectOption]
-    let vendorOptions: [SelectOption]
+    /// The vendor filter: part of a vendor's name, or the chosen vendor's name.
+    let vendor: String
     let pager: PagerContext
 }
 

@@ -36,7 +36,8 @@ struct IntegrationListContext: Encodable {
     let statusOptions: [SelectOption]
     let kindOptions: [SelectOption]
     let riskOptions: [SelectOption]
-    let vendorOptions: [SelectOption]
+    /// The vendor filter: part of a vendor's name, or the chosen vendor's name.
+    let vendor: String
     let pager: PagerContext
 }
 
