@@ -23,4 +23,36 @@ public struct Gates: Sendable {
             reviews: reviews, findings: findings)
         return Gate.evaluate(input, policy: environment.policy)
     }
+
+    /// The gates of many integrations with a constant number of queries per batch of 500 (the reads
+    /// `evaluate` makes for one, each made once for all of them); the same result as `evaluate` for each.
+    public func evaluateAll(_ integrations: [Integration]) async throws -> [Integration.ID: Gate] {
+        let store = environment.store
+        let today = CalendarDay.of(environment.now())
+        var gates: [Integration.ID: Gate] = [:]
+        let users = Dictionary(try await store.users.list().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for start in stride(from: 0, to: integrations.count, by: 500) {
+            let batch = Array(integrations[start..<min(start + 500, integrations.count)])
+            let ids = batch.map(\.id)
+            let vendorIDs = Set(batch.map(\.vendorID))
+            let vendors = try await store.vendors.find(vendorIDs)
+            let contracts = try await store.contracts.all(ofVendors: vendorIDs)
+            let reviews = try await store.reviews.reviews(of: ids)
+            let findings = try await store.reviews.findings(of: reviews.values.flatMap { $0.filter(\.isDecided).map(\.id) })
+            let whitelists = try await store.integrations.currentWhitelists(batch)
+            let acceptances = try await store.integrations.whitelistAcceptances(ids)
+            let answers = try await store.answers.answers(of: ids)
+            for integration in batch {
+                guard let vendor = vendors[integration.vendorID] else { throw DomainError.notFound(entity: "vendor") }
+                let mine = reviews[integration.id] ?? []
+                let input = GateInput(
+                    today: today, vendor: vendor, contracts: contracts[vendor.id] ?? [], integration: integration,
+                    owner: integration.fields.ownerID.flatMap { users[$0] }, whitelist: whitelists[integration.id],
+                    acceptance: acceptances[integration.id], questionnaires: environment.questionnaires, answers: answers[integration.id] ?? [],
+                    reviews: mine, findings: findings.filter { id, _ in mine.contains { $0.id == id } })
+                gates[integration.id] = Gate.evaluate(input, policy: environment.policy)
+            }
+        }
+        return gates
+    }
 }

@@ -65,4 +65,57 @@ struct IntegrationPageQueryTests {
             #expect(large == small, "\(small) statements for the small integration, \(large) for the large one")
         }
     }
+
+    /// Every list, detail and report page runs the same number of statements with 3 integrations as with
+    /// 60 spread over 31 vendors (with whitelists, answers, reviews and keys): no page reads per row.
+    @Test(arguments: TestEngine.available)
+    func listAndReportPagesCostTheSameWhateverTheData(engine: TestEngine) async throws {
+        let counter = QueryCounter()
+        try await withWebApp(engine, logger: counter.logger) { h in
+            let ready = try await makeReady(h)
+            let store = h.app.store
+            let vendorID = ready.vendorID
+            let browser = try await h.signedIn(.admin)
+            let token = try await h.token(.admin)
+            let paths = ["/", "/vendors", "/vendors/\(vendorID)", "/integrations", "/integrations?vendor=a", "/contracts", "/reports/portfolio",
+                         "/reports/vendors/\(vendorID)", "/api/v1/vendors?per_page=100", "/api/v1/integrations?per_page=100"]
+            func costs() async throws -> [String: Int] {
+                var result: [String: Int] = [:]
+                for path in paths {
+                    counter.reset()
+                    let response = path.hasPrefix("/api/")
+                        ? try await h.app.testing().sendRequest(.GET, path, headers: bearer(token)) : try await browser.get(path)
+                    #expect(response.status == .ok, "\(path)")
+                    result[path] = counter.value
+                }
+                return result
+            }
+            _ = try await costs()  // the first requests also load the session and its CSRF token
+            let small = try await costs()
+            #expect(small.values.allSatisfy { $0 > 0 }, "the counter saw no statement at all")
+
+            let actor = Actor(user: h.user(.admin))
+            for v in 0..<30 {
+                let vendor = try await store.vendors.create(VendorFields(name: "Grown Vendor \(v)"), id: .init(UUID()), by: actor, at: h.clock.now)
+                _ = try await store.contracts.create(ContractFields(title: "MSA \(v)", kind: .masterAgreement, status: .draft), vendorID: vendor.id,
+                                                     id: .init(UUID()), by: actor, at: h.clock.now)
+                for n in 0..<2 {
+                    let owner = v % 2 == 0 ? vendorID : vendor.id
+                    let integration = try await store.integrations.create(
+                        IntegrationFields(name: "Grown \(v)-\(n)", kind: .apiDeveloperKey, installLevel: .course, purpose: "p", classification: .internal,
+                                          ownerID: h.user(.admin).id),
+                        vendorID: owner, id: .init(UUID()), by: actor, at: h.clock.now)
+                    _ = try await store.integrations.saveWhitelist(
+                        [WhitelistEntry(verb: .GET, template: "/api/v1/courses/:course_id/users", justification: "roster", group: "Users", kinds: [.roster])],
+                        for: integration.id, expectedWhitelistVersion: 0, by: actor, at: h.clock.now)
+                    _ = try await store.reviews.create(ReviewFields(reviewerID: h.user(.reviewer).id, scope: "s"), kind: .security, integration: integration.id,
+                                                       id: .init(UUID()), supersedes: nil, by: actor, at: h.clock.now)
+                }
+            }
+            let large = try await costs()
+            for path in paths {
+                #expect(large[path] == small[path], "\(path): \(small[path] ?? -1) statements with 3 integrations, \(large[path] ?? -1) with 63")
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -124,6 +125,48 @@ struct ReportTests {
             #expect(!download.contains("href=\"/"), "no links back into the app in the downloaded file")
             let portfolio = try await browser.get("/reports/portfolio").text
             #expect(portfolio.contains("<th>Gate</th><th>Keys</th>") && portfolio.contains("10 unmet") && portfolio.contains("none on"))
+        }
+    }
+
+    /// Gates evaluated together give exactly what each evaluated alone gives: met, unmet for many reasons,
+    /// and an integration of a vendor without a contract.
+    @Test(arguments: TestEngine.available)
+    func gatesEvaluatedTogetherMatchEachEvaluatedAlone(engine: TestEngine) async throws {
+        try await withWebApp(engine) { h in
+            _ = try await reportFixture(h)
+            let ready = try await makeReady(h)
+            let other = try await h.app.store.vendors.create(VendorFields(name: "No Contract Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            _ = try await h.app.store.integrations.create(IntegrationFields(name: "Lonely", kind: .lti13, installLevel: .course, purpose: "p", classification: .internal),
+                                                          vendorID: other.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let all = try await h.app.store.integrations.all()
+            #expect(all.count >= 3)
+            let together = try await h.app.operations.gates.evaluateAll(all)
+            #expect(together.count == all.count)
+            for integration in all {
+                #expect(together[integration.id] == (try await h.app.operations.gates.evaluate(integration)), "\(integration.fields.name)")
+            }
+            #expect(together[ready.id]?.isMet == true && together.values.contains { !$0.isMet })
+        }
+    }
+
+    /// The portfolio counts every integration in its charts but lists one page of 100, with a pager.
+    @Test func thePortfolioIsPaged() async throws {
+        try await withWebApp { h in
+            let vendor = try await h.app.store.vendors.create(VendorFields(name: "Many Co"), id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            for n in 0..<120 {
+                _ = try await h.app.store.integrations.create(
+                    IntegrationFields(name: String(format: "Tool %03d", n), kind: n % 2 == 0 ? .lti13 : .apiDeveloperKey, installLevel: .course, purpose: "p",
+                                      classification: .internal), vendorID: vendor.id, id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            }
+            let browser = try await h.signedIn(.procurement)
+            let first = try await browser.get("/reports/portfolio").text
+            #expect(first.contains("<p>120 integrations.</p>") && first.contains("1–100 of 120 integrations · page 1 of 2"))
+            #expect(first.contains("Tool 099") && !first.contains("Tool 100"))
+            #expect(first.contains(">60</text>"), "the charts count all 120: 60 of each kind")
+            #expect(first.contains(#"href="/reports/portfolio?page=2" rel="next""#))
+            let second = try await browser.get("/reports/portfolio?page=2&download=1")
+            #expect(second.text.contains("Tool 119") && !second.text.contains("Tool 099") && second.text.contains("101–120 of 120"))
+            #expect(try await browser.get("/reports/portfolio?page=99999999999").status == .ok)
         }
     }
 

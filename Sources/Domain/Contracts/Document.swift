@@ -118,6 +118,8 @@ public protocol ContractRepository: Sendable {
     func list(_ query: ContractQuery) async throws -> ResultPage<Contract>
     /// Every contract the query matches (its page is ignored), in one query.
     func all(_ query: ContractQuery) async throws -> [Contract]
+    /// The contracts of several vendors (one query a batch), by vendor.
+    func all(ofVendors vendors: Set<Vendor.ID>) async throws -> [Vendor.ID: [Contract]]
     func create(_ fields: ContractFields, vendorID: Vendor.ID, id: Contract.ID, by actor: Actor, at now: Date) async throws -> Contract
     func update(_ id: Contract.ID, to fields: ContractFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Contract
     func documents(_ id: Contract.ID) async throws -> [ContractDocument]

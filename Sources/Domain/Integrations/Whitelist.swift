@@ -173,6 +173,16 @@ extension IntegrationRepository {
     }
 }
 
+/// Counts for charts: by status, by kind, by risk.
+public struct IntegrationTallies: Equatable, Sendable {
+    public var total = 0
+    public var byStatus: [IntegrationStatus: Int] = [:]
+    public var byKind: [IntegrationKind: Int] = [:]
+    public var byRisk: [RiskLevel?: Int] = [:]
+
+    public init() {}
+}
+
 public protocol IntegrationRepository: Sendable {
     func find(_ id: Integration.ID) async throws -> Integration?
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration>
@@ -193,4 +203,10 @@ public protocol IntegrationRepository: Sendable {
     func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance
     /// The acceptance of the highest accepted version, if any.
     func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance?
+    /// How many integrations have each status, kind and risk (nil: none declared), in one grouped query.
+    func tallies() async throws -> IntegrationTallies
+    /// The current whitelist version of each of these integrations that has one (two queries a batch).
+    func currentWhitelists(_ integrations: [Integration]) async throws -> [Integration.ID: WhitelistVersion]
+    /// The highest acceptance of each of these integrations that has one (one query a batch).
+    func whitelistAcceptances(_ ids: [Integration.ID]) async throws -> [Integration.ID: WhitelistAcceptance]
 }

@@ -179,6 +179,8 @@ public struct EvidenceDocument: Equatable, Sendable {
 public protocol AnswerRepository: Sendable {
     /// Every answer given for the integration, for every questionnaire version.
     func answers(_ integration: Integration.ID) async throws -> [Answer]
+    /// The answers of several integrations (one query a batch), by integration.
+    func answers(of integrations: [Integration.ID]) async throws -> [Integration.ID: [Answer]]
     /// Answers a reviewer has to look at, across integrations: vendor answers never marked, and any
     /// answer changed since it was marked (one query).
     func awaitingMark() async throws -> [Answer]

@@ -260,6 +260,8 @@ public enum ReleaseAction: String, CaseIterable, Codable, Sendable {
 public protocol KeyReleaseRepository: Sendable {
     func find(_ id: KeyRelease.ID) async throws -> KeyRelease?
     func list(_ integration: Integration.ID) async throws -> [KeyRelease]
+    /// The releases of several integrations (one query a batch), by integration, newest first.
+    func list(of integrations: [Integration.ID]) async throws -> [Integration.ID: [KeyRelease]]
     /// Every release in these states, across integrations (one query, for dashboards and reports).
     func all(in states: Set<ReleaseState>) async throws -> [KeyRelease]
     func create(_ release: KeyRelease, by actor: Actor) async throws

@@ -353,6 +353,8 @@ public enum SeparationOfDuties {
 
 public protocol ReviewRepository: Sendable {
     func reviews(_ integration: Integration.ID) async throws -> [Review]
+    /// The reviews of several integrations (one query a batch), by integration, newest first.
+    func reviews(of integrations: [Integration.ID]) async throws -> [Integration.ID: [Review]]
     /// Every decided review, across integrations (one query).
     func allDecided() async throws -> [Review]
     /// Every review not yet decided, across integrations (one query).

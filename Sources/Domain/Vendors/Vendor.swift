@@ -130,6 +130,8 @@ public protocol VendorRepository: Sendable {
     func update(_ id: Vendor.ID, to fields: VendorFields, expectedVersion: Int, by actor: Actor, at now: Date) async throws -> Vendor
     /// Names by id for the given vendors (for lists that show each row's vendor).
     func names(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: String]
+    /// The vendors with these ids (one query a batch).
+    func find(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: Vendor]
     /// Every vendor's id and name, sorted by name (for filters and pickers).
     func allNames() async throws -> [(id: Vendor.ID, name: String)]
 }

@@ -171,4 +171,15 @@ struct FluentAnswerRepository: AnswerRepository {
         else { return nil }
         return (try model.toDomain(), [UInt8](model.content))
     }
+
+    func answers(of integrations: [Integration.ID]) async throws -> [Integration.ID: [Answer]] {
+        var result: [Integration.ID: [Answer]] = [:]
+        for batch in Batched.chunks(integrations.map(\.rawValue)) {
+            for row in try await AnswerModel.query(on: database).filter(\.$integrationID ~~ Array(batch))
+                .sort(\.$questionnaireID).sort(\.$questionnaireVersion).sort(\.$questionID).all() {
+                result[.init(row.integrationID), default: []].append(try row.toDomain())
+            }
+        }
+        return result
+    }
 }

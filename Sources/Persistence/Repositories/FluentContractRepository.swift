@@ -103,4 +103,14 @@ struct FluentContractRepository: ContractRepository {
         else { return nil }
         return (try model.toDomain(), [UInt8](model.content))
     }
+
+    func all(ofVendors vendors: Set<Vendor.ID>) async throws -> [Vendor.ID: [Contract]] {
+        var result: [Vendor.ID: [Contract]] = [:]
+        for batch in Batched.chunks(vendors.map(\.rawValue)) {
+            for row in try await ContractModel.query(on: database).filter(\.$vendorID ~~ Array(batch)).sort(\.$titleKey).sort(\.$id).all() {
+                result[.init(row.vendorID), default: []].append(try row.toDomain())
+            }
+        }
+        return result
+    }
 }

@@ -1,5 +1,6 @@
 import Domain
 import FluentKit
+import SQLKit
 import Foundation
 
 struct FluentIntegrationRepository: IntegrationRepository {
@@ -264,5 +265,48 @@ struct FluentIntegrationRepository: IntegrationRepository {
     func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance? {
         try await WhitelistAcceptanceModel.query(on: database).filter(\.$integrationID == id.rawValue).sort(\.$version, .descending).first()?.toDomain()
     }
-}
 
+    func currentWhitelists(_ integrations: [Integration]) async throws -> [Integration.ID: WhitelistVersion] {
+        let wanted = Dictionary(integrations.filter { $0.whitelistVersion > 0 }.map { ($0.id.rawValue, $0.whitelistVersion) }, uniquingKeysWith: { first, _ in first })
+        var result: [Integration.ID: WhitelistVersion] = [:]
+        for batch in Batched.chunks(Array(wanted.keys)) {
+            let versions = try await WhitelistVersionModel.query(on: database).filter(\.$integrationID ~~ Array(batch)).all()
+                .filter { wanted[$0.integrationID] == $0.number }
+            let ids = versions.compactMap(\.id)
+            let entries = ids.isEmpty ? [] : try await WhitelistEntryModel.query(on: database).filter(\.$versionID ~~ ids).sort(\.$position).all()
+            let byVersion = Dictionary(grouping: entries, by: \.versionID)
+            for version in versions {
+                result[.init(version.integrationID)] = WhitelistVersion(number: version.number, entries: try (byVersion[version.id!] ?? []).map { try $0.toDomain() },
+                                                                      createdAt: version.createdAt, createdBy: version.createdBy)
+            }
+        }
+        return result
+    }
+
+    func whitelistAcceptances(_ ids: [Integration.ID]) async throws -> [Integration.ID: WhitelistAcceptance] {
+        var result: [Integration.ID: WhitelistAcceptance] = [:]
+        for batch in Batched.chunks(ids.map(\.rawValue)) {
+            for row in try await WhitelistAcceptanceModel.query(on: database).filter(\.$integrationID ~~ Array(batch)).all() {
+                let acceptance = try row.toDomain()
+                if (result[acceptance.integrationID]?.version ?? -1) < acceptance.version { result[acceptance.integrationID] = acceptance }
+            }
+        }
+        return result
+    }
+
+    func tallies() async throws -> IntegrationTallies {
+        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        var tallies = IntegrationTallies()
+        for row in try await sql.raw("SELECT status, kind, risk, COUNT(*) AS n FROM integrations GROUP BY status, kind, risk").all() {
+            let count = try row.decode(column: "n", as: Int.self)
+            guard let status = IntegrationStatus(rawValue: try row.decode(column: "status", as: String.self)),
+                  let kind = IntegrationKind(rawValue: try row.decode(column: "kind", as: String.self)) else { throw PersistenceError.corruptRow(table: "integrations") }
+            let risk = try row.decode(column: "risk", as: Int?.self).flatMap(RiskLevel.init(rawValue:))
+            tallies.total += count
+            tallies.byStatus[status, default: 0] += count
+            tallies.byKind[kind, default: 0] += count
+            tallies.byRisk[risk, default: 0] += count
+        }
+        return tallies
+    }
+}

@@ -60,4 +60,15 @@ struct FluentKeyReleaseRepository: KeyReleaseRepository {
             return ((release, outcome.decision), [entry])
         }
     }
+
+    func list(of integrations: [Integration.ID]) async throws -> [Integration.ID: [KeyRelease]] {
+        var result: [Integration.ID: [KeyRelease]] = [:]
+        for batch in Batched.chunks(integrations.map(\.rawValue)) {
+            for row in try await KeyReleaseModel.query(on: database).filter(\.$integrationID ~~ Array(batch))
+                .sort(\.$requestedAt, .descending).sort(\.$id).all() {
+                result[.init(row.integrationID), default: []].append(try row.toDomain())
+            }
+        }
+        return result
+    }
 }

@@ -28,9 +28,11 @@ struct FluentReviewRepository: ReviewRepository {
     }
 
     func findings(of reviews: [Review.ID]) async throws -> [Review.ID: [Finding]] {
-        guard !reviews.isEmpty else { return [:] }
-        let rows = try await FindingModel.query(on: database).filter(\.$reviewID ~~ reviews.map(\.rawValue))
-            .sort(\.$createdAt).sort(\.$id).all().map { try $0.toDomain() }
+        var rows: [Finding] = []
+        for batch in Batched.chunks(reviews.map(\.rawValue)) {
+            rows += try await FindingModel.query(on: database).filter(\.$reviewID ~~ Array(batch))
+                .sort(\.$createdAt).sort(\.$id).all().map { try $0.toDomain() }
+        }
         return Dictionary(grouping: rows, by: \.reviewID).mapValues { $0.sorted { $0.severity < $1.severity } }
     }
 
@@ -160,5 +162,15 @@ struct FluentReviewRepository: ReviewRepository {
                 + (record.conditions.map { " — \($0)" } ?? "")
             return (try model.toDomain(), [try await Self.entry(tx, model, actor, now, "decide", text)])
         }
+    }
+
+    func reviews(of integrations: [Integration.ID]) async throws -> [Integration.ID: [Review]] {
+        var result: [Integration.ID: [Review]] = [:]
+        for batch in Batched.chunks(integrations.map(\.rawValue)) {
+            for row in try await ReviewModel.query(on: database).filter(\.$integrationID ~~ Array(batch)).sort(\.$createdAt, .descending).sort(\.$id).all() {
+                result[.init(row.integrationID), default: []].append(try row.toDomain())
+            }
+        }
+        return result
     }
 }

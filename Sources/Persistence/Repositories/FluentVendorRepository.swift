@@ -87,4 +87,15 @@ struct FluentVendorRepository: VendorRepository {
             throw DomainError.duplicate(field: "name", message: "A vendor named “\(name)” already exists.")
         }
     }
+
+    func find(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: Vendor] {
+        var result: [Vendor.ID: Vendor] = [:]
+        for batch in Batched.chunks(ids.map(\.rawValue)) {
+            for row in try await VendorModel.query(on: database).filter(\.$id ~~ Array(batch)).all() {
+                let vendor = try row.toDomain()
+                result[vendor.id] = vendor
+            }
+        }
+        return result
+    }
 }

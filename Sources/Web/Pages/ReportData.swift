@@ -31,10 +31,11 @@ enum ReportData {
             if f.status == .signed && documents.isEmpty { undocumented.append(f.title) }
         }
         let integrations = try await store.integrations.all(IntegrationQuery(vendorID: vendor.id))
+        let records = try await PacketRecords.load(req, integrations)
         var views: [PacketContext.IntegrationView] = []
         var facts: [PacketSummary.IntegrationFacts] = []
         for integration in integrations {
-            let (view, summary) = try await integrationView(req, integration, person: person)
+            let (view, summary) = try integrationView(req, integration, records, person: person)
             views.append(view)
             facts.append(summary)
         }
@@ -47,11 +48,32 @@ enum ReportData {
             contracts: contractViews.nonEmpty, integrations: views.nonEmpty)
     }
 
-    static func integrationView(_ req: Request, _ integration: Integration, person: (User.ID?) -> String) async throws
+    /// What the packet shows of every integration, read for all of them at once (a constant number of queries).
+    struct PacketRecords {
+        let whitelists: [Integration.ID: WhitelistVersion]
+        let answers: [Integration.ID: [Answer]]
+        let acceptances: [Integration.ID: WhitelistAcceptance]
+        let reviews: [Integration.ID: [Review]]
+        let findings: [Review.ID: [Finding]]
+        let releases: [Integration.ID: [KeyRelease]]
+        let gates: [Integration.ID: Gate]
+
+        static func load(_ req: Request, _ integrations: [Integration]) async throws -> PacketRecords {
+            let store = req.store
+            let ids = integrations.map(\.id)
+            let reviews = try await store.reviews.reviews(of: ids)
+            return PacketRecords(
+                whitelists: try await store.integrations.currentWhitelists(integrations), answers: try await store.answers.answers(of: ids),
+                acceptances: try await store.integrations.whitelistAcceptances(ids), reviews: reviews,
+                findings: try await store.reviews.findings(of: reviews.values.flatMap { $0.map(\.id) }),
+                releases: try await store.releases.list(of: ids), gates: try await req.operations.gates.evaluateAll(integrations))
+        }
+    }
+
+    static func integrationView(_ req: Request, _ integration: Integration, _ records: PacketRecords, person: (User.ID?) -> String) throws
         -> (PacketContext.IntegrationView, PacketSummary.IntegrationFacts) {
-        let store = req.store
         let f = integration.fields
-        let whitelist = try await store.integrations.whitelist(integration.id, version: nil)
+        let whitelist = records.whitelists[integration.id]
         var groups: [PacketContext.KindGroup] = []
         for kind in DataKind.allCases {
             let entries = (whitelist?.entries ?? []).filter { $0.kinds.contains(kind) }
@@ -60,7 +82,7 @@ enum ReportData {
                                 rows: entries.map { .init(method: $0.verb.rawValue, template: $0.template, access: $0.access.rawValue, risk: $0.risk.description,
                                                           justification: $0.justification) }))
         }
-        let answers = try await store.answers.answers(integration.id)
+        let answers = records.answers[integration.id] ?? []
         let questionnaires = req.context.questionnaires.map { q -> PacketContext.QuestionnaireLine in
             let mine = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version }
             let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(mine, for: q))
@@ -80,11 +102,11 @@ enum ReportData {
             if integration.status == .approvedWithConditions, let note = change.note { conditions.append(note) }
         }
         let today = CalendarDay.of(req.now)
-        if let acceptance = try await store.integrations.whitelistAcceptance(integration.id) {
+        if let acceptance = records.acceptances[integration.id] {
             signoffs.append(Fact(label: "Whitelist version \(acceptance.version) accepted", value: "\(acceptance.acceptedBy), \(Format.dateTime(acceptance.acceptedAt))"))
         }
-        for review in try await store.reviews.reviews(integration.id) {
-            let findings = try await store.reviews.findings(review.id)
+        for review in records.reviews[integration.id] ?? [] {
+            let findings = records.findings[review.id] ?? []
             var facts = [Fact(label: "Reviewer", value: person(review.fields.reviewerID)), Fact(label: "Scope", value: review.fields.scope)]
             if let decision = review.decision {
                 facts.append(Fact(label: "Decided", value: "\(decision.decidedOn) by \(review.decidedBy ?? "—")"))
@@ -101,12 +123,12 @@ enum ReportData {
                                  findings: findings.map { .init(title: $0.title, severity: $0.severity.label,
                                                                 status: $0.status.label + ($0.riskAcceptedBy.map { " by \($0)" } ?? "")) }.nonEmpty))
         }
-        let releases = try await store.releases.list(integration.id)
+        let releases = records.releases[integration.id] ?? []
         for release in releases where release.verifiedAt != nil {
             signoffs.append(Fact(label: "Key \(release.details?.canvasKeyID ?? "") released (\(release.state.label.lowercased()))",
                                  value: "\(release.requestedBy), confirmed \(Format.dateTime(release.verifiedAt))"))
         }
-        let gate = try await req.operations.gates.evaluate(integration)
+        guard let gate = records.gates[integration.id] else { throw DomainError.notFound(entity: "integration") }
         let live = releases.filter { $0.state == .released }
         let summary = PacketSummary.IntegrationFacts(name: f.name, gate: gate, risk: whitelist?.summary.overallRisk, conditions: conditions,
                                                      keysReleased: live.count, keysGateLapsed: live.filter { $0.gateLapse != nil }.count)
@@ -125,8 +147,13 @@ enum ReportData {
         return (view, summary)
     }
 
+    /// The charts count every integration in one grouped query; the table shows one page (100 rows) with
+    /// its gates and keys read for that page only, so the page costs the same whatever the institution's size.
     static func portfolio(_ req: Request, header: ReportHeader) async throws -> PortfolioContext {
-        let integrations = try await req.store.integrations.all()
+        let tallies = try await req.store.integrations.tallies()
+        let requested = (try? req.query.get(Int.self, at: "page")) ?? 1
+        let page = try await req.store.integrations.list(IntegrationQuery(page: PageRequest(page: min(max(1, requested), 1_000_000), size: PageRequest.maxSize)))
+        let integrations = page.items
         let vendors = try await req.store.vendors.names(Set(integrations.map(\.vendorID)))
         func chart(_ title: String, _ pairs: [(String, Int)]) -> PortfolioContext.Chart {
             let maximum = max(1, pairs.map(\.1).max() ?? 1)
@@ -136,17 +163,17 @@ enum ReportData {
             return .init(title: title, bars: bars, height: pairs.count * 26)
         }
         let charts = [
-            chart("By status", IntegrationStatus.allCases.map { s in (s.label, integrations.filter { $0.status == s }.count) }),
-            chart("By kind", IntegrationKind.allCases.map { k in (k.label, integrations.filter { $0.fields.kind == k }.count) }),
-            chart("By risk", RiskLevel.allCases.map { r in (r.description, integrations.filter { $0.risk == r }.count) }
-                + [("not declared", integrations.filter { $0.risk == nil }.count)]),
+            chart("By status", IntegrationStatus.allCases.map { s in (s.label, tallies.byStatus[s] ?? 0) }),
+            chart("By kind", IntegrationKind.allCases.map { k in (k.label, tallies.byKind[k] ?? 0) }),
+            chart("By risk", RiskLevel.allCases.map { r in (r.description, tallies.byRisk[r] ?? 0) } + [("not declared", tallies.byRisk[nil] ?? 0)]),
         ]
-        // The gate and the keys of each integration: one gate evaluation each, one query for the keys.
-        let releases = try await req.store.releases.all(in: [.released, .off, .pending])
+        // The gates and keys of this page's integrations: a constant number of queries.
+        let gates = try await req.operations.gates.evaluateAll(integrations)
+        let releases = try await req.store.releases.list(of: integrations.map(\.id))
         var rows: [PortfolioContext.Row] = []
         for integration in integrations {
-            let gate = try await req.operations.gates.evaluate(integration)
-            let mine = releases.filter { $0.integrationID == integration.id }
+            guard let gate = gates[integration.id] else { continue }
+            let mine = releases[integration.id] ?? []
             let on = mine.filter { $0.state == .released }
             let lapsed = on.filter { $0.gateLapse != nil }.count
             var keys = on.isEmpty ? "none on" : "\(on.count) on"
@@ -158,7 +185,9 @@ enum ReportData {
                               gate: gate.isMet ? "met" : "\(gate.unmet.count) unmet", gateKey: gate.isMet ? "met" : "unmet", keys: keys,
                               keysKey: lapsed > 0 ? "unmet" : "met"))
         }
-        return PortfolioContext(header: header, total: integrations.count, charts: charts, rows: rows.nonEmpty)
+        let download = header.isDownload ? "&download=1" : ""
+        return PortfolioContext(header: header, total: tallies.total, charts: charts, rows: rows.nonEmpty,
+                                pager: PagerContext(page, link: { "\(SiteURL.reportPortfolio.path)?page=\($0)\(download)" }, noun: "integrations"))
     }
 
     static func hygiene(_ req: Request, header: ReportHeader) async throws -> HygieneContext {

@@ -124,6 +124,8 @@ struct PortfolioContext: Encodable {
     let total: Int
     let charts: [Chart]
     let rows: [Row]?
+    /// The table is paged (100 rows), so the page never grows with the institution.
+    let pager: PagerContext
 }
 
 struct RenewalsContext: Encodable {
