@@ -92,6 +92,42 @@ struct APITests {
         }
     }
 
+    /// A path that is routed, asked with a method it is not routed for, is 405 with the methods it takes;
+    /// a path nobody routes stays 404, and an unknown record on a routed path stays 404 too.
+    @Test func wrongMethodsAre405WithAllow() async throws {
+        try await withWebApp { h in
+            let token = try await h.token(.admin)
+            let trace = try await h.app.testing().sendRequest(.TRACE, "/api/v1/me", headers: bearer(token))
+            #expect(trace.status == .methodNotAllowed && trace.headers.first(name: .allow) == "GET, HEAD")
+            #expect((try json(trace)["error"] as? [String: Any])?["code"] as? String == "method_not_allowed")
+            let delete = try await h.app.testing().sendRequest(.DELETE, "/api/v1/vendors", headers: bearer(token))
+            #expect(delete.status == .methodNotAllowed && delete.headers.first(name: .allow) == "GET, HEAD, POST")
+            let page = try await (try await h.signedIn(.admin)).get("/vendors/new")
+            #expect(page.status == .ok)
+            let put = try await h.app.testing().sendRequest(.PUT, "/login")
+            #expect(put.status == .methodNotAllowed && put.headers.first(name: .allow)?.contains("POST") == true && put.text.contains("405"))
+            #expect(try await h.app.testing().sendRequest(.GET, "/api/v1/nothing-here", headers: bearer(token)).status == .notFound)
+            #expect(try await h.app.testing().sendRequest(.DELETE, "/nothing/here").status == .notFound)
+            #expect(try await h.app.testing().sendRequest(.GET, "/api/v1/vendors/\(UUID())", headers: bearer(token)).status == .notFound)
+        }
+    }
+
+    /// Query values the OpenAPI file does not allow are refused, never silently ignored.
+    @Test func listAndDiffParametersOutsideTheSpecAre422() async throws {
+        try await withWebApp { h in
+            let token = try await h.token(.reviewer)
+            for path in ["/api/v1/integrations?vendor=", "/api/v1/contracts?vendor=", "/api/v1/contracts?vendor=not-a-uuid", "/api/v1/vendors?per_page=101",
+                         "/api/v1/integrations?page=0", "/api/v1/integrations/\(UUID())/whitelist/diff?to=null"] {
+                let response = try await h.app.testing().sendRequest(.GET, path, headers: bearer(token))
+                #expect(response.status == .unprocessableEntity || (path.contains("diff") && response.status == .notFound), "\(path): \(response.status)")
+            }
+            let integration = try await makeReady(h)
+            let diff = try await h.app.testing().sendRequest(.GET, "/api/v1/integrations/\(integration.id)/whitelist/diff?to=null", headers: bearer(token))
+            #expect(diff.status == .unprocessableEntity && diff.text.contains("to must be a version number"))
+            #expect(try await h.app.testing().sendRequest(.GET, "/api/v1/integrations/\(integration.id)/whitelist/diff?from=0&to=1", headers: bearer(token)).status == .ok)
+        }
+    }
+
     @Test func badInputIsAJSONErrorWithFields() async throws {
         try await withWebApp { h in
             let token = try await h.token(.admin)

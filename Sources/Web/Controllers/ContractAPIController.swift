@@ -9,6 +9,7 @@ struct ContractAPIController: Sendable {
         var errors = ValidationErrors()
         if let s = input.status, !s.isEmpty, ContractStatus(rawValue: s) == nil { errors.add("status", "Unknown status “\(s)”.") }
         if let k = input.kind, !k.isEmpty, ContractKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
+        if let v = input.vendor, input.query.vendorID == nil { errors.add("vendor", v.isEmpty ? "Leave vendor out, or give a vendor id." : "Not a vendor id.") }
         PageRequest.check(page: input.page, size: input.per_page, errors: &errors)
         try errors.throwIfAny()
         let page = try await req.store.contracts.list(input.query)

@@ -10,7 +10,7 @@ struct IntegrationAPIController: Sendable {
         if let s = input.status, !s.isEmpty, IntegrationStatus(rawValue: s) == nil { errors.add("status", "Unknown status “\(s)”.") }
         if let k = input.kind, !k.isEmpty, IntegrationKind(rawValue: k) == nil { errors.add("kind", "Unknown kind “\(k)”.") }
         if let r = input.risk, !r.isEmpty, input.query.risk == nil { errors.add("risk", "Risk is low, medium or high.") }
-        if let v = input.vendor, !v.isEmpty, input.query.vendorID == nil { errors.add("vendor", "Not a vendor id.") }
+        if let v = input.vendor, input.query.vendorID == nil { errors.add("vendor", v.isEmpty ? "Leave vendor out, or give a vendor id." : "Not a vendor id.") }
         PageRequest.check(page: input.page, size: input.per_page, errors: &errors)
         try errors.throwIfAny()
         let page = try await req.store.integrations.list(input.query)
@@ -82,6 +82,12 @@ struct IntegrationAPIController: Sendable {
 
     func diff(req: Request) async throws -> WhitelistDiffJSON {
         let integration = try await req.integrationParameter()
+        var errors = ValidationErrors()
+        for name in ["from", "to"] {
+            let least = name == "from" ? 0 : 1
+            if let raw = try? req.query.get(String.self, at: name), Int(raw).map({ $0 >= least }) != true { errors.add(name, "\(name) must be a version number (\(least) or more).") }
+        }
+        try errors.throwIfAny()
         let (from, to, diff) = try await req.requestedDiff(integration)
         return WhitelistDiffJSON(from: from, to: to, added: diff.added.map(\.key), removed: diff.removed.map(\.key),
                                  justificationChanged: diff.justificationChanged.map { .init(endpoint: $0.key, before: $0.before, after: $0.after) })

@@ -17,21 +17,38 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let mapped = ErrorMapping.map(error)
-            if mapped.status.code >= 500 {
-                request.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
-            }
-            if request.url.path.hasPrefix("/api/") {
-                let body = APIErrorBody(error: .init(code: mapped.code, message: mapped.message, fields: mapped.fields))
-                let response = Response(status: mapped.status)
-                try response.content.encode(body, as: .json)
-                if mapped.status == .unauthorized {
-                    response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+            var mapped = ErrorMapping.map(error)
+            // No route for this method, but one for the path: 405 with the methods that are routed.
+            var allow: [HTTPMethod] = []
+            if mapped.status == .notFound, request.route == nil {
+                allow = AllowedMethods.of(request.url.path, in: request.application.routes)
+                if !allow.isEmpty, !allow.contains(request.method) {
+                    mapped = ErrorMapping(status: .methodNotAllowed, code: "method_not_allowed",
+                                          message: "\(request.method.rawValue) is not allowed here; use \(allow.map(\.rawValue).joined(separator: ", ")).", fields: [:])
+                } else {
+                    allow = []
                 }
-                return response
             }
-            return await Self.errorPage(mapped, for: request)
+            let response = try await render(mapped, error: error, for: request)
+            if !allow.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allow.map(\.rawValue).joined(separator: ", ")) }
+            return response
         }
+    }
+
+    private func render(_ mapped: ErrorMapping, error: any Error, for request: Request) async throws -> Response {
+        if mapped.status.code >= 500 {
+            request.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+        }
+        if request.url.path.hasPrefix("/api/") {
+            let body = APIErrorBody(error: .init(code: mapped.code, message: mapped.message, fields: mapped.fields))
+            let response = Response(status: mapped.status)
+            try response.content.encode(body, as: .json)
+            if mapped.status == .unauthorized {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
+            }
+            return response
+        }
+        return await Self.errorPage(mapped, for: request)
     }
 
     /// A vendor (on an answer link) is led back to their questionnaires, never to a staff page.
