@@ -23,12 +23,24 @@ public struct WorkQueues: Sendable {
         let today = CalendarDay.of(now)
         let role = user.role
         var items: [QueueItem] = []
-        let integrations = Dictionary(uniqueKeysWithValues: try await store.integrations.all().map { ($0.id, $0) })
+        // The records the queues are made of are read first; then only the integrations they name and
+        // the few that could be queued themselves (not every integration of the institution).
+        let releases = try await store.releases.all(in: [.released, .pending])
+        let open = try await store.reviews.allOpen()
+        let decided = try await store.reviews.allDecided()
+        let findings = try await store.reviews.findings(of: (open + decided).map(\.id))
+        let marks = QueueItem.Kind.whitelistToAccept.isFor(role) ? try await store.answers.awaitingMark() : []
+        let links = role == .admin ? try await store.vendorLinks.allUnrevoked() : []
+        let candidates = try await store.integrations.queueCandidates()
+        var named = Set(releases.map(\.integrationID) + open.map(\.integrationID) + decided.map(\.integrationID) + marks.map(\.integrationID)
+            + links.map(\.integrationID))
+        named.subtract(candidates.map(\.id))
+        var integrations = try await store.integrations.find(named)
+        for integration in candidates { integrations[integration.id] = integration }
         func name(_ id: Integration.ID) -> String { integrations[id]?.fields.name ?? "An integration" }
         func notOwned(_ id: Integration.ID) -> Bool { integrations[id]?.fields.ownerID != user.id }
 
         // Released keys: everyone.
-        let releases = try await store.releases.all(in: [.released, .pending])
         for release in releases where release.state == .released {
             let key = release.details?.canvasKeyID ?? ""
             if let lapse = release.gateLapse {
@@ -42,9 +54,6 @@ public struct WorkQueues: Sendable {
         }
 
         // Reviews and findings.
-        let open = try await store.reviews.allOpen()
-        let decided = try await store.reviews.allDecided()
-        let findings = try await store.reviews.findings(of: (open + decided).map(\.id))
         let horizon = CalendarDay.adding(days: Self.findingHorizonDays, to: today)
         for review in open + decided {
             for finding in findings[review.id] ?? [] where finding.status == .open {
@@ -73,7 +82,7 @@ public struct WorkQueues: Sendable {
                 }
             }
             var waiting: [String: (Integration.ID, String, Int)] = [:]
-            for answer in try await store.answers.awaitingMark() where integrations[answer.integrationID] != nil && notOwned(answer.integrationID) {
+            for answer in marks where integrations[answer.integrationID] != nil && notOwned(answer.integrationID) {
                 let key = "\(answer.integrationID)|\(answer.questionnaireID)"
                 waiting[key, default: (answer.integrationID, answer.questionnaireID, 0)].2 += 1
             }
@@ -92,7 +101,7 @@ public struct WorkQueues: Sendable {
             }
             let since = now.addingTimeInterval(-Double(Self.submittedWindowDays) * 86_400)
             let soon = now.addingTimeInterval(Double(environment.policy.linkReminderDays) * 86_400)
-            for link in try await store.vendorLinks.allUnrevoked() {
+            for link in links {
                 if let submitted = link.submittedAt, submitted >= since {
                     items.append(QueueItem(kind: .answersSubmitted, title: name(link.integrationID),
                                            detail: "\(link.contactName) <\(link.contactEmail)> submitted on \(CalendarDay.of(submitted))",
@@ -105,8 +114,10 @@ public struct WorkQueues: Sendable {
             }
             // Approved integrations with no key yet whose gate is now met.
             let keyed = Set(releases.map(\.integrationID))
-            for integration in integrations.values where IntegrationStatus.releasable.contains(integration.status) && !keyed.contains(integration.id) {
-                if try await gates.evaluate(integration).isMet {
+            let unkeyed = candidates.filter { IntegrationStatus.releasable.contains($0.status) && !keyed.contains($0.id) }
+            let met = try await gates.evaluateAll(unkeyed)
+            for integration in unkeyed {
+                if met[integration.id]?.isMet == true {
                     items.append(QueueItem(kind: .gateMet, title: integration.fields.name, detail: "Every gate item is met; a key may be released.",
                                            today: today, target: .integration(integration.id)))
                 }

@@ -203,6 +203,11 @@ public protocol IntegrationRepository: Sendable {
     func acceptWhitelist(_ id: Integration.ID, version: Int, by actor: Actor, userID: User.ID, at now: Date) async throws -> WhitelistAcceptance
     /// The acceptance of the highest accepted version, if any.
     func whitelistAcceptance(_ id: Integration.ID) async throws -> WhitelistAcceptance?
+    /// The integrations with these ids (one query a batch).
+    func find(_ ids: Set<Integration.ID>) async throws -> [Integration.ID: Integration]
+    /// What the work queues look at beyond the records they name: integrations that could get a key
+    /// (approved or active) and those with a declared whitelist that are not retired.
+    func queueCandidates() async throws -> [Integration]
     /// How many integrations have each status, kind and risk (nil: none declared), in one grouped query.
     func tallies() async throws -> IntegrationTallies
     /// The current whitelist version of each of these integrations that has one (two queries a batch).

@@ -309,4 +309,22 @@ struct FluentIntegrationRepository: IntegrationRepository {
         }
         return tallies
     }
+
+    func find(_ ids: Set<Integration.ID>) async throws -> [Integration.ID: Integration] {
+        var result: [Integration.ID: Integration] = [:]
+        for batch in Batched.chunks(ids.map(\.rawValue)) {
+            for row in try await IntegrationModel.query(on: database).filter(\.$id ~~ Array(batch)).all() {
+                let integration = try row.toDomain()
+                result[integration.id] = integration
+            }
+        }
+        return result
+    }
+
+    func queueCandidates() async throws -> [Integration] {
+        try await IntegrationModel.query(on: database).group(.or) { group in
+            group.filter(\.$status ~~ IntegrationStatus.releasable.map(\.rawValue))
+            group.group(.and) { $0.filter(\.$whitelistVersion > 0).filter(\.$status != IntegrationStatus.retired.rawValue) }
+        }.sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
+    }
 }
