@@ -273,15 +273,8 @@ public enum AuditLineCodec {
             guard i + 4 <= line.count else { return nil }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                let byte = line[i]
-                let digit: UInt32
-                switch byte {
-                case 0x30...0x39: digit = UInt32(byte - 0x30)
-                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
-                default: return nil
-                }
-                value = value << 4 | digit
+                guard let digit = RequestMatcher.hexValue(line[i]) else { return nil }
+                value = value << 4 | UInt32(digit)
                 i += 1
             }
             return value
