@@ -16,6 +16,7 @@ public actor CanvasClient: CanvasReading {
     private let http: HTTPClient
     private let logger: Logger
     private var requests = 0
+    private var retried: [CanvasError] = []
     private var shutDown = false
 
     public init(settings: CanvasSettings, logger: Logger) {
@@ -37,6 +38,9 @@ public actor CanvasClient: CanvasReading {
     }
 
     public func requestCount() -> Int { requests }
+
+    /// Why each retried request was retried, in order (a throttled page, a 5xx, a time-out, a dropped connection).
+    public func retryReasons() -> [CanvasError] { retried }
 
     public func pause(seconds: Double) async throws {
         try await Task.sleep(nanoseconds: UInt64(max(0, seconds * settings.delayScale) * 1_000_000_000))
@@ -145,6 +149,7 @@ public actor CanvasClient: CanvasReading {
             }
             guard attempt <= settings.maxRetries else { throw retryable }
             if onlyRetryThrottling, case .throttled = retryable {} else if onlyRetryThrottling { throw retryable }
+            retried.append(retryable)
             let base: Double = if case .throttled = retryable { settings.throttleBackoff } else { settings.retryBackoff }
             let delay = base * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1.5)
             logger.notice("canvas request retried", metadata: ["path": "\(path)", "attempt": "\(attempt)", "reason": "\(retryable)"])
