@@ -126,6 +126,7 @@ extension Store {
             tokenRegister: FluentTokenRegisterRepository(database: database),
             lti: FluentLTIConfigurationRepository(database: database),
             drift: FluentDriftRepository(database: database),
-            canvas: FluentCanvasSyncRepository(database: database), canvasWrites: FluentCanvasWriteRepository(database: database))
+            canvas: FluentCanvasSyncRepository(database: database), canvasWrites: FluentCanvasWriteRepository(database: database),
+            outbox: FluentMailOutbox(database: database))
     }
 }

@@ -21,6 +21,7 @@ public struct Store: Sendable {
     public let drift: any DriftRepository
     public let canvas: any CanvasSyncRepository
     public let canvasWrites: any CanvasWriteRepository
+    public let outbox: any MailOutboxRepository
 
     public init(
         vendors: any VendorRepository, users: any UserRepository, tokens: any ApiTokenRepository, audit: any AuditRepository,
@@ -28,8 +29,9 @@ public struct Store: Sendable {
         answers: any AnswerRepository, vendorLinks: any VendorLinkRepository, reviews: any ReviewRepository,
         releases: any KeyReleaseRepository, reminders: any ReminderLog, inheritedKeys: any InheritedKeyRepository,
         tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository,
-        canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository
+        canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository, outbox: any MailOutboxRepository
     ) {
+        self.outbox = outbox
         self.canvas = canvas
         self.canvasWrites = canvasWrites
         self.vendors = vendors

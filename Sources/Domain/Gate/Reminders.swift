@@ -108,7 +108,7 @@ public enum Reminders {
 
 public protocol ReminderLog: Sendable {
     func sentKeys() async throws -> Set<String>
-    /// Records the reminder and runs `deliver` in one transaction; returns false (and delivers
-    /// nothing) when another instance recorded it first. A failed delivery records nothing.
-    func record(_ reminder: Reminder, at now: Date, deliver: @escaping @Sendable () async throws -> Void) async throws -> Bool
+    /// Records the reminder and stores its message in the outbox in one transaction; returns false (and
+    /// stores nothing) when another instance recorded it first. No mail is sent inside the transaction.
+    func record(_ reminder: Reminder, at now: Date, mail: QueuedMail) async throws -> Bool
 }

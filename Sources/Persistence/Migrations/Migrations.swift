@@ -25,5 +25,6 @@ enum MigrationList {
         CreateCanvasWrite(),
         CreateAuditCheckpoint(),
         SessionLastSeen(),
+        CreateMailOutbox(),
     ]
 }

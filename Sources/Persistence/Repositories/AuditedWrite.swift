@@ -23,6 +23,12 @@ enum AuditedWrite {
 
     static let sqliteWriters = AsyncSlots(1)
 
+    /// A write outside an audited transaction, queued behind this process's other SQLite writers.
+    static func serialized<T>(on database: any Database, _ body: () async throws -> T) async throws -> T {
+        guard (database as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await body() }
+        return try await sqliteWriters.run(body)
+    }
+
     private static func transaction<T: Sendable>(
         on database: any Database,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])

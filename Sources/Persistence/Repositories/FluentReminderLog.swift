@@ -9,7 +9,7 @@ struct FluentReminderLog: ReminderLog {
         Set(try await ReminderSentModel.query(on: database).all().map(\.key))
     }
 
-    func record(_ reminder: Reminder, at now: Date, deliver: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    func record(_ reminder: Reminder, at now: Date, mail: QueuedMail) async throws -> Bool {
         // Inside the audited transaction every instance queues on the chain head, so the check
         // below and the insert cannot interleave; the unique key is the second line of defence.
         try await AuditedWrite.run(on: database) { tx in
@@ -22,7 +22,7 @@ struct FluentReminderLog: ReminderLog {
                 model.sentAt = now
                 try await model.create(on: tx)
             }
-            try await deliver()
+            try await MailOutboxModel(mail).create(on: tx)
             let s = reminder.subject
             let entry = AuditEntry(occurredAt: now, actor: .system, entityType: "reminder", entityID: s.subjectID, action: "remind",
                                    summary: "\(s.kind.label): \(s.title) on \(s.day) (\(reminder.daysLeft) days) — told \(s.recipients.joined(separator: ", "))")
