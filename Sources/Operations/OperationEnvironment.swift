@@ -7,7 +7,10 @@ import Logging
 public struct OperationEnvironment: Sendable {
     /// Repositories over a fresh database session (one per call, so calls spread over the pools).
     public let stores: @Sendable () -> Store
+    /// Where operations put mail: the outbox in the app.
     public let mailer: any MailSending
+    /// What the delivery worker hands messages to (SMTP or the file outbox); `mailer` itself when nil.
+    public let mailTransport: (any MailSending)?
     public let now: @Sendable () -> Date
     public let ids: IdentifierGenerator
     public let policy: Policy
@@ -30,8 +33,9 @@ public struct OperationEnvironment: Sendable {
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
         maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil,
-        shippedCatalogCommit: String? = nil, institutionKey: InstitutionKey = InstitutionKey.generate().key
+        shippedCatalogCommit: String? = nil, institutionKey: InstitutionKey = InstitutionKey.generate().key, mailTransport: (any MailSending)? = nil
     ) {
+        self.mailTransport = mailTransport
         self.institutionKey = institutionKey
         self.shippedCatalogCommit = shippedCatalogCommit
         self.canvas = canvas

@@ -20,6 +20,7 @@ public struct Operations: Sendable {
     public let queues: WorkQueues
     public let canvas: CanvasSyncs
     public let enforcement: CanvasEnforcement
+    public let mail: MailDelivery
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -39,5 +40,6 @@ public struct Operations: Sendable {
         drift = DriftScans(environment, catalog: catalog)
         lti = LTIImports(environment, watch: gateWatch)
         canvas = CanvasSyncs(environment, enforcement: enforcement)
+        mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)
     }
 }

@@ -127,8 +127,8 @@ public struct ReminderDispatch: Sendable {
                 """)
     }
 
-    /// Sends every reminder due today; returns how many went out from this instance. Each is recorded
-    /// under a unique key before it is delivered, so several instances never send one twice.
+    /// Queues every reminder due today; returns how many this instance queued. Each is recorded under a
+    /// unique key together with its message, so several instances never queue one twice.
     @discardableResult
     public func send() async throws -> Int {
         let now = environment.now()
@@ -136,15 +136,14 @@ public struct ReminderDispatch: Sendable {
         let due = Reminders.due(try await subjects(), today: CalendarDay.of(now), thresholds: environment.policy.reminderDays,
                                 alreadySent: try await store.reminders.sentKeys())
         var sent = 0
-        let (mailer, link, logger) = (environment.mailer, environment.links.gateFix, environment.logger)
+        let seal = MailSeal(institutionKey: environment.institutionKey)
         for reminder in due where !reminder.subject.recipients.isEmpty {
-            let s = reminder.subject
-            let delivered = try await store.reminders.record(reminder, at: now) {
-                let (subject, body) = Self.message(reminder, link: link)
-                try await mailer.send(to: s.recipients, subject: subject, body: body, logger: logger)
-            }
-            if delivered { sent += 1 }
+            let (subject, body) = Self.message(reminder, link: environment.links.gateFix)
+            let mail = try OutboxMailer.queued(to: reminder.subject.recipients, subject: subject, body: body, id: environment.ids(), at: now, seal: seal)
+            // The reminder and its message are stored together; the worker sends it after the commit.
+            if try await store.reminders.record(reminder, at: now, mail: mail) { sent += 1 }
         }
+        if sent > 0 { environment.mailer.wake() }
         return sent
     }
 }
