@@ -43,6 +43,9 @@ public struct AppConfig: Sendable {
     /// Drift scans older than this many days are deleted by `serve`'s hourly upkeep, the newest always
     /// kept (`DRIFT_RETENTION_DAYS`, default 365; 0 keeps every scan).
     public var driftRetentionDays: Int = 365
+    /// How often the mail worker looks for messages other instances stored and retries that are due
+    /// (`MAIL_POLL_SECONDS`, default 5); its own instance's messages go at once.
+    public var mailPollSeconds: Int = 5
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -111,6 +114,7 @@ public struct AppConfig: Sendable {
         config.canvasEnforce = enforce
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
         config.driftRetentionDays = try integer("DRIFT_RETENTION_DAYS", default: 365, range: 0...36_500)
+        config.mailPollSeconds = try integer("MAIL_POLL_SECONDS", default: 5, range: 1...3_600)
         return config
     }
 }

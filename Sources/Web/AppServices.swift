@@ -54,7 +54,10 @@ struct AppContext: Sendable {
     let operations: Operations
     /// Questionnaire definitions from `data/questionnaires/`, validated at start-up.
     let questionnaires: [Questionnaire]
+    /// The transport the outbox's worker delivers through.
     let mailer: Mailer
+    /// Wakes this instance's mail worker.
+    let mailSignal: MailSignal
     /// The institution's rules from `data/policy.yaml`.
     let policy: Policy
     /// The Canvas connection (`CANVAS_URL`), or the demo double under `serve --demo`.

@@ -75,6 +75,7 @@ enum PagePath: String, CaseIterable, Sendable {
     case canvasWrites = "canvas/writes"
     case canvasWritePerform = "canvas/writes/:writeID/perform"
     case canvasWriteDismiss = "canvas/writes/:writeID/dismiss"
+    case mailRequeue = "mail/:mailID/requeue"
     case exports = "exports"
     case exportDownload = "exports/download"
     case inheritedKeys = "inherited-keys"

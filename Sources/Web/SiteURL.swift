@@ -82,6 +82,7 @@ enum SiteURL {
     case canvasWrites
     case canvasWritePerform(CanvasWrite.ID)
     case canvasWriteDismiss(CanvasWrite.ID)
+    case mailRequeue(QueuedMail.ID)
     case canvasStart
     /// A new integration under a vendor, its name and kind filled in from a Canvas object.
     case newIntegrationFrom(Vendor.ID, name: String, kind: String)
@@ -161,6 +162,7 @@ enum SiteURL {
         case .canvasWrites: return PagePath.canvasWrites.path()
         case let .canvasWritePerform(id): return PagePath.canvasWritePerform.path(id.description)
         case let .canvasWriteDismiss(id): return PagePath.canvasWriteDismiss.path(id.description)
+        case let .mailRequeue(id): return PagePath.mailRequeue.path(id.description)
         case .canvasStart: return PagePath.canvasStart.path()
         case let .newIntegrationFrom(id, name, kind):
             return PagePath.newIntegration.path(id.description) + Self.queryString(["name": name, "kind": kind, "from": "canvas"])

@@ -36,18 +36,22 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
         ?? FileOutbox(directory: config.outboxDirectory, now: services.now)
     let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
     let persistence = app.persistence
+    let institutionKey = try InstitutionKeyFile.load(config, logger: app.logger)
+    let mailSignal = MailSignal()
+    let outbox = OutboxMailer(stores: { persistence.store }, seal: MailSeal(institutionKey: institutionKey), ids: services.ids, now: services.now,
+                              signal: mailSignal)
     let address = PublicAddress(configured: config.publicURL, application: app)
     let canvas = CanvasLink(config.canvas, logger: app.logger)
-    let institutionKey = try InstitutionKeyFile.load(config, logger: app.logger)
     let operations = Operations(OperationEnvironment(
-        stores: { persistence.store }, mailer: mailer, now: services.now, ids: services.ids, policy: policy,
+        stores: { persistence.store }, mailer: outbox, now: services.now, ids: services.ids, policy: policy,
         questionnaires: questionnaires, shippedCatalog: shippedCatalog, maxDocumentBytes: config.maxDocumentBytes,
         links: OperationLinks(gateFix: { address.absolute(path: SiteURL.link($0) ?? "/") }, integration: { address.absolute(.integration($0)) },
                               vendorResponse: { address.absolute(.respond($0)) }),
         logger: app.logger, canvas: canvas.connector,
-        shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory), institutionKey: institutionKey))
+        shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory), institutionKey: institutionKey,
+        mailTransport: mailer))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
-                             questionnaires: questionnaires, mailer: mailer, policy: policy, canvas: canvas)
+                             questionnaires: questionnaires, mailer: mailer, mailSignal: mailSignal, policy: policy, canvas: canvas)
 
     try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration

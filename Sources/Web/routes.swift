@@ -145,6 +145,9 @@ enum Routes {
         pages.post(.canvasWritePerform, access: editorAccess, use: canvas.performWrite)
         pages.post(.canvasWriteDismiss, access: editorAccess, use: canvas.dismissWrite)
 
+        let mail = MailController()
+        pages.post(.mailRequeue, access: userAdminAccess, use: mail.requeue)
+
         let exports = ExportController()
         pages.get(.exports, access: auditAccess, use: exports.index)
         pages.get(.exportDownload, access: auditAccess, use: exports.download)
@@ -212,6 +215,9 @@ enum Routes {
         api.post("canvas/writes", access: editorAccess, use: canvas.apiRequestWrite)
         api.post("canvas/writes/:writeID/perform", access: editorAccess, use: canvas.apiPerformWrite)
         api.post("canvas/writes/:writeID/dismiss", access: editorAccess, use: canvas.apiDismissWrite)
+
+        api.get("mail", access: userAdminAccess, use: mail.apiSummary)
+        api.post("mail/:mailID/requeue", access: userAdminAccess, use: mail.apiRequeue)
 
         let catalogAPI = CatalogAPIController()
         api.get("catalog", access: readers, use: catalogAPI.summary)

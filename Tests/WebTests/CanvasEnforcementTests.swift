@@ -52,7 +52,7 @@ struct CanvasEnforcementTests {
         let page = "/integrations/\(integration.id)"
         let requested = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
         #expect(requested.status == .seeOther, "\(errorsIn(requested.text))")
-        return (try #require(requested.location), try latestCode(h))
+        return (try #require(requested.location), try await latestCode(h))
     }
 
     /// Asks for a release and confirms it with the right code and the vendor's key; the release page and the answer.
@@ -266,7 +266,7 @@ struct CanvasEnforcementTests {
                 let oldID = try #require(oldPath.split(separator: "/").last.map(String.init))
                 let rotation = try await admin.post("/integrations/\(integration.id)/releases", form: ["previous": oldID], csrfFrom: oldPath)
                 let newPath = try #require(rotation.location)
-                let confirmed = try await admin.post(newPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000556", "rereviewOn": "2099-01-01"],
+                let confirmed = try await admin.post(newPath + "/verify", form: ["code": try await latestCode(h), "canvasKeyID": "170000000000556", "rereviewOn": "2099-01-01"],
                                                      csrfFrom: newPath)
                 #expect(confirmed.status == .seeOther, "\(errorsIn(confirmed.text))")
                 let sent = try await Self.writes(double).map { "\($0["path"] ?? "") \($0["body"] ?? "")" }
@@ -291,7 +291,7 @@ struct CanvasEnforcementTests {
                 let proposed = try await h.app.store.canvasWrites.list(CanvasWriteQuery(states: [.proposed]))
                 #expect(Set(proposed.map(\.target.objectID)) == onWithout)
                 #expect(try await Self.writes(double).isEmpty)
-                #expect(try h.mail().contains { $0.contains("should not be on") && $0.contains("proposes switching it off") })
+                #expect(try await h.mail().contains { $0.contains("should not be on") && $0.contains("proposes switching it off") })
                 // A second sync proposes nothing twice.
                 _ = try await h.app.context.operations.canvas.sync(by: .system)
                 #expect(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).count == proposed.count)
@@ -310,10 +310,10 @@ struct CanvasEnforcementTests {
                 #expect(try await admin.post("/canvas/writes/\(other.id)/dismiss", form: [:], csrfFrom: "/canvas").status == .seeOther)
                 #expect(try await h.app.store.canvasWrites.find(other.id)?.state == .dismissed)
                 // The next sync neither proposes the dismissed switch-off again nor mails about it.
-                let mailsBefore = try h.mail().count
+                let mailsBefore = try await h.mail().count
                 _ = try await h.app.context.operations.canvas.sync(by: .system)
                 #expect(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).filter { $0.target.objectID == other.target.objectID }.count == 1)
-                #expect(try h.mail().count == mailsBefore)
+                #expect(try await h.mail().count == mailsBefore)
             }
         }
     }
@@ -344,7 +344,7 @@ struct CanvasEnforcementTests {
                 #expect(sent.count == 2 && (sent.last?["body"] as? String)?.contains("workflow_state%5D=off") == true)
                 let off = try #require(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).first { $0.target.action == .keyOff })
                 #expect(off.state == .done && off.reason.contains("issuance gate is no longer met"))
-                #expect(try h.mail().contains { $0.contains("switched it off in Canvas") })
+                #expect(try await h.mail().contains { $0.contains("switched it off in Canvas") })
             }
         }
     }

@@ -102,7 +102,7 @@ struct FormsKeepWorkTests {
             #expect(created.status == .ok && created.body.string.contains("id=\"new-link-url\">http://127.0.0.1:\(port)/respond/vl_"))
             #expect(try await h.app.store.vendorLinks.list(integration.id).count == 1)
             // Quoted-printable soft line breaks joined again.
-            let mail = try #require(try h.mail().last).replacingOccurrences(of: "=\r\n", with: "")
+            let mail = try #require(try await h.mail().last).replacingOccurrences(of: "=\r\n", with: "")
             #expect(mail.contains("http://127.0.0.1:\(port)/respond/vl_"), "not 8080")
             #expect(mail.contains("To: =?UTF-8?B?" + Data("Müller, José".utf8).base64EncodedString() + "?= <jose@vendor.example>"))
         }

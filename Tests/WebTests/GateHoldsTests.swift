@@ -13,7 +13,7 @@ func releaseKey(_ h: WebHarness, _ integration: Integration, keyID: String = "17
     let page = "/integrations/\(integration.id)"
     let requested = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
     let releasePath = try #require(requested.location, "\(errorsIn(requested.text))")
-    let released = try await admin.post(releasePath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": keyID, "rereviewOn": "2099-01-01"],
+    let released = try await admin.post(releasePath + "/verify", form: ["code": try await latestCode(h), "canvasKeyID": keyID, "rereviewOn": "2099-01-01"],
                                         csrfFrom: releasePath)
     #expect(released.status == .seeOther, "\(errorsIn(released.text))")
     return releasePath
@@ -30,7 +30,7 @@ func answerForm(_ h: WebHarness, _ integration: Integration, _ questionnaire: St
 }
 
 /// The gate-lapse messages in the outbox.
-func lapseMail(_ h: WebHarness) throws -> [String] { try h.mail().filter { $0.contains("Subject: Gate no longer met") } }
+func lapseMail(_ h: WebHarness) async throws -> [String] { try await h.mail().filter { $0.contains("Subject: Gate no longer met") } }
 
 @Suite("The gate holds")
 struct GateHoldsTests {
@@ -48,7 +48,7 @@ struct GateHoldsTests {
             let refused = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
             #expect(refused.status == .conflict && refused.text.contains("Integration approved"))
             #expect(try await h.app.store.releases.list(integration.id).isEmpty)
-            #expect(try h.mail().filter { $0.contains("Developer key released") }.isEmpty, "the vendor is told nothing")
+            #expect(try await h.mail().filter { $0.contains("Developer key released") }.isEmpty, "the vendor is told nothing")
         }
     }
 
@@ -120,7 +120,7 @@ struct GateHoldsTests {
             let release = try #require(try await h.app.store.releases.list(integration.id).first { $0.state == .released })
             let lapse = try #require(release.gateLapse, "the released key is flagged")
             #expect(lapse.reason.contains("VR-FERPA-02"))
-            let mails = try lapseMail(h)
+            let mails = try await lapseMail(h)
             #expect(mails.count == 1)
             #expect(mails.first?.contains(h.user(.admin).email) == true, "the owner (and every admin) is told")
             let admin = try await h.signedIn(.admin)
@@ -131,7 +131,7 @@ struct GateHoldsTests {
             let worse = try await vendor.post(link + "/ferpa", form: try await answerForm(h, integration, "ferpa", changing: ["VR-FERPA-07": "longer"]),
                                               csrfFrom: link + "/ferpa")
             #expect(worse.status == .seeOther)
-            #expect(try lapseMail(h).count == 1)
+            #expect(try await lapseMail(h).count == 1)
             let events = try await h.app.store.audit.list(AuditQuery(entityType: "key_release", action: "gate_lapsed")).items
             #expect(events.count == 1 && events[0].summary.contains("vendor answers"))
             // Turning the key back on needs the gate met.
@@ -161,7 +161,7 @@ struct GateHoldsTests {
             #expect(retired.status == .seeOther, "\(errorsIn(retired.text))")
             let release = try #require(try await h.app.store.releases.list(integration.id).first { $0.state == .released })
             #expect(release.gateLapse?.reason.contains("retired") == true)
-            #expect(try lapseMail(h).count == 1)
+            #expect(try await lapseMail(h).count == 1)
         }
     }
 
@@ -174,7 +174,7 @@ struct GateHoldsTests {
             let outcome = try await h.app.operations.gateWatch.recheckAll(after: "the scheduled re-check")
             #expect(outcome.lapsed.count == 1)
             #expect(try await h.app.operations.gateWatch.recheckAll(after: "the scheduled re-check").lapsed.isEmpty, "flagged once")
-            #expect(try lapseMail(h).count == 1)
+            #expect(try await lapseMail(h).count == 1)
         }
     }
 
@@ -184,7 +184,7 @@ struct GateHoldsTests {
             let admin = try await h.signedIn(.admin)
             let page = "/integrations/\(integration.id)"
             let releasePath = try #require(try await admin.post(page + "/releases", form: [:], csrfFrom: page).location)
-            let code = try latestCode(h)
+            let code = try await latestCode(h)
             var last: TestingHTTPResponse?
             for _ in 0..<5 {
                 last = try await admin.post(releasePath + "/verify", form: ["code": code == "000000" ? "111111" : "000000", "canvasKeyID": "170000000000555",

@@ -35,8 +35,9 @@ struct WebHarness: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The messages written so far, oldest first.
-    func mail() throws -> [String] {
+    /// The messages delivered so far, oldest first: the outbox's worker runs first, as `serve` runs it.
+    func mail() async throws -> [String] {
+        try await app.operations.mail.deliverDue()
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
         return try names.map { try String(contentsOfFile: outbox + $0, encoding: .utf8) }
     }

@@ -54,7 +54,8 @@ func makeReady(_ h: WebHarness) async throws -> Integration {
 
 /// The six-digit code in the newest confirmation message. Outbox files share the test clock's time
 /// in their names, so the newest is found by the file's own modification time.
-func latestCode(_ h: WebHarness) throws -> String {
+func latestCode(_ h: WebHarness) async throws -> String {
+    try await h.app.operations.mail.deliverDue()
     let names = try FileManager.default.contentsOfDirectory(atPath: h.outbox).filter { $0.hasSuffix(".eml") }
     let codes = try names.compactMap { name -> (Date, String)? in
         let path = h.outbox + name
@@ -101,7 +102,7 @@ struct ReleaseTests {
             let requested = try await admin.post(page + "/releases", form: [:], csrfFrom: page)
             #expect(requested.status == .seeOther, "\(errorsIn(requested.text))")
             let releasePath = try #require(requested.location)
-            let code = try latestCode(h)
+            let code = try await latestCode(h)
 
             // Another admin cannot confirm someone else's release.
             let other = try await h.app.store.users.create(NewUser(email: "second@northfield.example", name: "Second", role: .admin), id: .init(UUID()),
@@ -121,7 +122,7 @@ struct ReleaseTests {
             #expect(released.status == .seeOther, "\(errorsIn(released.text))")
             let view = try await admin.get(releasePath)
             #expect(view.text.contains("Released (on)") && view.text.contains("170000000000555") && view.text.contains("url:GET|/api/v1/courses/:course_id/users"))
-            #expect(try h.mail().contains { $0.contains("To: security@ready.example") && $0.contains("Developer key released") }, "the vendor is told after release")
+            #expect(try await h.mail().contains { $0.contains("To: security@ready.example") && $0.contains("Developer key released") }, "the vendor is told after release")
             let reuse = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "170000000000555", "rereviewOn": "2099-01-01"],
                                              csrfFrom: releasePath)
             #expect(reuse.status == .unprocessableEntity, "a used code is refused")
@@ -141,7 +142,7 @@ struct ReleaseTests {
             let admin = try await h.signedIn(.admin)
             let page = "/integrations/\(integration.id)"
             let firstPath = try #require(try await admin.post(page + "/releases", form: [:], csrfFrom: page).location)
-            let confirmed = try await admin.post(firstPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000001", "rereviewOn": "2099-01-01"],
+            let confirmed = try await admin.post(firstPath + "/verify", form: ["code": try await latestCode(h), "canvasKeyID": "170000000000001", "rereviewOn": "2099-01-01"],
                                                  csrfFrom: firstPath)
             #expect(confirmed.status == .seeOther)
             let firstID = String(firstPath.split(separator: "/").last!)
@@ -149,7 +150,7 @@ struct ReleaseTests {
             let secondPath = try #require(rotation.location)
             #expect(secondPath != firstPath)
             #expect(try await admin.get(firstPath).text.contains("Released (on)"), "the old key stays on until the new one is confirmed")
-            let second = try await admin.post(secondPath + "/verify", form: ["code": try latestCode(h), "canvasKeyID": "170000000000002", "rereviewOn": "2099-01-01"],
+            let second = try await admin.post(secondPath + "/verify", form: ["code": try await latestCode(h), "canvasKeyID": "170000000000002", "rereviewOn": "2099-01-01"],
                                               csrfFrom: secondPath)
             #expect(second.status == .seeOther)
             #expect(try await admin.get(firstPath).text.contains(">Retired<"))
@@ -169,7 +170,7 @@ struct ReleaseTests {
             }
             let fourth = try await admin.post(releasePath + "/resend", form: [:], csrfFrom: releasePath)
             #expect(fourth.status == .unprocessableEntity && fourth.text.contains("All 3 codes"))
-            let code = try latestCode(h)
+            let code = try await latestCode(h)
             h.clock.advance(by: 15 * 60)
             let late = try await admin.post(releasePath + "/verify", form: ["code": code, "canvasKeyID": "1", "rereviewOn": "2099-01-01"], csrfFrom: releasePath)
             #expect(late.status == .unprocessableEntity && late.text.contains("locked"))
@@ -192,7 +193,7 @@ struct ReminderServiceTests {
             async let second = h.app.operations.reminders.send()
             #expect(try await first + second == 1)
             #expect(try await h.app.operations.reminders.send() == 0)
-            let mails = try h.mail().filter { WebHarness.subject(of: $0) == "Contract ends in 20 days: “Short MSA” with Ending Vendor" }
+            let mails = try await h.mail().filter { WebHarness.subject(of: $0) == "Contract ends in 20 days: “Short MSA” with Ending Vendor" }
             #expect(mails.count == 1 && mails[0].contains("To: Test Admin <admin@northfield.example>"))
         }
     }

@@ -40,7 +40,7 @@ struct VendorLinkTests {
             let integration = try await seedIntegration(h)
             let link = try await createLink(h, integration)
             #expect(link.hasPrefix("/respond/vl_"))
-            let invitation = try #require(try h.mail().first { $0.contains("To: Vera Vendor <vera@vendor.example>") })
+            let invitation = try #require(try await h.mail().first { $0.contains("To: Vera Vendor <vera@vendor.example>") })
             #expect(invitation.contains(link.dropFirst("/respond/".count).prefix(20)), "the e-mail carries the link")
 
             let vendor = TestBrowser(app: h.app)
@@ -74,7 +74,7 @@ struct VendorLinkTests {
 
             let submitted = try await vendor.post(link + "/submit", form: [:], csrfFrom: link)
             #expect(submitted.status == .seeOther)
-            let notice = try #require(try h.mail().first { $0.contains("submitted answers") })
+            let notice = try #require(try await h.mail().first { $0.contains("submitted answers") })
             #expect(notice.contains("To: Test Reviewer <reviewer@northfield.example>"), "the integration's owner is told")
 
             // Staff see the vendor's answers marked as such, and can download the evidence.

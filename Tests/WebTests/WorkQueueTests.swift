@@ -39,7 +39,7 @@ struct WorkQueueTests {
             let finding = try await admin.post(reviewPath + "/findings", form: ["title": "Tokens in logs", "severity": "high", "dueOn": findingDue],
                                                csrfFrom: reviewPath)
             #expect(finding.status == .seeOther, "\(errorsIn(finding.text))")
-            let assigned = try h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Assigned to you") }
+            let assigned = try await h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Assigned to you") }
             #expect(assigned.count == 1 && assigned[0].contains(h.user(.reviewer).email), "the reviewer is told of the assignment")
 
             let adminQueue = try await queueText(admin)
@@ -69,14 +69,15 @@ struct WorkQueueTests {
             let yesterday = CalendarDay.adding(days: -1, to: CalendarDay.of(h.clock.now))
             _ = try await h.app.operations.reviews.start(kind: "security", reviewerID: h.user(.reviewer).id.description, scope: "All", dueOn: yesterday,
                                                          supersedes: nil, on: integration, by: Actor(user: h.user(.admin)))
-            func overdue() throws -> [String] { try h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Overdue by") } }
+            func overdue() async throws -> [String] { try await h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Overdue by") } }
             _ = try await h.app.operations.reminders.send()
-            #expect(try overdue().count == 1 && (try overdue().first?.contains(h.user(.reviewer).email) ?? false))
+            let firstDay = try await overdue()
+            #expect(firstDay.count == 1 && (firstDay.first?.contains(h.user(.reviewer).email) ?? false))
             _ = try await h.app.operations.reminders.send()
-            #expect(try overdue().count == 1, "once a day")
+            #expect(try await overdue().count == 1, "once a day")
             h.clock.advance(by: 86_400)
             _ = try await h.app.operations.reminders.send()
-            #expect(try overdue().count == 2, "and again the next day")
+            #expect(try await overdue().count == 2, "and again the next day")
         }
     }
 
@@ -85,13 +86,13 @@ struct WorkQueueTests {
             let integration = try await seedIntegration(h)
             let link = try await createLink(h, integration, days: "2")
             _ = try await h.app.operations.reminders.send()
-            let reminders = try h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Your VendorReview answer link expires") }
+            let reminders = try await h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Your VendorReview answer link expires") }
             #expect(reminders.count == 1)
             #expect(reminders.first?.contains("To: Vera Vendor <vera@vendor.example>") == true)
             #expect(reminders.first?.contains("/integrations/") == false, "a vendor is never sent a staff page")
             #expect(reminders.first?.contains(String(link.dropFirst("/respond/".count))) == false, "the secret is not kept, so not re-sent")
             _ = try await h.app.operations.reminders.send()
-            #expect(try h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Your VendorReview answer link expires") }.count == 1)
+            #expect(try await h.mail().filter { WebHarness.subject(of: $0).hasPrefix("Your VendorReview answer link expires") }.count == 1)
         }
     }
 }

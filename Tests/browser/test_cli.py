@@ -214,9 +214,9 @@ def test_catalog_import_extends_what_endpoints_check_knows(sqlite_url, tmp_path)
 
 def test_reminders_go_out_once(demo_server, sqlite_url):
     first = run_cli(["reminders"], sqlite_url, check=True)
-    assert re.fullmatch(r"\d+ reminder\(s\) sent\n\d+ released key\(s\) newly flagged: gate no longer met; \d+ met again\n", first.stdout), first.stdout
+    assert re.fullmatch(r"\d+ reminder\(s\) queued\n\d+ released key\(s\) newly flagged: gate no longer met; \d+ met again\n", first.stdout), first.stdout
     second = run_cli(["reminders"], sqlite_url, check=True)
-    assert second.stdout == "0 reminder(s) sent\n0 released key(s) newly flagged: gate no longer met; 0 met again\n", \
+    assert second.stdout == "0 reminder(s) queued\n0 released key(s) newly flagged: gate no longer met; 0 met again\n", \
         "a second run the same day sends nothing again, and flags nothing twice"
 
 

@@ -4,6 +4,7 @@ import email
 import email.policy
 import pathlib
 import re
+import time
 
 import requests
 import yaml
@@ -44,13 +45,19 @@ def answers_for(path):
     return definition["id"], answers
 
 
-def latest_code(outbox):
-    messages = sorted(pathlib.Path(outbox).glob("*.eml"), key=lambda p: p.stat().st_mtime)
-    for path in reversed(messages):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if message["Subject"] == "Your VendorReview confirmation code":
-            return re.search(r"^\s+(\d{6})\s*$", message.get_content(), re.M).group(1)
-    raise AssertionError("no confirmation code in the outbox")
+def latest_code(outbox, timeout=15):
+    """The newest confirmation code delivered to the file outbox. Mail leaves through the app's outbox
+    worker, a moment after the page that queued it answered, so this waits for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = sorted(pathlib.Path(outbox).glob("*.eml"), key=lambda p: p.stat().st_mtime)
+        for path in reversed(messages):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["Subject"] == "Your VendorReview confirmation code":
+                return re.search(r"^\s+(\d{6})\s*$", message.get_content(), re.M).group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError("no confirmation code in the outbox")
+        time.sleep(0.1)
 
 
 def walk_to_a_met_gate(demo_server, browser, sqlite_url, tmp_path):

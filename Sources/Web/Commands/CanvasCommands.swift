@@ -48,6 +48,7 @@ struct CanvasCommands: AnyAsyncCommand {
             } else {
                 for line in CanvasSummary.lines(sync, findings) { console.output(line, style: .plain, newLine: true) }
             }
+            try await CommandSupport.deliverMail(app)
             if sync.outcome == .failed { throw CommandFailure("the sync failed: \(sync.reason ?? "no reason given")") }
         case "--help", "-h":
             try outputHelp(using: &context)

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import Vapor
 
@@ -18,6 +19,14 @@ enum CommandSupport {
                 throw CommandFailure("the database needs \(pending.count) migration(s); run `vendor-review migrate` once, then try again")
             }
         }
+    }
+
+    /// Delivers the mail a command queued (a command has no worker behind it) and says how it went, on
+    /// standard error so that a command's output (and its --json) stays as it was.
+    static func deliverMail(_ app: Application) async throws {
+        let round = try await app.operations.mail.deliverDue()
+        guard round.sent + round.retrying + round.undeliverable > 0 else { return }
+        FileHandle.standardError.write(Data("mail: \(round.sent) sent, \(round.retrying) to retry, \(round.undeliverable) undeliverable\n".utf8))
     }
 
     /// Fails with a message naming the database (never its password) when it cannot be reached.

@@ -43,6 +43,10 @@ struct ServeCommand: AsyncCommand {
             let repaired = await app.operations.enforcement.repair()
             if repaired > 0 { app.logger.notice("canvas writes repaired after a restart", metadata: ["count": .string(String(repaired))]) }
         }
+        // Mail leaves through the outbox: this worker delivers it, outside any request or transaction.
+        let delivery = app.operations.mail, signal = app.context.mailSignal, poll = Double(app.context.config.mailPollSeconds)
+        let mailWorker = Task { await delivery.run(pollSeconds: poll, signal: signal) }
+        defer { mailWorker.cancel() }
         let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
         defer { reminders?.cancel() }
         let housekeeping = Housekeeping.start(app)

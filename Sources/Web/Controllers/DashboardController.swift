@@ -22,12 +22,28 @@ struct DashboardController: Sendable {
         let waiting = try await req.operations.enforcement.list(CanvasWriteQuery(states: [.proposed, .failed], limit: 1000))
         if !waiting.isEmpty { counts.append(.init(label: "Canvas changes waiting (proposed or failed)", value: waiting.count, url: SiteURL.canvas.path + "#writes")) }
         let mayWrite = Access.editors.allows(user.role) && req.operations.canvas.isConfigured
+        let outbox = Access.adminOnly.allows(user.role) ? try await req.operations.mail.summary() : nil
+        if let outbox, outbox.undeliverable > 0 {
+            counts.append(.init(label: "Mail undeliverable", value: outbox.undeliverable, url: SiteURL.home.path + "#undeliverable-mail"))
+        }
+        if let outbox, outbox.retrying > 0 {
+            counts.append(.init(label: "Mail failing (will retry)", value: outbox.retrying, url: SiteURL.home.path + "#retrying-mail"))
+        }
         let canAudit = Access.auditTrail.allows(user.role)
         let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
         let thresholds = req.context.policy.reminderDays
         let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(), today: CalendarDay.of(req.now), thresholds: thresholds)
         return try await req.page("dashboard/index", DashboardContext(
-            layout: LayoutContext(req, title: "Dashboard"), greeting: "Welcome, \(user.name)", role: user.role.label,
+            layout: LayoutContext(req, title: "Dashboard"),
+            undeliverable: outbox?.recentUndeliverable.map { mail in
+                .init(to: mail.to.joined(separator: ", "), subject: mail.subject, attempts: mail.attempts, error: mail.lastError ?? "unknown",
+                      queued: Format.dateTime(mail.createdAt), requeueURL: SiteURL.mailRequeue(mail.id).path, nextAttempt: nil)
+            }.nonEmpty, undeliverableCount: outbox?.undeliverable ?? 0,
+            retrying: outbox?.recentRetrying.map { mail in
+                .init(to: mail.to.joined(separator: ", "), subject: mail.subject, attempts: mail.attempts, error: mail.lastError ?? "unknown",
+                      queued: Format.dateTime(mail.createdAt), requeueURL: nil, nextAttempt: Format.dateTime(mail.nextAttemptAt))
+            }.nonEmpty, retryingCount: outbox?.retrying ?? 0,
+            greeting: "Welcome, \(user.name)", role: user.role.label,
             counts: counts, rows: recent.map(AuditRowContext.init), auditURL: canAudit ? SiteURL.audit().path : nil,
             upcoming: upcoming.map { subject, days in
                 .init(what: subject.kind.label, title: subject.title, day: subject.day, daysLeft: days,

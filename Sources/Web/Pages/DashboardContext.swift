@@ -8,6 +8,22 @@ struct DashboardContext: Encodable {
     }
 
     let layout: LayoutContext
+    struct FailedMail: Encodable {
+        let to: String
+        let subject: String
+        let attempts: Int
+        let error: String
+        let queued: String
+        /// Undeliverable mail: where "Send again" posts. Retrying mail: when it is tried next.
+        let requeueURL: String?
+        let nextAttempt: String?
+    }
+    /// Mail the outbox gave up on (admins only), newest first, and how many in all.
+    let undeliverable: [FailedMail]?
+    let undeliverableCount: Int
+    /// Mail that failed and will be tried again (admins only), so a broken mail server shows early.
+    let retrying: [FailedMail]?
+    let retryingCount: Int
     let greeting: String
     let role: String
     let counts: [Count]
