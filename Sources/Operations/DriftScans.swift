@@ -37,7 +37,8 @@ public struct DriftScans: Sendable {
         let setup = try await setup()
         let report: DriftReport
         do {
-            report = try await Self.offload { try Self.scan(upload: bytes, named: name, setup: setup) }
+            let limit = environment.policy.inflateLimit
+            report = try await Self.offload { try Self.scan(upload: bytes, named: name, setup: setup, limit: limit) }
         } catch let failure as LogFile.Failure {
             throw DomainError.validation(ValidationErrors(["file": "This log cannot be scanned: \(failure.problem)."]))
         }
@@ -57,16 +58,17 @@ public struct DriftScans: Sendable {
     }
 
     /// Scans files from disk; `progress` is told how far it got.
-    public static func scan(files paths: [String], setup: DriftSetup, progress: (LogFile.Progress) -> Void = { _ in }) throws -> DriftReport {
+    public static func scan(files paths: [String], setup: DriftSetup, limit: InflateLimit = .standard,
+                            progress: (LogFile.Progress) -> Void = { _ in }) throws -> DriftReport {
         let scanner = DriftScanner(setup)
-        try LogFile.scan(paths, into: scanner, progress: progress)
+        try LogFile.scan(paths, into: scanner, limit: limit, progress: progress)
         return try finish(scanner, file: paths.last ?? "log")
     }
 
     /// Scans a log held in memory.
-    public static func scan(upload bytes: [UInt8], named name: String, setup: DriftSetup) throws -> DriftReport {
+    public static func scan(upload bytes: [UInt8], named name: String, setup: DriftSetup, limit: InflateLimit = .standard) throws -> DriftReport {
         let scanner = DriftScanner(setup)
-        try LogFile.scan(bytes, named: name, into: scanner)
+        try LogFile.scan(bytes, named: name, into: scanner, limit: limit)
         return try finish(scanner, file: name)
     }
 

@@ -19,7 +19,8 @@ public enum LogFile {
     }
 
     /// Scans each file in turn; `progress` is called about every 8 MiB read.
-    public static func scan(_ paths: [String], into scanner: DriftScanner, progress: (Progress) -> Void = { _ in }) throws {
+    public static func scan(_ paths: [String], into scanner: DriftScanner, limit: InflateLimit = .standard,
+                            progress: (Progress) -> Void = { _ in }) throws {
         let total = paths.reduce(Int64(0)) { sum, path in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
         }
@@ -31,7 +32,7 @@ public enum LogFile {
             do {
                 try scanner.startFile(named: name)
                 var lastReport = done
-                try read(handle.fileDescriptor, named: name, into: scanner) { bytes in
+                try read(handle.fileDescriptor, named: name, into: scanner, limit: limit) { bytes in
                     done += Int64(bytes)
                     if done - lastReport >= 8 << 20 {
                         lastReport = done
@@ -47,11 +48,11 @@ public enum LogFile {
     }
 
     /// Scans bytes already in memory (an upload), compressed or not.
-    public static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner) throws {
+    public static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner, limit: InflateLimit = .standard) throws {
         try scanner.startFile(named: name)
         do {
             if isGzip(data) {
-                let inflater = try Inflater(file: name)
+                let inflater = try Inflater(file: name, limit: limit)
                 try data.withUnsafeBytes { raw in
                     try inflater.inflate(raw, file: name) { chunk in try scanner.feed(chunk) }
                 }
@@ -70,12 +71,12 @@ public enum LogFile {
         return iterator.next() == 0x1F && iterator.next() == 0x8B
     }
 
-    private static func read(_ fd: Int32, named name: String, into scanner: DriftScanner, counted: (Int) -> Void) throws {
+    private static func read(_ fd: Int32, named name: String, into scanner: DriftScanner, limit: InflateLimit, counted: (Int) -> Void) throws {
         var magic = [UInt8](repeating: 0, count: 2)
         let peeked = magic.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, 2) }
         guard peeked >= 0 else { throw Failure(file: name, problem: "cannot be read") }
         if peeked == 2, isGzip(magic) {
-            let inflater = try Inflater(file: name)
+            let inflater = try Inflater(file: name, limit: limit)
             let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
             defer { input.deallocate() }
             try magic.withUnsafeBytes { try inflater.inflate($0, file: name) { try scanner.feed($0) } }
@@ -110,8 +111,13 @@ final class Inflater {
     private var stream = z_stream()
     private let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
     private var ended = false
+    private let limit: InflateLimit
+    /// Across every member (inflateReset clears zlib's own totals).
+    private var compressed: Int64 = 0
+    private var inflated: Int64 = 0
 
-    init(file: String) throws {
+    init(file: String, limit: InflateLimit) throws {
+        self.limit = limit
         // 15 + 16: a gzip header, the largest window.
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw LogFile.Failure(file: file, problem: "cannot start decompressing")
@@ -125,6 +131,7 @@ final class Inflater {
 
     func inflate(_ input: UnsafeRawBufferPointer, file: String, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard input.count > 0 else { return }
+        compressed += Int64(input.count)
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
         while stream.avail_in > 0 {
@@ -137,6 +144,8 @@ final class Inflater {
             stream.avail_out = uInt(output.count)
             let status = CZlib.inflate(&stream, Z_NO_FLUSH)
             let produced = output.count - Int(stream.avail_out)
+            inflated += Int64(produced)
+            if let refusal = limit.refusal(compressed: compressed, inflated: inflated) { throw LogFile.Failure(file: file, problem: refusal) }
             if produced > 0 { try emit(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
             switch status {
             case Z_OK, Z_BUF_ERROR: continue

@@ -57,6 +57,18 @@ struct CanvasEnforcementDomainTests {
         #expect(throws: DefinitionError.self) { try Policy.parse(tree("sometimes"), file: "policy.yaml") }
     }
 
+    @Test func thePolicyReadsTheUploadLimits() throws {
+        func tree(_ key: String, _ value: String) -> DefinitionNode {
+            .mapping([(key: "uploads", keyLine: 1, value: .mapping([(key: key, keyLine: 2, value: .scalar(value, line: 2))], line: 2))], line: 1)
+        }
+        #expect(Policy().inflateLimit == InflateLimit(maxBytes: 2 << 30, maxRatio: 100))
+        #expect(try Policy.parse(tree("max_inflated_mb", "512"), file: "policy.yaml").inflateLimit.maxBytes == 512 << 20)
+        #expect(try Policy.parse(tree("max_ratio", "40"), file: "policy.yaml").inflateLimit.maxRatio == 40)
+        for (key, value) in [("max_ratio", "1"), ("max_inflated_mb", "0"), ("max_inflated_mb", "lots"), ("max_size", "3")] {
+            #expect(throws: DefinitionError.self, "\(key): \(value)") { try Policy.parse(tree(key, value), file: "policy.yaml") }
+        }
+    }
+
     @Test func wouldReleaseChecksTheCodeWithoutSpendingAnAttempt() {
         let id = KeyRelease.ID(UUID())
         let now = Date(timeIntervalSince1970: 1_800_000_000)

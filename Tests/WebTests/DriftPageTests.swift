@@ -125,6 +125,11 @@ struct DriftPageTests {
                                                                 body: ByteBuffer(bytes: Array(gz.prefix(gz.count / 2))))
             #expect(damaged.status == .unprocessableEntity)
             #expect(String(buffer: damaged.body).contains("truncated"))
+            let bomb = try gzip(Array("id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent\n".utf8) + [UInt8](repeating: 0x0A, count: 32 << 20))
+            let exploded = try await h.app.testing().sendRequest(.POST, "/api/v1/drift/scans?name=bomb.csv.gz", headers: bearer(token), body: ByteBuffer(bytes: bomb))
+            #expect(exploded.status == .unprocessableEntity)
+            #expect(String(buffer: exploded.body).contains("decompression bomb"))
+            #expect(try await h.app.store.drift.scans(limit: 10).count == 1, "nothing is stored for a refused file")
             var headers = jsonHeaders(token)
             headers.contentType = .json
             let identity = try await h.app.testing().sendRequest(.PUT, "/api/v1/integrations/\(integration.id)/log-identity", headers: headers,

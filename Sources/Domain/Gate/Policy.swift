@@ -35,6 +35,8 @@ public struct Policy: Equatable, Sendable {
     public var canvasKeyIdleDays = 90
     /// What happens to a key that should not be on (`enforce.auto_off`): report only, propose, or switch off.
     public var autoOff: AutoOff = .propose
+    /// How far a compressed request log may inflate (`uploads.max_inflated_mb`, `uploads.max_ratio`).
+    public var inflateLimit = InflateLimit.standard
 
     public init() {}
 
@@ -43,7 +45,7 @@ public struct Policy: Equatable, Sendable {
     /// Reads the policy tree; unknown keys and bad values name the file and line.
     public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
         func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
-        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce)") }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce, uploads)") }
         var policy = Policy()
         func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
             guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
@@ -112,10 +114,12 @@ public struct Policy: Equatable, Sendable {
                 case ("enforce", "auto_off"):
                     guard let choice = AutoOff(rawValue: try scalar(value)) else { throw fail(value.line, "auto_off is never, propose or automatic") }
                     policy.autoOff = choice
-                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _):
+                case ("uploads", "max_inflated_mb"): policy.inflateLimit.maxBytes = Int64(try int(value, 1...1_048_576)) << 20
+                case ("uploads", "max_ratio"): policy.inflateLimit.maxRatio = try int(value, 2...1_100)
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _), ("uploads", _):
                     throw fail(keyLine, "unknown key '\(key)' in \(section)")
                 default:
-                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce)")
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce, uploads)")
                 }
             }
         }

@@ -51,7 +51,7 @@ struct DriftCommand: AnyAsyncCommand {
         let started = Date()
         let report: DriftReport
         do {
-            report = try DriftScans.scan(files: files, setup: setup) { progress in
+            report = try DriftScans.scan(files: files, setup: setup, limit: app.context.policy.inflateLimit) { progress in
                 let percent = progress.totalBytes > 0 ? Int(progress.bytesRead * 100 / progress.totalBytes) : 100
                 // Progress goes to standard error, so --json output stays clean.
                 FileHandle.standardError.write(Data("drift: \(percent)% read, \(progress.rows) rows\n".utf8))
