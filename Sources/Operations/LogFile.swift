@@ -131,7 +131,9 @@ final class Inflater {
 
     func inflate(_ input: UnsafeRawBufferPointer, file: String, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard input.count > 0 else { return }
-        compressed += Int64(input.count)
+        // Compressed bytes are counted as zlib consumes them, not as they are handed over, so a bomb
+        // is judged on the few kilobytes that made its first megabytes.
+        let before = compressed
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
         while stream.avail_in > 0 {
@@ -145,6 +147,7 @@ final class Inflater {
             let status = CZlib.inflate(&stream, Z_NO_FLUSH)
             let produced = output.count - Int(stream.avail_out)
             inflated += Int64(produced)
+            compressed = before + Int64(input.count - Int(stream.avail_in))
             if let refusal = limit.refusal(compressed: compressed, inflated: inflated) { throw LogFile.Failure(file: file, problem: refusal) }
             if produced > 0 { try emit(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
             switch status {
