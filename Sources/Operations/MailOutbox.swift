@@ -89,7 +89,7 @@ public struct MailDelivery: Sendable {
     @discardableResult
     public func deliverDue(limit: Int = 200) async throws -> Round {
         let store = environment.store
-        let seal = MailSeal(institutionKey: environment.institutionKey)
+        let seal = environment.mailSeal
         let logger = environment.logger
         var round = Round()
         let interrupted = try await store.outbox.abandonInterrupted(claimedBefore: environment.now().addingTimeInterval(-MailRetry.lease))

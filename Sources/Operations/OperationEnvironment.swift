@@ -28,6 +28,8 @@ public struct OperationEnvironment: Sendable {
     public let canvas: CanvasConnector?
     /// The institution's key (`SECRET_KEY_FILE`): signs exports.
     public let institutionKey: InstitutionKey
+    /// Seals outbox bodies with a key derived once from `institutionKey`.
+    public let mailSeal: MailSeal
 
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
@@ -37,6 +39,7 @@ public struct OperationEnvironment: Sendable {
     ) {
         self.mailTransport = mailTransport
         self.institutionKey = institutionKey
+        self.mailSeal = MailSeal(institutionKey: institutionKey)
         self.shippedCatalogCommit = shippedCatalogCommit
         self.canvas = canvas
         self.stores = stores

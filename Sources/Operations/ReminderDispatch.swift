@@ -136,7 +136,7 @@ public struct ReminderDispatch: Sendable {
         let due = Reminders.due(try await subjects(), today: CalendarDay.of(now), thresholds: environment.policy.reminderDays,
                                 alreadySent: try await store.reminders.sentKeys())
         var sent = 0
-        let seal = MailSeal(institutionKey: environment.institutionKey)
+        let seal = environment.mailSeal
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let (subject, body) = Self.message(reminder, link: environment.links.gateFix)
             let mail = try OutboxMailer.queued(to: reminder.subject.recipients, subject: subject, body: body, id: environment.ids(), at: now, seal: seal)

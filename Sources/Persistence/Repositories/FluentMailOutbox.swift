@@ -7,7 +7,8 @@ struct FluentMailOutbox: MailOutboxRepository {
     let database: any Database
 
     func enqueue(_ mail: QueuedMail) async throws {
-        try await MailOutboxModel(mail).create(on: database)
+        let model = try MailOutboxModel(mail)
+        try await AuditedWrite.serialized(on: database) { try await model.create(on: database) }
     }
 
     /// One statement claims: `UPDATE … WHERE state = 'pending' … RETURNING id`. On PostgreSQL a second
