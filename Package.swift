@@ -122,7 +122,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: strictImports
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], exclude: ["Golden"], swiftSettings: strictImports),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Golden"], swiftSettings: strictImports),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [

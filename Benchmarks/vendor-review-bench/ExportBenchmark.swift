@@ -12,14 +12,21 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
-/// Seeds `events` chained audit events into a temporary SQLite database, then times the auditor
-/// export and its verification, with peak memory after each step.
-func exportBenchmark(events: Int) async throws {
+/// Seeds `events` chained audit events into a temporary SQLite database (and, given a URL, an empty
+/// PostgreSQL database), then times the auditor export and its verification on each, with peak memory
+/// after each step and `wc -l` on the same file as the reference.
+func exportBenchmark(events: Int, postgres: String?) async throws {
+    try await exportBenchmark(events: events, databaseURL: nil)
+    if let postgres { try await exportBenchmark(events: events, databaseURL: postgres) }
+}
+
+func exportBenchmark(events: Int, databaseURL: String?) async throws {
     let directory = NSTemporaryDirectory() + "vr-bench-\(UUID().uuidString)/"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var env = ProcessInfo.processInfo.environment
-    env["DATABASE_URL"] = "sqlite://\(directory)bench.sqlite"
+    env["DATABASE_URL"] = databaseURL ?? "sqlite://\(directory)bench.sqlite"
+    let engine = databaseURL == nil ? "SQLite" : "PostgreSQL"
     env["LOG_LEVEL"] = "error"
     env["SECRET_KEY_FILE"] = directory + "secret.key"
     try InstitutionKey.generate().fileText.write(toFile: directory + "secret.key", atomically: true, encoding: .utf8)
@@ -62,7 +69,7 @@ func exportBenchmark(events: Int) async throws {
         #else
         let build = "release build"
         #endif
-        print("VendorReview benchmark: auditor export of \(written) audit events (SQLite, \(build))")
+        print("VendorReview benchmark: auditor export of \(written) audit events (\(engine), \(build))")
         print(String(format: "  seeding (bulk, benchmark only): %.1f s", seedTime))
         print(String(format: "  export: %.1f s (%.0f events/s), %d files, audit.jsonl %.0f MiB; peak memory %.0f MiB (%.0f MiB before export)",
                      exportTime, Double(written) / exportTime, files, Double(size) / 1_048_576, afterExport, afterSeed))

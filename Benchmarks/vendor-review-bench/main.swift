@@ -1,6 +1,6 @@
 // Benchmarks for VendorReview. Prints figures; not a test. Run from the repository root:
 //   swift run -c release vendor-review-bench [--entries N] [--runs R]
-//   swift run -c release vendor-review-bench --export-events 1000000
+//   swift run -c release vendor-review-bench --export-events 1000000 [--postgres postgres://…/empty_database]
 //   scripts/bench-drift (uses --drift-generate DIR --rows N and --drift-scan DIR)
 import Domain
 import Foundation
@@ -9,6 +9,12 @@ func argument(_ name: String, default value: Int) -> Int {
     let args = CommandLine.arguments
     guard let index = args.firstIndex(of: name), index + 1 < args.count, let number = Int(args[index + 1]) else { return value }
     return number
+}
+
+func stringArgument(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let index = args.firstIndex(of: name), index + 1 < args.count else { return nil }
+    return args[index + 1]
 }
 
 func seconds(_ body: () -> Void) -> Double {
@@ -85,8 +91,10 @@ if CommandLine.arguments.contains("--canvas-writes") {
 }
 
 if CommandLine.arguments.contains("--export-events") {
-    // `swift run -c release vendor-review-bench --export-events 1000000`
-    await orStop { try await exportBenchmark(events: argument("--export-events", default: 1_000_000)) }
+    // `swift run -c release vendor-review-bench --export-events 1000000 [--postgres URL]`: SQLite, then
+    // PostgreSQL beside it when a URL of an empty database is given (scripts/pg-throwaway starts one).
+    let events = argument("--export-events", default: 1_000_000)
+    await orStop { try await exportBenchmark(events: events, postgres: stringArgument("--postgres")) }
     exit(0)
 }
 

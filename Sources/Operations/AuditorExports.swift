@@ -191,15 +191,21 @@ public struct AuditorExports: Sendable {
     /// before: an export of a rewritten or shortened chain is refused.
     private static func writeAudit(_ store: Store, root: String, checkpoints: [AuditCheckpoint],
                                    progress: (String) -> Void) async throws -> (ExportManifest.File, Int64, String) {
-        let audit = try Sink(root: root, path: "audit.jsonl")
+        let audit = try Sink(root: root, path: Self.auditFileName)
         let required = Dictionary(checkpoints.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
         var verifier = AuditChain.Verifier()
         var after: Int64 = 0
         var reported: Int64 = 0
         var chunk: [UInt8] = []
+        // The next batch is read while this one is checked and written, so the database and the
+        // checking overlap; at most two batches are in memory.
+        let batchSize = 10_000
+        var next = Task { try await store.audit.events(after: 0, limit: batchSize) }
+        defer { next.cancel() }
         while true {
-            let batch = try await store.audit.events(after: after, limit: 10_000)
+            let batch = try await next.value
             guard let last = batch.last else { break }
+            next = Task { try await store.audit.events(after: last.sequence, limit: batchSize) }
             if let problem = verifier.check(batch) {
                 throw Problem(description: "refusing to export: the audit chain is broken, \(problem) (run `vendor-review audit verify`)")
             }
@@ -278,9 +284,12 @@ public struct AuditorExports: Sendable {
         case let .success(found): (manifest, signedBy, root) = found
         }
         var listed: Set<String> = [ExportManifest.fileName, ExportSignature.fileName]
+        var auditFile: ExportManifest.File?
         for file in manifest.files {
             listed.insert(file.path)
             if file.path.contains("..") || file.path.hasPrefix("/") { return problem("\(ExportManifest.fileName) names an unsafe path \(file.path)") }
+            // The chain file is hashed as its lines are checked, below, so it is read once.
+            if file.path == Self.auditFileName { auditFile = file; continue }
             guard let handle = FileHandle(forReadingAtPath: root + file.path) else { return problem("\(file.path) is missing") }
             var digest = StreamingDigest()
             while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { digest.update(chunk) }
@@ -305,11 +314,16 @@ public struct AuditorExports: Sendable {
             required[earlier.events] = earlier.head
         }
         var verifier = AuditLineCodec.Verifier(mustPassThrough: required)
-        if let failure = readLines(root + "audit.jsonl", { line, number in
-            verifier.check(line).map { "audit.jsonl line \(number): \($0)" }
-        }) {
-            return problem(failure)
+        var digest = StreamingDigest()
+        let failure = readLines(root + Self.auditFileName, digest: &digest) { line, number in
+            verifier.check(line).map { "\(Self.auditFileName) line \(number): \($0)" }
         }
+        // A file that differs from its manifest entry says so first, as every other file does.
+        if let auditFile, failure != "\(Self.auditFileName) is missing" {
+            if digest.bytes != auditFile.bytes { return problem("\(auditFile.path) has \(digest.bytes) bytes; the manifest says \(auditFile.bytes)") }
+            if digest.finish() != auditFile.sha256 { return problem("\(auditFile.path) does not match its SHA-256 in the manifest (it was changed)") }
+        }
+        if let failure { return problem(failure) }
         if verifier.checked != manifest.auditEvents || verifier.head != manifest.auditHeadHash {
             return problem("the audit chain ends after \(verifier.checked) events with head \(verifier.head), but the manifest records \(manifest.auditEvents) events ending in \(manifest.auditHeadHash)")
         }
@@ -341,17 +355,25 @@ public struct AuditorExports: Sendable {
         return .success((manifest, signature.publicKey, root))
     }
 
-    /// Calls `check` with each line of a file (without its newline) and its number; stops at the first
-    /// problem. Lines are read in 1 MiB blocks; a line longer than 16 MiB is refused.
-    private static func readLines(_ path: String, _ check: (UnsafeRawBufferPointer, Int) -> String?) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "audit.jsonl is missing" }
+    static let auditFileName = "audit.jsonl"
+
+    /// Calls `check` with each line of a file (without its newline) and its number; stops checking at
+    /// the first problem but hashes the whole file into `digest`. Lines are read in 1 MiB blocks; a
+    /// line longer than 16 MiB is refused.
+    private static func readLines(_ path: String, digest: inout StreamingDigest, _ check: (UnsafeRawBufferPointer, Int) -> String?) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "\(auditFileName) is missing" }
         defer { try? handle.close() }
         var carry: [UInt8] = []
         var number = 0
+        var failure: String?
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            let failure: String? = chunk.withUnsafeBytes { block -> String? in
+            digest.update(chunk)
+            if failure != nil { continue }
+            failure = chunk.withUnsafeBytes { block -> String? in
+                guard let base = block.baseAddress else { return nil }
                 var start = 0
-                while let newline = block[start...].firstIndex(of: 0x0A) {
+                while start < block.count, let hit = memchr(base + start, 0x0A, block.count - start) {
+                    let newline = base.distance(to: UnsafeRawPointer(hit))
                     number += 1
                     let result: String?
                     if carry.isEmpty {
@@ -365,14 +387,13 @@ public struct AuditorExports: Sendable {
                     start = newline + 1
                 }
                 carry.append(contentsOf: block[start...])
-                return carry.count > 16 << 20 ? "audit.jsonl line \(number + 1) is longer than 16 MiB" : nil
+                return carry.count > 16 << 20 ? "\(auditFileName) line \(number + 1) is longer than 16 MiB" : nil
             }
-            if let failure { return failure }
         }
-        if !carry.isEmpty {
+        if failure == nil, !carry.isEmpty {
             number += 1
-            if let result = carry.withUnsafeBytes({ check($0, number) }) { return result }
+            failure = carry.withUnsafeBytes { check($0, number) }
         }
-        return nil
+        return failure
     }
 }

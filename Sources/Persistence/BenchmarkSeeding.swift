@@ -7,6 +7,7 @@ import Foundation
 public enum BenchmarkSeeding {
     public static func appendAuditEvents(_ handle: DatabaseHandle, count: Int, batch: Int = 5_000, progress: (Int) -> Void = { _ in }) async throws {
         var written = 0
+        let actors = (0..<8).map { _ in User.ID(UUID()) }
         while written < count {
             let size = min(batch, count - written)
             try await handle.database.transaction { tx in
@@ -16,7 +17,10 @@ public enum BenchmarkSeeding {
                 var models: [AuditEventModel] = []
                 for i in 0..<size {
                     sequence += 1
-                    let entry = AuditEntry(occurredAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(sequence)), actor: Actor(userID: nil, label: "benchmark seed"),
+                    // Three events in four name one of eight people, as a trail of staff changes does; the rest the system.
+                    let actor = i % 4 == 0 ? Actor(userID: nil, label: "benchmark seed")
+                        : Actor(userID: actors[i % actors.count], label: "person \(i % actors.count) (admin)")
+                    let entry = AuditEntry(occurredAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(sequence)), actor: actor,
                                            entityType: "vendor", entityID: "bench-\(i % 100)", action: "update", summary: "benchmark event \(sequence) — a summary of typical length")
                     let event = AuditChain.seal(entry, sequence: sequence, previousHash: previous)
                     models.append(AuditEventModel(event))

@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Foundation
 import Testing
@@ -78,6 +79,51 @@ struct AuditChainTests {
         let b = AuditChain.canonicalContent(sequence: 1, occurredAt: start, actorID: nil, actorLabel: "a", entityType: "bc",
                                             entityID: "", action: "", summary: "")
         #expect(a != b)
+    }
+
+    /// Hashes fixed outside Swift (Python's hashlib over the documented canonical text), so a faster
+    /// implementation cannot change what every stored chain already says.
+    @Test func theHashOfAKnownEventIsFixed() throws {
+        let actor = try #require(User.ID(string: "3F2504E0-4F89-11D3-9A0C-0305E82C3301"))
+        let at = Date(timeIntervalSince1970: 1_800_000_000.123)
+        for (id, expected) in [(Optional(actor), "d50eb9841505131e613d283061c2d1a2751e131ce7c2726e6dca440527165e46"),
+                               (nil, "a67ab14778b9f6dd65026474d068fbe822b1ec83f25393fc1165fcde900d840f")] {
+            let entry = AuditEntry(occurredAt: at, actor: Actor(userID: id, label: "Ana Díaz (admin)"), entityType: "vendor",
+                                   entityID: "v-7", action: "update", summary: "Renamed “Acme” to Acme | Co\n2:x")
+            let event = AuditChain.seal(entry, sequence: 42, previousHash: AuditChain.genesisHash)
+            #expect(event.hash == expected)
+            let content = AuditChain.canonicalContent(sequence: 42, occurredAt: at, actorID: id, actorLabel: entry.actor.label, entityType: "vendor",
+                                                      entityID: "v-7", action: "update", summary: entry.summary)
+            #expect(AuditChain.hash(previousHash: AuditChain.genesisHash, content: content) == expected)
+            #expect(content.hasPrefix("2:42|13:1800000000123|" + (id == nil ? "0:|" : "36:3f2504e0-4f89-11d3-9a0c-0305e82c3301|")))
+            var verifier = AuditChain.Verifier(startingAt: 42)
+            #expect(verifier.check([event]) == nil)
+        }
+    }
+
+    @Test(arguments: [Int64.min, -1_000, -1, 0, 7, 9, 10, 99, 100, 1_800_000_000_123, 999_999_999_999_999_999, Int64.max])
+    func numbersAreWrittenAsSwiftPrintsThem(_ value: Int64) {
+        var out: [UInt8] = [0x21]
+        DecimalText.append(value, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "!" + String(value))
+        #expect(DecimalText.width(value) == String(value).count)
+    }
+
+    @Test func digestsAndIdentifiersAreSpelledInLowerCaseHex() {
+        for _ in 0..<20 {
+            let id = UUID()
+            var out: [UInt8] = []
+            Hex.appendUUID(id, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == id.uuidString.lowercased())
+        }
+        let digest = SHA256.hash(data: Array("chain".utf8))
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        #expect(Hex.matches(digest, hex: hex.utf8))
+        #expect(Hex.matches(digest, hex: Array(hex.utf8)))
+        #expect(!Hex.matches(digest, hex: hex.uppercased().utf8), "the chain is spelled in lower case")
+        #expect(!Hex.matches(digest, hex: hex.dropLast().utf8))
+        #expect(!Hex.matches(digest, hex: (String(hex.dropLast()) + (hex.last == "0" ? "1" : "0")).utf8), "one digit off")
+        #expect(!Hex.matches(digest, hex: (hex + "0").utf8))
     }
 
     @Test func timestampsSurviveSubMillisecondNoise() {

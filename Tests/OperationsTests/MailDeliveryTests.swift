@@ -96,7 +96,9 @@ struct MailDeliveryTests {
             }
             let round = try await withThrowingTaskGroup(of: MailDelivery.Round?.self) { group in
                 group.addTask { try await h.operations.mail.deliverDue() }
-                group.addTask { try await Task.sleep(nanoseconds: 20_000_000_000); return nil }
+                // A delivery inside a transaction would wait forever; the bound only has to be longer than a
+                // slow round while the rest of the suite runs alongside on two cores (it took 20 s once).
+                group.addTask { try await Task.sleep(nanoseconds: 120_000_000_000); return nil }
                 let first = try await group.next() ?? nil
                 group.cancelAll()
                 return first

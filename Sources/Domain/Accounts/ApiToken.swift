@@ -90,9 +90,15 @@ public enum TokenSecret {
 }
 
 extension Sequence where Element == UInt8 {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hexadecimal, two digits a byte.
+    var hexString: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self { Hex.append(byte, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 extension SHA256.Digest {
-    var hexString: String { Array(self).hexString }
+    var hexString: String { withUnsafeBytes { $0.hexString } }
 }

@@ -64,29 +64,76 @@ public enum AuditChain {
         sequence: Int64, occurredAt: Date, actorID: User.ID?, actorLabel: String, entityType: String,
         entityID: String, action: String, summary: String
     ) -> String {
-        // Rounded, not truncated: a value read back from either database may differ in its last bits.
-        let millis = Int64((occurredAt.timeIntervalSince1970 * 1000).rounded())
-        let fields = [
-            String(sequence), String(millis), actorID?.description ?? "", actorLabel, entityType, entityID,
-            action, summary,
-        ]
-        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        var bytes: [UInt8] = []
+        appendCanonicalContent(sequence: sequence, millis: millis(occurredAt), actorID: actorID, actorLabel: actorLabel.utf8,
+                               entityType: entityType.utf8, entityID: entityID.utf8, action: action.utf8, summary: summary.utf8, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A timestamp as the chain hashes it: milliseconds since 1970, rounded rather than truncated, since a
+    /// value read back from either database may differ in its last bits.
+    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Appends the canonical content's bytes to `out`: `length:value` per field, joined by `|`, the
+    /// actor in its canonical (lower-case) spelling. The one definition every writer and checker hashes.
+    public static func appendCanonicalContent(
+        sequence: Int64, millis: Int64, actorID: User.ID?, actorLabel: some Collection<UInt8>, entityType: some Collection<UInt8>,
+        entityID: some Collection<UInt8>, action: some Collection<UInt8>, summary: some Collection<UInt8>, to out: inout [UInt8]
+    ) {
+        var actor: [UInt8] = []
+        if let actorID { Hex.appendUUID(actorID.rawValue, to: &actor) }
+        appendCanonicalContent(sequence: sequence, millis: millis, actor: actor, actorLabel: actorLabel, entityType: entityType,
+                               entityID: entityID, action: action, summary: summary, to: &out)
+    }
+
+    /// The same, with the actor already spelled canonically (empty when there is none).
+    public static func appendCanonicalContent(
+        sequence: Int64, millis: Int64, actor: some Collection<UInt8>, actorLabel: some Collection<UInt8>, entityType: some Collection<UInt8>,
+        entityID: some Collection<UInt8>, action: some Collection<UInt8>, summary: some Collection<UInt8>, to out: inout [UInt8]
+    ) {
+        func length(_ count: Int) {
+            DecimalText.append(Int64(count), to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func field(_ bytes: some Collection<UInt8>) {
+            length(bytes.count)
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "|"))
+        }
+        func number(_ value: Int64) {
+            length(DecimalText.width(value))
+            DecimalText.append(value, to: &out)
+            out.append(UInt8(ascii: "|"))
+        }
+        number(sequence)
+        number(millis)
+        field(actor)
+        field(actorLabel)
+        field(entityType)
+        field(entityID)
+        field(action)
+        length(summary.count)
+        out.append(contentsOf: summary)
     }
 
     public static func hash(previousHash: String, content: String) -> String {
-        SHA256.hash(data: Data((previousHash + content).utf8)).hexString
+        var hasher = SHA256()
+        hasher.update(data: Array(previousHash.utf8))
+        hasher.update(data: Array(content.utf8))
+        return hasher.finalize().hexString
     }
 
     /// Seals an entry as the event after `previous` (or the first event when nil).
     public static func seal(_ entry: AuditEntry, sequence: Int64, previousHash: String) -> AuditEvent {
         let at = normalised(entry.occurredAt)
-        let content = canonicalContent(
-            sequence: sequence, occurredAt: at, actorID: entry.actor.userID, actorLabel: entry.actor.label,
-            entityType: entry.entityType, entityID: entry.entityID, action: entry.action, summary: entry.summary)
+        var bytes = Array(previousHash.utf8)
+        appendCanonicalContent(sequence: sequence, millis: millis(at), actorID: entry.actor.userID, actorLabel: entry.actor.label.utf8,
+                               entityType: entry.entityType.utf8, entityID: entry.entityID.utf8, action: entry.action.utf8,
+                               summary: entry.summary.utf8, to: &bytes)
         return AuditEvent(
             sequence: sequence, occurredAt: at, actorID: entry.actor.userID, actorLabel: entry.actor.label,
             entityType: entry.entityType, entityID: entry.entityID, action: entry.action, summary: entry.summary,
-            previousHash: previousHash, hash: hash(previousHash: previousHash, content: content))
+            previousHash: previousHash, hash: SHA256.hash(data: bytes).hexString)
     }
 
     public enum Problem: Equatable, Sendable, CustomStringConvertible {
@@ -115,6 +162,8 @@ public enum AuditChain {
         public private(set) var nextSequence: Int64
         public private(set) var headHash: String
         public private(set) var checked: Int = 0
+        /// The bytes hashed for one event, reused.
+        private var buffer: [UInt8] = []
 
         public init(startingAt sequence: Int64 = 1, previousHash: String = AuditChain.genesisHash) {
             self.nextSequence = sequence
@@ -126,11 +175,12 @@ public enum AuditChain {
             for event in events {
                 if event.sequence != nextSequence { return .gap(expected: nextSequence, found: event.sequence) }
                 if event.previousHash != headHash { return .brokenLink(sequence: event.sequence) }
-                let content = canonicalContent(
-                    sequence: event.sequence, occurredAt: event.occurredAt, actorID: event.actorID,
-                    actorLabel: event.actorLabel, entityType: event.entityType, entityID: event.entityID,
-                    action: event.action, summary: event.summary)
-                if hash(previousHash: event.previousHash, content: content) != event.hash {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: event.previousHash.utf8)
+                appendCanonicalContent(sequence: event.sequence, millis: millis(event.occurredAt), actorID: event.actorID,
+                                       actorLabel: event.actorLabel.utf8, entityType: event.entityType.utf8, entityID: event.entityID.utf8,
+                                       action: event.action.utf8, summary: event.summary.utf8, to: &buffer)
+                if !Hex.matches(SHA256.hash(data: buffer), hex: event.hash.utf8) {
                     return .contentChanged(sequence: event.sequence)
                 }
                 headHash = event.hash

@@ -11,8 +11,9 @@ public enum AuditLineCodec {
         out.append(contentsOf: #"{"#.utf8)
         if let actor = event.actorID {
             out.append(contentsOf: #""actorID":"#.utf8)
-            string(actor.description, to: &out)
-            out.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: "\""))
+            Hex.appendUUID(actor.rawValue, to: &out)
+            out.append(contentsOf: "\",".utf8)
         }
         out.append(contentsOf: #""actorLabel":"#.utf8)
         string(event.actorLabel, to: &out)
@@ -25,34 +26,40 @@ public enum AuditLineCodec {
         out.append(contentsOf: #","hash":"#.utf8)
         string(event.hash, to: &out)
         out.append(contentsOf: #","occurredAtMillis":"#.utf8)
-        out.append(contentsOf: String(Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded())).utf8)
+        DecimalText.append(AuditChain.millis(event.occurredAt), to: &out)
         out.append(contentsOf: #","previousHash":"#.utf8)
         string(event.previousHash, to: &out)
         out.append(contentsOf: #","sequence":"#.utf8)
-        out.append(contentsOf: String(event.sequence).utf8)
+        DecimalText.append(event.sequence, to: &out)
         out.append(contentsOf: #","summary":"#.utf8)
         string(event.summary, to: &out)
         out.append(contentsOf: "}\n".utf8)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
+    /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8,
+    /// copied a run at a time between the bytes that need escaping.
     static func string(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+                case 0x09: out.append(contentsOf: #"\t"#.utf8)
+                default:
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    Hex.append(byte, to: &out)
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -73,6 +80,19 @@ public enum AuditLineCodec {
         }
 
         public var head: String { String(decoding: headHash, as: UTF8.self) }
+
+        /// Lower-case `8-4-4-4-12`, the spelling `Identifier.description` writes.
+        static func isCanonicalUUID(_ bytes: [UInt8]) -> Bool {
+            guard bytes.count == 36 else { return false }
+            for (index, byte) in bytes.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    if byte != UInt8(ascii: "-") { return false }
+                } else if !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) {
+                    return false
+                }
+            }
+            return true
+        }
 
         public enum Problem: Equatable, Sendable, CustomStringConvertible {
             case notAnEvent
@@ -95,39 +115,22 @@ public enum AuditLineCodec {
             guard let sequence = fields.sequence, let millis = fields.millis, fields.hash.count == 64 else { return .notAnEvent }
             if sequence != nextSequence { return .chain(.gap(expected: nextSequence, found: sequence)) }
             if fields.previousHash != headHash { return .chain(.brokenLink(sequence: sequence)) }
-            // The canonical content, length-prefixed fields joined by "|", as AuditChain.canonicalContent.
+            // The identifier is hashed in its canonical spelling, as the decoder would rebuild it.
+            if fields.hasActor, !Self.isCanonicalUUID(fields.actorID) {
+                guard let id = User.ID(string: String(decoding: fields.actorID, as: UTF8.self)) else { return .notAnEvent }
+                fields.actorID.removeAll(keepingCapacity: true)
+                Hex.appendUUID(id.rawValue, to: &fields.actorID)
+            }
             content.removeAll(keepingCapacity: true)
             content.append(contentsOf: headHash)
-            func field(_ bytes: some Collection<UInt8>, last: Bool = false) {
-                content.append(contentsOf: String(bytes.count).utf8)
-                content.append(UInt8(ascii: ":"))
-                content.append(contentsOf: bytes)
-                if !last { content.append(UInt8(ascii: "|")) }
-            }
-            field(String(sequence).utf8)
-            field(String(millis).utf8)
-            if fields.hasActor {
-                // The identifier is hashed in its canonical spelling, as the decoder would rebuild it.
-                guard let id = User.ID(string: String(decoding: fields.actorID, as: UTF8.self)) else { return .notAnEvent }
-                field(id.description.utf8)
-            } else {
-                field(EmptyCollection<UInt8>())
-            }
-            field(fields.actorLabel)
-            field(fields.entityType)
-            field(fields.entityID)
-            field(fields.action)
-            field(fields.summary, last: true)
-            let digest = SHA256.hash(data: content)
-            var matches = true
-            var index = 0
-            for byte in digest {
-                if fields.hash[index] != hexDigits[Int(byte >> 4)] || fields.hash[index + 1] != hexDigits[Int(byte & 0xF)] { matches = false }
-                index += 2
-            }
-            if !matches { return .chain(.contentChanged(sequence: sequence)) }
+            AuditChain.appendCanonicalContent(sequence: sequence, millis: millis, actor: fields.hasActor ? fields.actorID[...] : [],
+                                              actorLabel: fields.actorLabel, entityType: fields.entityType, entityID: fields.entityID,
+                                              action: fields.action, summary: fields.summary, to: &content)
+            if !Hex.matches(SHA256.hash(data: content), hex: fields.hash) { return .chain(.contentChanged(sequence: sequence)) }
             if let expected = required[sequence], expected != fields.hash { return .missesCheckpoint(sequence: sequence) }
-            headHash = fields.hash
+            // Copied rather than shared, so the next line's parse reuses its buffer instead of reallocating it.
+            headHash.removeAll(keepingCapacity: true)
+            headHash.append(contentsOf: fields.hash)
             nextSequence += 1
             checked += 1
             return nil
@@ -140,6 +143,8 @@ public enum AuditLineCodec {
         var hash: [UInt8] = [], previousHash: [UInt8] = [], summary: [UInt8] = []
         var sequence: Int64?, millis: Int64?
         var hasActor = false
+        /// The key being read, reused from line to line.
+        private var key: [UInt8] = []
         static let kActor: [UInt8] = Array("actorID".utf8)
         static let kActorLabel: [UInt8] = Array("actorLabel".utf8)
         static let kAction: [UInt8] = Array("action".utf8)
@@ -165,7 +170,6 @@ public enum AuditLineCodec {
             i += 1
             skipSpace()
             if i < n, line[i] == UInt8(ascii: "}") { return false }
-            var key: [UInt8] = []
             while true {
                 skipSpace()
                 guard Self.readString(line, &i, into: &key) else { return false }
@@ -236,10 +240,17 @@ public enum AuditLineCodec {
             guard i < n, line[i] == UInt8(ascii: "\"") else { return false }
             i += 1
             while i < n {
+                // A run of plain bytes is copied in one go.
+                var end = i
+                while end < n, line[end] >= 0x20, line[end] != UInt8(ascii: "\""), line[end] != UInt8(ascii: "\\") { end += 1 }
+                if end > i {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[i..<end]))
+                    i = end
+                    guard i < n else { return false }
+                }
                 let byte = line[i]
                 if byte == UInt8(ascii: "\"") { i += 1; return true }
                 if byte < 0x20 { return false }
-                if byte != UInt8(ascii: "\\") { out.append(byte); i += 1; continue }
                 i += 1
                 guard i < n else { return false }
                 let escape = line[i]

@@ -1,5 +1,7 @@
 import Domain
 import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import SQLKit
 import Foundation
 
@@ -42,14 +44,55 @@ struct FluentAuditRepository: AuditRepository {
         try await AuditEventModel.query(on: database).unique().all(\.$entityType).sorted()
     }
 
-    /// Read with SQLKit rather than through the model: an export streams every event, and decoding rows
-    /// column by column is several times cheaper than building a model for each.
+    static let streamedColumns = ["seq", "occurred_at", "actor_id", "actor_label", "entity_type", "entity_id", "action", "summary", "previous_hash", "hash"]
+
+    /// Read below the model: an export streams every event. Each driver's rows are read as the driver
+    /// hands them over (SQLKit's per-column decoder cost more than the rest of the export put together);
+    /// any other database goes through SQLKit, which is still several times cheaper than a model per row.
     func events(after sequence: Int64, limit: Int) async throws -> [AuditEvent] {
+        if let sqlite = database as? any SQLiteDatabase {
+            let query = "SELECT \(Self.streamedColumns.joined(separator: ", ")) FROM \(AuditEventModel.schema) WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+            let binds: [SQLiteData] = [.integer(SQLiteInt64(sequence)), .integer(SQLiteInt64(limit))]
+            // The connection's own async query hands each row over on the thread that steps the
+            // statement (the database-level one hops to the event loop once per row), so the rows are
+            // turned into events there, one at a time, as SQLiteNIO's own `query` collects them.
+            return try await sqlite.withConnection { connection in
+                nonisolated(unsafe) var events: [AuditEvent] = []
+                nonisolated(unsafe) var failure: (any Error)?
+                events.reserveCapacity(limit)
+                try await connection.query(query, binds) { row in
+                    guard failure == nil else { return }
+                    do { events.append(try Self.event(from: row)) } catch { failure = error }
+                }
+                if let failure { throw failure }
+                return events
+            }
+        }
+        if let postgres = database as? any PostgresDatabase {
+            // PostgreSQL's own rows decode a tuple of columns in one pass, with no per-column lookup by name.
+            let logger = database.logger
+            return try await postgres.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    let query: PostgresQuery = """
+                        SELECT seq, occurred_at, actor_id, actor_label, entity_type, entity_id, action, summary, previous_hash, hash
+                        FROM audit_events WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
+                        """
+                    var events: [AuditEvent] = []
+                    events.reserveCapacity(limit)
+                    let rows = try await connection.query(query, logger: logger)
+                    for try await (seq, at, actor, label, type, id, action, summary, previous, hash) in rows.decode(
+                        (Int64, Date, UUID?, String, String, String, String, String, String, String).self) {
+                        events.append(AuditEvent(sequence: seq, occurredAt: at, actorID: actor.map { .init($0) }, actorLabel: label, entityType: type,
+                                                 entityID: id, action: action, summary: summary, previousHash: previous, hash: hash))
+                    }
+                    return events
+                }
+            }.get()
+        }
         guard let sql = database as? any SQLDatabase else {
             return try await AuditEventModel.query(on: database).filter(\.$id > sequence).sort(\.$id, .ascending).limit(limit).all().map { try $0.toDomain() }
         }
-        let rows = try await sql.select()
-            .columns("seq", "occurred_at", "actor_id", "actor_label", "entity_type", "entity_id", "action", "summary", "previous_hash", "hash")
+        let rows = try await sql.select().columns(Self.streamedColumns.map { SQLIdentifier($0) })
             .from(AuditEventModel.schema).where("seq", .greaterThan, SQLBind(sequence)).orderBy("seq").limit(limit).all()
         return try rows.map { row in
             AuditEvent(sequence: try row.decode(column: "seq", as: Int64.self), occurredAt: try row.decode(column: "occurred_at", as: Date.self),
@@ -59,6 +102,30 @@ struct FluentAuditRepository: AuditRepository {
                        summary: try row.decode(column: "summary", as: String.self), previousHash: try row.decode(column: "previous_hash", as: String.self),
                        hash: try row.decode(column: "hash", as: String.self))
         }
+    }
+
+    /// One event from a SQLite row, read as Fluent wrote it: the time as seconds since 1970, the actor
+    /// as its UUID's text; anything else is a damaged row.
+    static func event(from row: SQLiteRow) throws -> AuditEvent {
+        func text(_ column: String) throws -> String {
+            guard let data = row.column(column), let value = String(sqliteData: data) else { throw PersistenceError.corruptRow(table: AuditEventModel.schema) }
+            return value
+        }
+        guard let seqData = row.column("seq"), let sequence = Int64(sqliteData: seqData) else { throw PersistenceError.corruptRow(table: AuditEventModel.schema) }
+        guard let timeData = row.column("occurred_at"), let occurredAt = Date(sqliteData: timeData) else {
+            throw PersistenceError.corruptRow(table: AuditEventModel.schema)
+        }
+        let actorID: UUID?
+        switch row.column("actor_id") {
+        case nil, .null?: actorID = nil
+        case let .text(value)?:
+            guard let id = UUID(uuidString: value) else { throw PersistenceError.corruptRow(table: AuditEventModel.schema) }
+            actorID = id
+        default: throw PersistenceError.corruptRow(table: AuditEventModel.schema)
+        }
+        return AuditEvent(sequence: sequence, occurredAt: occurredAt, actorID: actorID.map { .init($0) }, actorLabel: try text("actor_label"),
+                          entityType: try text("entity_type"), entityID: try text("entity_id"), action: try text("action"),
+                          summary: try text("summary"), previousHash: try text("previous_hash"), hash: try text("hash"))
     }
 
     func events(entityType: String, entityID: String) async throws -> [AuditEvent] {
