@@ -26,7 +26,7 @@ struct ErrorMapping: Sendable {
             return .init(status: .badGateway, code: "canvas_unavailable", message: canvas.description, fields: [:])
         case is DecodingError:
             return .init(status: .badRequest, code: "bad_request",
-                         message: "The request body could not be read. Send JSON matching the API description.", fields: [:])
+                         message: "The query or body could not be read (a value of the wrong type, or a number too large). Send values matching the API description.", fields: [:])
         case let abort as any AbortError:
             return map(status: abort.status)
         default:

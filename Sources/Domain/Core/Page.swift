@@ -9,6 +9,8 @@ public struct PageRequest: Equatable, Sendable {
     public static let maxSize = 100
     /// The largest offset handed to a database; every real list ends long before it.
     public static let maxOffset = Int(Int32.max)
+    /// The largest page number the JSON API accepts, as the OpenAPI file says.
+    public static let maxPage = Int(Int32.max)
 
     public let page: Int
     public let size: Int
@@ -19,9 +21,9 @@ public struct PageRequest: Equatable, Sendable {
         self.size = min(Self.maxSize, max(1, size ?? Self.defaultSize))
     }
 
-    /// For the JSON API: a page below 1 or a size outside 1…100 is refused, as the OpenAPI file says.
+    /// For the JSON API: a page outside 1…2³¹−1 or a size outside 1…100 is refused, as the OpenAPI file says.
     public static func check(page: Int?, size: Int?, errors: inout ValidationErrors) {
-        if let page, page < 1 { errors.add("page", "page must be 1 or more.") }
+        if let page, !(1...maxPage).contains(page) { errors.add("page", "page must be between 1 and \(maxPage).") }
         if let size, !(1...maxSize).contains(size) { errors.add("per_page", "per_page must be between 1 and \(maxSize).") }
     }
 
