@@ -54,8 +54,10 @@ public struct KeyReleases: Sendable {
         let release = KeyRelease(id: id, integrationID: integration.id, requestedBy: actor.label, requestedByID: user.id, requestedByEmail: user.email,
                                  requestedAt: now, codeHash: ReleaseCode.hash(code, release: id), codeIssuedAt: now, whitelistVersion: whitelist.number,
                                  previousID: previous)
-        try await store.releases.create(release, by: actor)
-        try await sendCode(code, for: release, integration: integration)
+        // The code's mail is stored with the release: there is never a pending release whose code was not queued.
+        try await environment.change(with: [try codeMail(code, for: release, integration: integration)]) {
+            try await store.releases.create(release, by: actor)
+        }
         return release
     }
 
@@ -120,12 +122,12 @@ public struct KeyReleases: Sendable {
         let code = ReleaseCode.generate(using: &generator)
         let (policy, now) = (environment.policy, environment.now())
         let hash = ReleaseCode.hash(code, release: release.id)
-        let updated = try await store.releases.update(release.id, by: Actor(user: user), at: now) { release in
-            try release.resend(codeHash: hash, at: now, policy: policy)
-            return KeyReleaseChange("resend", "new confirmation code sent (\(release.codesSent) of \(policy.maxCodes))")
+        return try await environment.change(with: [try codeMail(code, for: release, integration: integration)]) {
+            try await store.releases.update(release.id, by: Actor(user: user), at: now) { release in
+                try release.resend(codeHash: hash, at: now, policy: policy)
+                return KeyReleaseChange("resend", "new confirmation code sent (\(release.codesSent) of \(policy.maxCodes))")
+            }
         }
-        try await sendCode(code, for: updated, integration: integration)
-        return updated
     }
 
     /// Turns a released key off, back on, or retires it; each needs a note for the audit trail.
@@ -201,9 +203,9 @@ public struct KeyReleases: Sendable {
         }
     }
 
-    private func sendCode(_ code: String, for release: KeyRelease, integration: Integration) async throws {
+    private func codeMail(_ code: String, for release: KeyRelease, integration: Integration) throws -> QueuedMail {
         let policy = environment.policy
-        try await environment.mailer.send(
+        return try environment.compose(
             to: [release.requestedByEmail], subject: "Your VendorReview confirmation code",
             body: """
             Your code to confirm the release of a developer key for \(integration.fields.name) is:
@@ -212,8 +214,7 @@ public struct KeyReleases: Sendable {
 
             It works for \(policy.codeValidMinutes) minutes. If you did not ask for this, do nothing: the release \
             locks on its own after \(policy.lockAfterMinutes) minutes.
-            """,
-            logger: environment.logger)
+            """)
     }
 
     /// Tells the vendor's security contact that the key is on; a failure is logged, the release stands.

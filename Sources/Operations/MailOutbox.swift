@@ -160,3 +160,27 @@ public struct MailDelivery: Sendable {
         return done
     }
 }
+
+extension OperationEnvironment {
+    /// A message as the outbox stores it, its body sealed.
+    func compose(to recipients: [String], subject: String, body: String) throws -> QueuedMail {
+        try OutboxMailer.queued(to: recipients, subject: subject, body: body, id: ids(), at: now(), seal: mailSeal)
+    }
+
+    /// Runs `change` with `mail` stored in the change's own audited transaction, so the two commit or
+    /// roll back together; the worker is woken after. Should the change write nothing audited, the mail
+    /// is queued once it returns.
+    func change<T>(with mail: [QueuedMail], _ change: () async throws -> T) async throws -> T {
+        let carrier = MailWithChange(mail)
+        let result = try await MailWithChange.$current.withValue(carrier) { try await change() }
+        if !carrier.isStored {
+            for message in mail { try await store.outbox.enqueue(message) }
+        }
+        for message in mail {
+            logger.info("mail queued", metadata: ["to": .string(message.to.joined(separator: ",")), "subject": .string(message.subject),
+                                                  "mail": .string(message.id.description)])
+        }
+        if !mail.isEmpty { mailer.wake() }
+        return result
+    }
+}

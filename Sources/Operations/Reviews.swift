@@ -31,11 +31,12 @@ public struct Reviews: Sendable {
         let people = try await reviewers()
         let fields = try ReviewFields.validate(reviewerID: reviewerID, scope: scope, outcomes: [:], remediation: nil, dueOn: dueOn,
                                                reviewers: people, ownerID: integration.fields.ownerID)
-        let review = try await environment.store.reviews.create(fields, kind: kind, integration: integration.id, id: environment.ids(),
-                                                                supersedes: supersedes, by: actor, at: environment.now())
-        await tellAssigned(people.first { $0.id == fields.reviewerID }, what: "the \(kind.label.lowercased()) of \(integration.fields.name)",
-                           due: fields.dueOn, integration: integration.id, unless: actor)
-        return review
+        let mail = try assignmentMail(people.first { $0.id == fields.reviewerID }, what: "the \(kind.label.lowercased()) of \(integration.fields.name)",
+                                      due: fields.dueOn, integration: integration.id, unless: actor)
+        return try await environment.change(with: mail) {
+            try await environment.store.reviews.create(fields, kind: kind, integration: integration.id, id: environment.ids(),
+                                                      supersedes: supersedes, by: actor, at: environment.now())
+        }
     }
 
     /// Saves the reviewer, scope, ACR outcomes (accessibility reviews only) and remediation of an open review.
@@ -47,25 +48,28 @@ public struct Reviews: Sendable {
         let fields = try ReviewFields.validate(
             reviewerID: reviewerID, scope: scope, outcomes: review.kind == .accessibility ? outcomes : [:], remediation: remediation,
             dueOn: dueOn ?? review.fields.dueOn, reviewers: people, ownerID: integration.fields.ownerID)
-        let saved = try await environment.store.reviews.update(review.id, to: fields, expectedVersion: expectedVersion, by: actor, at: environment.now())
-        if fields.reviewerID != review.fields.reviewerID {
-            await tellAssigned(people.first { $0.id == fields.reviewerID }, what: "the \(review.kind.label.lowercased()) of \(integration.fields.name)",
-                               due: fields.dueOn, integration: integration.id, unless: actor)
+        let mail = fields.reviewerID == review.fields.reviewerID ? [] : try assignmentMail(
+            people.first { $0.id == fields.reviewerID }, what: "the \(review.kind.label.lowercased()) of \(integration.fields.name)",
+            due: fields.dueOn, integration: integration.id, unless: actor)
+        return try await environment.change(with: mail) {
+            try await environment.store.reviews.update(review.id, to: fields, expectedVersion: expectedVersion, by: actor, at: environment.now())
         }
-        return saved
     }
 
     public func addFinding(title: String?, description: String?, severity: String?, dueOn: String?, assigneeID: String? = nil, to review: Review,
                            by actor: Actor) async throws -> Finding {
         let people = try await reviewers()
         let fields = try FindingFields.validate(title: title, description: description, severity: severity, dueOn: dueOn, assigneeID: assigneeID, people: people)
-        let finding = try await environment.store.reviews.addFinding(fields, to: review.id, id: environment.ids(), by: actor, at: environment.now())
-        await watch.recheck(review.integrationID, after: "a finding was added")
+        var mail: [QueuedMail] = []
         if let assignee = fields.assigneeID {
             let integration = try await integration(of: review)
-            await tellAssigned(people.first { $0.id == assignee }, what: "the finding “\(finding.title)” on \(integration.fields.name)", due: fields.dueOn,
-                               integration: integration.id, unless: actor)
+            mail = try assignmentMail(people.first { $0.id == assignee }, what: "the finding “\(fields.title)” on \(integration.fields.name)", due: fields.dueOn,
+                                      integration: integration.id, unless: actor)
         }
+        let finding = try await environment.change(with: mail) {
+            try await environment.store.reviews.addFinding(fields, to: review.id, id: environment.ids(), by: actor, at: environment.now())
+        }
+        await watch.recheck(review.integrationID, after: "a finding was added")
         return finding
     }
 
@@ -96,21 +100,16 @@ public struct Reviews: Sendable {
         return decided
     }
 
-    /// Mails the person something was just assigned to (not when they assigned it to themselves);
-    /// a mail failure is logged, the assignment stands.
-    private func tellAssigned(_ person: User?, what: String, due: String?, integration: Integration.ID, unless actor: Actor) async {
-        guard let person, person.id != actor.userID else { return }
-        do {
-            try await environment.mailer.send(
-                to: ["\(person.name) <\(person.email)>"], subject: "Assigned to you: \(what)",
-                body: """
-                \(actor.label) assigned \(what) to you\(due.map { ", due \($0)" } ?? "").
+    /// The message telling the person something is assigned to them (none when they assigned it to
+    /// themselves); stored with the assignment.
+    private func assignmentMail(_ person: User?, what: String, due: String?, integration: Integration.ID, unless actor: Actor) throws -> [QueuedMail] {
+        guard let person, person.id != actor.userID else { return [] }
+        return [try environment.compose(
+            to: ["\(person.name) <\(person.email)>"], subject: "Assigned to you: \(what)",
+            body: """
+            \(actor.label) assigned \(what) to you\(due.map { ", due \($0)" } ?? "").
 
-                \(environment.links.integration(integration))
-                """,
-                logger: environment.logger)
-        } catch {
-            environment.logger.error("assignment mail failed", metadata: ["integration": "\(integration)", "error": "\(String(describing: type(of: error)))"])
-        }
+            \(environment.links.integration(integration))
+            """)]
     }
 }

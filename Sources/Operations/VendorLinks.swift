@@ -18,7 +18,6 @@ public struct VendorLinks: Sendable {
     public struct Created: Sendable {
         public let link: VendorLink
         public let url: String
-        public let mailed: Bool
     }
 
     /// A usable link opened by its secret, with what its pages show.
@@ -35,32 +34,32 @@ public struct VendorLinks: Sendable {
         let fields = try VendorLinkFields.validate(contactName: contactName, contactEmail: contactEmail, days: days)
         var generator = SystemRandomNumberGenerator()
         let secret = TokenSecret.generate(prefix: VendorLink.secretPrefix, using: &generator)
-        let link = try await environment.store.vendorLinks.create(
-            fields, integration: integration.id, id: environment.ids(), secretHash: TokenSecret.hash(secret),
-            hint: TokenSecret.hint(secret, prefix: VendorLink.secretPrefix), by: actor, at: environment.now())
         let url = environment.links.vendorResponse(secret)
-        var mailed = true
-        do {
-            try await environment.mailer.send(
-                to: ["\(fields.contactName) <\(fields.contactEmail)>"],
-                subject: "Questions about \(integration.fields.name) for our Canvas review",
-                body: """
-                Hello \(fields.contactName),
+        let now = environment.now()
+        // The repository keeps the link until the same moment.
+        let expiresAt = now.addingTimeInterval(TimeInterval(fields.days) * 86_400)
+        let invitation = try environment.compose(
+            to: ["\(fields.contactName) <\(fields.contactEmail)>"],
+            subject: "Questions about \(integration.fields.name) for our Canvas review",
+            body: """
+            Hello \(fields.contactName),
 
-                \(actor.label) asks you to answer our review questions about \(integration.fields.name) \
-                (FERPA, COPPA, accessibility, key and token handling, and AI use) and to attach evidence such as your VPAT.
+            \(actor.label) asks you to answer our review questions about \(integration.fields.name) \
+            (FERPA, COPPA, accessibility, key and token handling, and AI use) and to attach evidence such as your VPAT.
 
-                Open this link to answer; no account is needed:
-                \(url)
+            Open this link to answer; no account is needed:
+            \(url)
 
-                The link works until \(Format.dateTime(link.expiresAt)) and only for this integration. Please do not forward it.
-                When you are done, press "Submit answers" so we know to look.
-                """,
-                logger: environment.logger)
-        } catch {
-            mailed = false
+            The link works until \(Format.dateTime(expiresAt)) and only for this integration. Please do not forward it.
+            When you are done, press "Submit answers" so we know to look.
+            """)
+        // The invitation is stored with the link: a link is never created without its mail queued.
+        let link = try await environment.change(with: [invitation]) {
+            try await environment.store.vendorLinks.create(
+                fields, integration: integration.id, id: environment.ids(), secretHash: TokenSecret.hash(secret),
+                hint: TokenSecret.hint(secret, prefix: VendorLink.secretPrefix), by: actor, at: now)
         }
-        return Created(link: link, url: url, mailed: mailed)
+        return Created(link: link, url: url)
     }
 
     public func revoke(_ id: VendorLink.ID, of integration: Integration, by actor: Actor) async throws {
@@ -90,34 +89,30 @@ public struct VendorLinks: Sendable {
 
     /// The vendor says they are done; the integration's owner (or, with none, every admin) is told.
     public func submit(_ session: Session) async throws {
-        try await environment.store.vendorLinks.markSubmitted(session.link.id, by: session.actor, at: environment.now())
-        await notifyOwner(session)
+        let mail = try await submissionMail(session)
+        try await environment.change(with: mail) {
+            try await environment.store.vendorLinks.markSubmitted(session.link.id, by: session.actor, at: environment.now())
+        }
     }
 
-    /// A mail failure is logged; the submission itself is already saved.
-    private func notifyOwner(_ session: Session) async {
+    /// The owner (or, without one, every active admin) hears of the submission; stored with it.
+    private func submissionMail(_ session: Session) async throws -> [QueuedMail] {
         let store = environment.store
-        do {
-            var recipients: [String] = []
-            if let ownerID = session.integration.fields.ownerID, let owner = try await store.users.find(ownerID), owner.isActive {
-                recipients = ["\(owner.name) <\(owner.email)>"]
-            } else {
-                recipients = try await store.users.list().filter { $0.isActive && $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
-            }
-            guard !recipients.isEmpty else { return }
-            try await environment.mailer.send(
-                to: recipients, subject: "\(session.vendorName) submitted answers for \(session.integration.fields.name)",
-                body: """
-                \(session.link.contactName) <\(session.link.contactEmail)> of \(session.vendorName) submitted answers to the review \
-                questionnaires for \(session.integration.fields.name).
-
-                Review them here:
-                \(environment.links.integration(session.integration.id))
-                """,
-                logger: environment.logger)
-        } catch {
-            environment.logger.error("could not notify the integration owner of a vendor submission",
-                                     metadata: ["integration": .string(session.integration.id.description)])
+        var recipients: [String] = []
+        if let ownerID = session.integration.fields.ownerID, let owner = try await store.users.find(ownerID), owner.isActive {
+            recipients = ["\(owner.name) <\(owner.email)>"]
+        } else {
+            recipients = try await store.users.list().filter { $0.isActive && $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
         }
+        guard !recipients.isEmpty else { return [] }
+        return [try environment.compose(
+            to: recipients, subject: "\(session.vendorName) submitted answers for \(session.integration.fields.name)",
+            body: """
+            \(session.link.contactName) <\(session.link.contactEmail)> of \(session.vendorName) submitted answers to the review \
+            questionnaires for \(session.integration.fields.name).
+
+            Review them here:
+            \(environment.links.integration(session.integration.id))
+            """)]
     }
 }

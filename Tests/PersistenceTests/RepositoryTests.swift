@@ -147,6 +147,39 @@ struct RepositoryTests {
         }
     }
 
+    /// Mail composed for a change is stored in the change's own transaction: with it, or not at all.
+    @Test(arguments: TestEngine.available)
+    func mailGoesInWithItsChangeOrNotAtAll(engine: TestEngine) async throws {
+        try await withMigratedDatabase(engine) { db in
+            let store = db.store
+            func mail(_ subject: String) -> QueuedMail {
+                QueuedMail(id: .init(UUID()), to: ["vera@vendor.example"], subject: subject, sealedBody: Data([1, 2, 3]), createdAt: t0)
+            }
+            let kept = MailWithChange([mail("with the new vendor")])
+            _ = try await MailWithChange.$current.withValue(kept) {
+                try await store.vendors.create(fields("Acme Learning"), id: .init(UUID()), by: admin, at: t0)
+            }
+            #expect(kept.isStored)
+            // The same name again is refused inside the transaction: its mail goes nowhere.
+            let refused = MailWithChange([mail("with a refused vendor")])
+            await #expect(throws: (any Error).self) {
+                try await MailWithChange.$current.withValue(refused) {
+                    _ = try await store.vendors.create(fields("Acme Learning"), id: .init(UUID()), by: admin, at: t0)
+                }
+            }
+            #expect(!refused.isStored)
+            // Only the first audited write in the scope takes the mail.
+            let once = MailWithChange([mail("once")])
+            try await MailWithChange.$current.withValue(once) {
+                _ = try await store.vendors.create(fields("Second"), id: .init(UUID()), by: admin, at: t0)
+                _ = try await store.vendors.create(fields("Third"), id: .init(UUID()), by: admin, at: t0)
+            }
+            let waiting = try await store.outbox.claim(now: t0.addingTimeInterval(60), limit: 10)
+            #expect(waiting.map(\.subject).sorted() == ["once", "with the new vendor"])
+            #expect(try await store.audit.list(AuditQuery(entityType: "vendor")).total == 3)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func tamperingIsDetected(engine: TestEngine) async throws {
         try await withMigratedDatabase(engine) { db in

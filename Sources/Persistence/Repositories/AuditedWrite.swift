@@ -33,6 +33,23 @@ enum AuditedWrite {
         on database: any Database,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> T {
+        // Mail composed for this change goes in with it (see `MailWithChange`).
+        let carrier = MailWithChange.current
+        let mail = carrier?.claim() ?? []
+        do {
+            let result = try await committed(on: database, mail: mail, body)
+            if !mail.isEmpty { carrier?.markCommitted() }
+            return result
+        } catch {
+            if !mail.isEmpty { carrier?.giveBack() }
+            throw error
+        }
+    }
+
+    private static func committed<T: Sendable>(
+        on database: any Database, mail: [QueuedMail],
+        _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
+    ) async throws -> T {
         try await database.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
             try await sql.raw("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1").run()
@@ -54,6 +71,7 @@ enum AuditedWrite {
             head.lastSequence = sequence
             head.lastHash = previous
             try await head.update(on: tx)
+            for message in mail { try await MailOutboxModel(message).create(on: tx) }
             return result
         }
     }

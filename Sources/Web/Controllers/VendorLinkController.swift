@@ -12,7 +12,7 @@ struct VendorLinkController: Sendable {
             let created = try await req.operations.vendorLinks.create(
                 contactName: form.contactName, contactEmail: form.contactEmail, days: form.days, for: integration, by: req.actor)
             // Post, redirect, get: a refresh shows the page again, never a second link and a second mail.
-            req.stashReveal(NewAnswerLink(url: created.url, mailed: created.mailed, contact: created.link.contactEmail).stashed,
+            req.stashReveal(NewAnswerLink(url: created.url, contact: created.link.contactEmail).stashed,
                             for: SiteURL.integration(integration.id).path)
             return req.redirect(to: .integration(integration.id))
         } catch let error as DomainError {

@@ -3,15 +3,13 @@ import Foundation
 /// An answer link just created, shown once on the page (its secret is not stored).
 struct NewAnswerLink: Codable {
     let url: String
-    let mailed: Bool
     let contact: String
 
     /// As kept in the session between the POST and the page it redirects to.
     var stashed: String { (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? "" }
 
-    init(url: String, mailed: Bool, contact: String) {
+    init(url: String, contact: String) {
         self.url = url
-        self.mailed = mailed
         self.contact = contact
     }
 
