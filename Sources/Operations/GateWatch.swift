@@ -76,55 +76,53 @@ public struct GateWatch: Sendable {
         let gate = try await gates.evaluate(integration)
         let now = environment.now()
         var outcome = Outcome()
-        for release in released where (release.gateLapse == nil) != gate.isMet {
-            do {
-                if gate.isMet {
-                    _ = try await store.releases.update(release.id, by: .system, at: now) { release in
-                        guard release.gateLapse != nil else { throw Unchanged() }
-                        release.gateLapse = nil
-                        return KeyReleaseChange("gate_met_again", "the issuance gate is met again (after \(cause))")
+        // The owner and admins hear of a lapse in the transaction of the first key it flags; a re-check
+        // that flags nothing (another instance got there first) sends nothing.
+        let mail = gate.isMet ? [] : try await lapseMail(integration, gate: gate, cause: cause)
+        try await environment.change(with: mail, onlyWithAWrite: true) {
+            for release in released where (release.gateLapse == nil) != gate.isMet {
+                do {
+                    if gate.isMet {
+                        _ = try await store.releases.update(release.id, by: .system, at: now) { release in
+                            guard release.gateLapse != nil else { throw Unchanged() }
+                            release.gateLapse = nil
+                            return KeyReleaseChange("gate_met_again", "the issuance gate is met again (after \(cause))")
+                        }
+                        outcome.restored.append(release.id)
+                    } else {
+                        let reason = GateLapse.reason(gate)
+                        _ = try await store.releases.update(release.id, by: .system, at: now) { release in
+                            // Checked again inside the write: two re-checks at once flag (and mail) once.
+                            guard release.gateLapse == nil, release.state == .released else { throw Unchanged() }
+                            release.gateLapse = GateLapse(since: now, reason: reason)
+                            return KeyReleaseChange("gate_lapsed", "gate no longer met after \(cause): \(reason)")
+                        }
+                        outcome.lapsed.append(release.id)
                     }
-                    outcome.restored.append(release.id)
-                } else {
-                    let reason = GateLapse.reason(gate)
-                    _ = try await store.releases.update(release.id, by: .system, at: now) { release in
-                        // Checked again inside the write: two re-checks at once flag (and mail) once.
-                        guard release.gateLapse == nil, release.state == .released else { throw Unchanged() }
-                        release.gateLapse = GateLapse(since: now, reason: reason)
-                        return KeyReleaseChange("gate_lapsed", "gate no longer met after \(cause): \(reason)")
-                    }
-                    outcome.lapsed.append(release.id)
+                } catch is Unchanged {
+                    continue
                 }
-            } catch is Unchanged {
-                continue
             }
         }
-        if !outcome.lapsed.isEmpty { await notify(integration, gate: gate, cause: cause) }
         return outcome
     }
 
-    /// One message to the owner and every active admin; a mail failure is logged, the flag stands.
-    private func notify(_ integration: Integration, gate: Gate, cause: String) async {
-        let store = environment.store
-        do {
-            let users = try await store.users.list().filter(\.isActive)
-            var recipients = users.filter { $0.role == .admin }.map(\.email)
-            if let owner = users.first(where: { $0.id == integration.fields.ownerID }) { recipients.insert(owner.email, at: 0) }
-            recipients = recipients.reduce(into: []) { seen, email in if !seen.contains(email) { seen.append(email) } }
-            guard !recipients.isEmpty else { return }
-            try await environment.mailer.send(
-                to: recipients, subject: "Gate no longer met: \(integration.fields.name) has a released key",
-                body: """
-                \(integration.fields.name) has a released Canvas developer key, and after \(cause) its issuance gate is no longer met:
+    /// One message to the owner and every active admin.
+    private func lapseMail(_ integration: Integration, gate: Gate, cause: String) async throws -> [QueuedMail] {
+        let users = try await environment.store.users.list().filter(\.isActive)
+        var recipients = users.filter { $0.role == .admin }.map(\.email)
+        if let owner = users.first(where: { $0.id == integration.fields.ownerID }) { recipients.insert(owner.email, at: 0) }
+        recipients = recipients.reduce(into: []) { seen, email in if !seen.contains(email) { seen.append(email) } }
+        guard !recipients.isEmpty else { return [] }
+        return [try environment.compose(
+            to: recipients, subject: "Gate no longer met: \(integration.fields.name) has a released key",
+            body: """
+            \(integration.fields.name) has a released Canvas developer key, and after \(cause) its issuance gate is no longer met:
 
-                \(gate.unmet.map { "- \($0.sentence)" }.joined(separator: "\n"))
+            \(gate.unmet.map { "- \($0.sentence)" }.joined(separator: "\n"))
 
-                The key is flagged "gate no longer met" until every item is met again. Decide whether to turn the key off:
-                \(environment.links.integration(integration.id))
-                """,
-                logger: environment.logger)
-        } catch {
-            environment.logger.error("gate lapse mail failed", metadata: ["integration": "\(integration.id)", "error": "\(String(describing: type(of: error)))"])
-        }
+            The key is flagged "gate no longer met" until every item is met again. Decide whether to turn the key off:
+            \(environment.links.integration(integration.id))
+            """)]
     }
 }

@@ -169,18 +169,21 @@ extension OperationEnvironment {
 
     /// Runs `change` with `mail` stored in the change's own audited transaction, so the two commit or
     /// roll back together; the worker is woken after. Should the change write nothing audited, the mail
-    /// is queued once it returns.
-    func change<T>(with mail: [QueuedMail], _ change: () async throws -> T) async throws -> T {
+    /// is queued once it returns, unless `onlyWithAWrite` says it belongs to a write that did not happen.
+    @discardableResult
+    func change<T>(with mail: [QueuedMail], onlyWithAWrite: Bool = false, _ change: () async throws -> T) async throws -> T {
+        guard !mail.isEmpty else { return try await change() }
         let carrier = MailWithChange(mail)
         let result = try await MailWithChange.$current.withValue(carrier) { try await change() }
         if !carrier.isStored {
+            if onlyWithAWrite { return result }
             for message in mail { try await store.outbox.enqueue(message) }
         }
         for message in mail {
             logger.info("mail queued", metadata: ["to": .string(message.to.joined(separator: ",")), "subject": .string(message.subject),
                                                   "mail": .string(message.id.description)])
         }
-        if !mail.isEmpty { mailer.wake() }
+        mailer.wake()
         return result
     }
 }
