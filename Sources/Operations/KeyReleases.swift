@@ -82,9 +82,13 @@ public struct KeyReleases: Sendable {
             try await switchOn(details.canvasKeyID, scopes: details.scopes, allowIncludes: details.allowIncludeParameters, release: release,
                                why: "verified release \(release.id)", by: actor)
         }
-        let (updated, outcome) = try await store.releases.update(release.id, by: actor, at: now) { release in
-            let outcome = release.verify(code, details: details, at: now, policy: policy)
-            return KeyReleaseChange(outcome == .released ? "release" : "code_refused", Self.summary(of: outcome, release, details, policy), decision: outcome)
+        // The vendor's notice is stored with the write that releases, never with a refused code.
+        let notice = try await releasedMail(release, details: details)
+        let (updated, outcome) = try await environment.change(with: notice, onlyWithAWrite: true, onlyWith: ("key_release", "release")) {
+            try await store.releases.update(release.id, by: actor, at: now) { release in
+                let outcome = release.verify(code, details: details, at: now, policy: policy)
+                return KeyReleaseChange(outcome == .released ? "release" : "code_refused", Self.summary(of: outcome, release, details, policy), decision: outcome)
+            }
         }
         guard outcome == .released else {
             if switchedOn {
@@ -109,7 +113,6 @@ public struct KeyReleases: Sendable {
                                                 reason: "rotated by release \(updated.id)", integration: updated.integrationID, release: previous, by: actor)
             }
         }
-        await notifyVendor(updated)
         return updated
     }
 
@@ -217,13 +220,12 @@ public struct KeyReleases: Sendable {
             """)
     }
 
-    /// Tells the vendor's security contact that the key is on; a failure is logged, the release stands.
-    private func notifyVendor(_ release: KeyRelease) async {
+    /// The vendor's security contact hears that the key is on (nobody, without a contact).
+    private func releasedMail(_ release: KeyRelease, details: ReleaseDetails) async throws -> [QueuedMail] {
         let store = environment.store
-        guard let integration = try? await store.integrations.find(release.integrationID),
-              let vendor = try? await store.vendors.find(integration.vendorID), let contact = vendor.fields.securityContactEmail,
-              let details = release.details else { return }
-        try? await environment.mailer.send(
+        guard let integration = try await store.integrations.find(release.integrationID),
+              let vendor = try await store.vendors.find(integration.vendorID), let contact = vendor.fields.securityContactEmail else { return [] }
+        return [try environment.compose(
             to: [contact], subject: "Developer key released for \(integration.fields.name)",
             body: """
             \(vendor.fields.name): the Canvas developer key \(details.canvasKeyID) for \(integration.fields.name) is now on.
@@ -233,7 +235,6 @@ public struct KeyReleases: Sendable {
 
             Calls outside these scopes are refused by Canvas and are a breach of our agreement.
             We will review the integration again by \(details.rereviewOn).
-            """,
-            logger: environment.logger)
+            """)]
     }
 }

@@ -170,10 +170,12 @@ extension OperationEnvironment {
     /// Runs `change` with `mail` stored in the change's own audited transaction, so the two commit or
     /// roll back together; the worker is woken after. Should the change write nothing audited, the mail
     /// is queued once it returns, unless `onlyWithAWrite` says it belongs to a write that did not happen.
+    /// `onlyWith` ties the mail to the write recording that audit event.
     @discardableResult
-    func change<T>(with mail: [QueuedMail], onlyWithAWrite: Bool = false, _ change: () async throws -> T) async throws -> T {
+    func change<T>(with mail: [QueuedMail], onlyWithAWrite: Bool = false, onlyWith event: (entityType: String, action: String)? = nil,
+                   _ change: () async throws -> T) async throws -> T {
         guard !mail.isEmpty else { return try await change() }
-        let carrier = MailWithChange(mail)
+        let carrier = MailWithChange(mail, onlyWith: event)
         let result = try await MailWithChange.$current.withValue(carrier) { try await change() }
         if !carrier.isStored {
             if onlyWithAWrite { return result }

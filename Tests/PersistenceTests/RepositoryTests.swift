@@ -174,9 +174,15 @@ struct RepositoryTests {
                 _ = try await store.vendors.create(fields("Second"), id: .init(UUID()), by: admin, at: t0)
                 _ = try await store.vendors.create(fields("Third"), id: .init(UUID()), by: admin, at: t0)
             }
+            // Mail tied to one audit event skips a write that records another.
+            let tied = MailWithChange([mail("only with a deletion")], onlyWith: ("vendor", "delete"))
+            _ = try await MailWithChange.$current.withValue(tied) {
+                try await store.vendors.create(fields("Fourth"), id: .init(UUID()), by: admin, at: t0)
+            }
+            #expect(!tied.isStored)
             let waiting = try await store.outbox.claim(now: t0.addingTimeInterval(60), limit: 10)
             #expect(waiting.map(\.subject).sorted() == ["once", "with the new vendor"])
-            #expect(try await store.audit.list(AuditQuery(entityType: "vendor")).total == 3)
+            #expect(try await store.audit.list(AuditQuery(entityType: "vendor")).total == 4)
         }
     }
 

@@ -5,8 +5,9 @@ import Foundation
 /// change that rolled back.
 ///
 /// An operation composes the messages first and runs the change inside `MailWithChange.$current`; the
-/// first audited write in that scope claims them. A write that fails gives them back, so a later write
-/// in the scope (or the operation itself, if none wrote) can still store them.
+/// first audited write in that scope (recording the event `onlyWith` names, if it names one) stores
+/// them. A write that fails or records another event gives them back, so a later write in the scope (or
+/// the operation itself, if none wrote) can still store them.
 public final class MailWithChange: @unchecked Sendable {
     @TaskLocal public static var current: MailWithChange?
 
@@ -16,7 +17,20 @@ public final class MailWithChange: @unchecked Sendable {
     private var claimed = false
     private var committed = false
 
-    public init(_ mail: [QueuedMail]) { waiting = mail }
+    /// When set, the messages go only with a transaction that records this audit event (entity type
+    /// and action): a release's notice rides on the write that releases, not on a refused code.
+    public let onlyWith: (entityType: String, action: String)?
+
+    public init(_ mail: [QueuedMail], onlyWith event: (entityType: String, action: String)? = nil) {
+        waiting = mail
+        onlyWith = event
+    }
+
+    /// Whether a transaction recording `entries` is the change these messages belong to.
+    public func belongs(with entries: [AuditEntry]) -> Bool {
+        guard let onlyWith else { return true }
+        return entries.contains { $0.entityType == onlyWith.entityType && $0.action == onlyWith.action }
+    }
 
     /// The messages to store in the transaction that is starting; empty when another one took them.
     public func claim() -> [QueuedMail] {

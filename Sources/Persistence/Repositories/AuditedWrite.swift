@@ -37,8 +37,8 @@ enum AuditedWrite {
         let carrier = MailWithChange.current
         let mail = carrier?.claim() ?? []
         do {
-            let result = try await committed(on: database, mail: mail, body)
-            if !mail.isEmpty { carrier?.markCommitted() }
+            let (result, stored) = try await committed(on: database, mail: mail, belongs: { carrier?.belongs(with: $0) ?? true }, body)
+            if !mail.isEmpty { stored ? carrier?.markCommitted() : carrier?.giveBack() }
             return result
         } catch {
             if !mail.isEmpty { carrier?.giveBack() }
@@ -46,10 +46,12 @@ enum AuditedWrite {
         }
     }
 
+    /// The change, its events and (when they belong with those events) the mail, in one transaction;
+    /// returns whether the mail was stored.
     private static func committed<T: Sendable>(
-        on database: any Database, mail: [QueuedMail],
+        on database: any Database, mail: [QueuedMail], belongs: @escaping @Sendable ([AuditEntry]) -> Bool,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
-    ) async throws -> T {
+    ) async throws -> (T, Bool) {
         try await database.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
             try await sql.raw("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1").run()
@@ -71,8 +73,11 @@ enum AuditedWrite {
             head.lastSequence = sequence
             head.lastHash = previous
             try await head.update(on: tx)
-            for message in mail { try await MailOutboxModel(message).create(on: tx) }
-            return result
+            let stored = !mail.isEmpty && belongs(entries)
+            if stored {
+                for message in mail { try await MailOutboxModel(message).create(on: tx) }
+            }
+            return (result, stored)
         }
     }
 }
