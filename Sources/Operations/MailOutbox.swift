@@ -49,11 +49,16 @@ public struct OutboxMailer: MailSending {
     public func send(to recipients: [String], subject: String, body: String, logger: Logger) async throws {
         let mail = try Self.queued(to: recipients, subject: subject, body: body, id: ids(), at: now(), seal: seal)
         try await stores().outbox.enqueue(mail)
-        logger.info("mail queued", metadata: ["to": .string(recipients.joined(separator: ",")), "subject": .string(subject), "mail": .string(mail.id.description)])
+        Self.logQueued(mail, logger: logger)
         signal.wake()
     }
 
     public func wake() { signal.wake() }
+
+    /// The log line for a stored message: who, what and its id, never the body.
+    static func logQueued(_ mail: QueuedMail, logger: Logger) {
+        logger.info("mail queued", metadata: ["to": .string(mail.to.joined(separator: ",")), "subject": .string(mail.subject), "mail": .string(mail.id.description)])
+    }
 
     /// A message as the outbox stores it.
     public static func queued(to recipients: [String], subject: String, body: String, id: QueuedMail.ID, at now: Date, seal: MailSeal) throws -> QueuedMail {
@@ -181,10 +186,7 @@ extension OperationEnvironment {
             if onlyWithAWrite { return result }
             for message in mail { try await store.outbox.enqueue(message) }
         }
-        for message in mail {
-            logger.info("mail queued", metadata: ["to": .string(message.to.joined(separator: ",")), "subject": .string(message.subject),
-                                                  "mail": .string(message.id.description)])
-        }
+        for message in mail { OutboxMailer.logQueued(message, logger: logger) }
         mailer.wake()
         return result
     }

@@ -136,10 +136,9 @@ public struct ReminderDispatch: Sendable {
         let due = Reminders.due(try await subjects(), today: CalendarDay.of(now), thresholds: environment.policy.reminderDays,
                                 alreadySent: try await store.reminders.sentKeys())
         var sent = 0
-        let seal = environment.mailSeal
         for reminder in due where !reminder.subject.recipients.isEmpty {
             let (subject, body) = Self.message(reminder, link: environment.links.gateFix)
-            let mail = try OutboxMailer.queued(to: reminder.subject.recipients, subject: subject, body: body, id: environment.ids(), at: now, seal: seal)
+            let mail = try environment.compose(to: reminder.subject.recipients, subject: subject, body: body)
             // The reminder and its message are stored together; the worker sends it after the commit.
             if try await store.reminders.record(reminder, at: now, mail: mail) { sent += 1 }
         }

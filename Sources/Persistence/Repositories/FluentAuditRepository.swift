@@ -74,8 +74,8 @@ struct FluentAuditRepository: AuditRepository {
             return try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
                     let query: PostgresQuery = """
-                        SELECT seq, occurred_at, actor_id, actor_label, entity_type, entity_id, action, summary, previous_hash, hash
-                        FROM audit_events WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
+                        SELECT \(unescaped: Self.streamedColumns.joined(separator: ", ")) FROM \(unescaped: AuditEventModel.schema) \
+                        WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
                         """
                     var events: [AuditEvent] = []
                     events.reserveCapacity(limit)
