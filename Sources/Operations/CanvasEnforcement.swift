@@ -61,7 +61,8 @@ public struct CanvasEnforcement: Sendable {
 
     /// Performs a pending, failed or (approving it) proposed write. Another instance already on it: the
     /// write is returned as it stands. A write left "performing" by a crash is repaired by reading back.
-    public func perform(_ id: CanvasWrite.ID, by actor: Actor) async throws -> CanvasWrite {
+    /// `notice`, given the write as it ends, composes the mail that goes in the outcome's own transaction.
+    public func perform(_ id: CanvasWrite.ID, by actor: Actor, notice: Notice? = nil) async throws -> CanvasWrite {
         guard let connection else { throw CanvasSyncRefusal.notConfigured }
         let store = environment.store
         let lease = "canvas_write:\(id)", holder = UUID().uuidString
@@ -72,7 +73,7 @@ public struct CanvasEnforcement: Sendable {
         }
         let canvas = connection.open()
         do {
-            let result = try await run(id, canvas: canvas, connection: connection, by: actor)
+            let result = try await run(id, canvas: canvas, connection: connection, by: actor, notice: notice)
             await canvas.close()
             try? await store.canvas.releaseLease(lease, holder: holder)
             return result
@@ -83,7 +84,10 @@ public struct CanvasEnforcement: Sendable {
         }
     }
 
-    private func run(_ id: CanvasWrite.ID, canvas: any CanvasReading, connection: CanvasConnection, by actor: Actor) async throws -> CanvasWrite {
+    /// Composes the mail for a write as it ends (`nil`: none).
+    public typealias Notice = @Sendable (CanvasWrite) async throws -> QueuedMail?
+
+    private func run(_ id: CanvasWrite.ID, canvas: any CanvasReading, connection: CanvasConnection, by actor: Actor, notice: Notice?) async throws -> CanvasWrite {
         let store = environment.store
         guard let write = try await store.canvasWrites.find(id) else { throw DomainError.notFound(entity: "Canvas write") }
         switch write.state {
@@ -92,9 +96,9 @@ public struct CanvasEnforcement: Sendable {
         case .performing:
             // Claimed by an instance that is gone: Canvas decides what happened.
             let seen = try await observe(write.target, canvas, connection)
-            return try await finish(id, seen.done ? .done : .failed,
+            return try await finish(write, seen.done ? .done : .failed,
                                     seen.done ? "repaired after an interruption: Canvas shows \(seen.text); not written again"
-                                              : "interrupted, and Canvas shows \(seen.text): not done — retry", step: "canvas_write_repaired", by: actor)
+                                              : "interrupted, and Canvas shows \(seen.text): not done — retry", step: "canvas_write_repaired", by: actor, notice: notice)
         case .proposed, .pending, .failed:
             break
         }
@@ -105,40 +109,49 @@ public struct CanvasEnforcement: Sendable {
         }
         let before = try? await observe(write.target, canvas, connection)
         if let before, before.done {
-            return try await finish(id, .done, "Canvas already showed \(before.text); nothing written", step: "canvas_write_done", by: actor)
+            return try await finish(write, .done, "Canvas already showed \(before.text); nothing written", step: "canvas_write_done", by: actor, notice: notice)
         }
         do {
             _ = try await send(write.target, canvas, connection)
         } catch let error as CanvasError {
             if case .forbidden = error {
-                return try await finish(id, .failed, "Canvas refused: this token's user lacks the permission \(write.target.action.permission)",
-                                        step: "canvas_write_failed", by: actor)
+                return try await finish(write, .failed, "Canvas refused: this token's user lacks the permission \(write.target.action.permission)",
+                                        step: "canvas_write_failed", by: actor, notice: notice)
             }
-            if case .tokenRefused = error { return try await finish(id, .failed, error.description, step: "canvas_write_failed", by: actor) }
+            if case .tokenRefused = error { return try await finish(write, .failed, error.description, step: "canvas_write_failed", by: actor, notice: notice) }
             // A 5xx or a time-out may have come after Canvas made the change: the read-back decides.
             guard let seen = try? await observe(write.target, canvas, connection) else {
-                return try await finish(id, .failed, "\(error.description) Canvas could not be read back; retry", step: "canvas_write_failed", by: actor)
+                return try await finish(write, .failed, "\(error.description) Canvas could not be read back; retry", step: "canvas_write_failed", by: actor, notice: notice)
             }
-            return try await finish(id, seen.done ? .done : .failed,
+            return try await finish(write, seen.done ? .done : .failed,
                                     seen.done ? "\(error.description) Read back: Canvas shows \(seen.text), so it took effect"
                                               : "\(error.description) Read back: Canvas shows \(seen.text)",
-                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor)
+                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor, notice: notice)
         }
         do {
             let seen = try await observe(write.target, canvas, connection)
-            return try await finish(id, seen.done ? .done : .failed,
+            return try await finish(write, seen.done ? .done : .failed,
                                     seen.done ? "read back: Canvas shows \(seen.text)" : "Canvas accepted the change, but reading back shows \(seen.text)",
-                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor)
+                                    step: seen.done ? "canvas_write_done" : "canvas_write_failed", by: actor, notice: notice)
         } catch let error as CanvasError {
-            return try await finish(id, .failed, "written, but reading back failed: \(error.description)", step: "canvas_write_failed", by: actor)
+            return try await finish(write, .failed, "written, but reading back failed: \(error.description)", step: "canvas_write_failed", by: actor, notice: notice)
         }
     }
 
-    private func finish(_ id: CanvasWrite.ID, _ state: CanvasWriteState, _ outcome: String, step: String, by actor: Actor) async throws -> CanvasWrite {
-        let write = try await environment.store.canvasWrites.update(id, by: actor, at: environment.now()) { write in
-            write.state = state
-            write.outcome = outcome
-            return CanvasWriteChange(step, outcome)
+    /// Records how `started` ended; its notice (if any) is stored in the same transaction.
+    private func finish(_ started: CanvasWrite, _ state: CanvasWriteState, _ outcome: String, step: String, by actor: Actor,
+                        notice: Notice?) async throws -> CanvasWrite {
+        let id = started.id
+        var ended = started
+        ended.state = state
+        ended.outcome = outcome
+        let mail = try await notice?(ended).map { [$0] } ?? []
+        let write = try await environment.change(with: mail, onlyWith: ("canvas_write", step)) {
+            try await environment.store.canvasWrites.update(id, by: actor, at: environment.now()) { write in
+                write.state = state
+                write.outcome = outcome
+                return CanvasWriteChange(step, outcome)
+            }
         }
         let level: Logger.Level = state == .done ? .info : .warning
         environment.logger.log(level: level, "canvas write", metadata: ["write": "\(id)", "action": "\(write.target.action.rawValue)", "state": "\(state.rawValue)"])
@@ -337,44 +350,49 @@ public struct CanvasEnforcement: Sendable {
             for cause in SwitchOffCause.causes(findings: findings, lapsed: lapsed, keysOn: keysOn) {
                 guard !declined.contains(Declined(keyID: cause.keyID, reason: "policy: \(cause.reason)")),
                       try await store.canvasWrites.open(action: .keyOff, objectID: cause.keyID).isEmpty else { continue }
-                var write = try await record(CanvasWriteTarget(action: .keyOff, objectID: cause.keyID, name: cause.keyName), reason: "policy: \(cause.reason)",
-                                             integration: cause.integrationID, release: cause.releaseID, finding: cause.findingKind, proposed: !automatic, by: .system)
-                if automatic { write = try await perform(write.id, by: .system) }
-                await notify(write, integration: cause.integrationID)
+                let target = CanvasWriteTarget(action: .keyOff, objectID: cause.keyID, name: cause.keyName), reason = "policy: \(cause.reason)"
+                let integration = cause.integrationID
+                let record = { try await self.record(target, reason: reason, integration: integration, release: cause.releaseID, finding: cause.findingKind,
+                                                     proposed: !automatic, by: .system) }
+                if automatic {
+                    // The notice says how it ended, so it goes in with the outcome.
+                    _ = try await perform(try await record().id, by: .system) { ended in try await notice(ended, integration: integration) }
+                } else {
+                    let proposal = CanvasWrite(id: environment.ids(), target: target, state: .proposed, reason: reason, integrationID: integration, releaseID: nil,
+                                               findingKind: nil, requestedBy: Actor.system.label, requestedAt: environment.now())
+                    let mail = try await notice(proposal, integration: integration).map { [$0] } ?? []
+                    _ = try await environment.change(with: mail, onlyWith: ("canvas_write", "canvas_write_proposed"), record)
+                }
             }
         } catch {
             environment.logger.error("canvas enforcement policy failed", metadata: ["error": "\(String(describing: type(of: error)))"])
         }
     }
 
-    private func notify(_ write: CanvasWrite, integration: Integration.ID?) async {
+    /// The mail about a switch-off, to the integration's owner and every admin (`nil` when nobody can get it).
+    private func notice(_ write: CanvasWrite, integration: Integration.ID?) async throws -> QueuedMail? {
         let store = environment.store
-        do {
-            let users = try await store.users.list().filter(\.isActive)
-            var recipients = users.filter { $0.role == .admin }.map(\.email)
-            if let integration, let owner = try await store.integrations.find(integration)?.fields.ownerID,
-               let email = users.first(where: { $0.id == owner })?.email {
-                recipients.insert(email, at: 0)
-            }
-            recipients = recipients.reduce(into: []) { seen, email in if !seen.contains(email) { seen.append(email) } }
-            guard !recipients.isEmpty else { return }
-            let what = switch write.state {
-            case .proposed: "VendorReview proposes switching it off in Canvas. One click on the dashboard does it:"
-            case .done: "VendorReview switched it off in Canvas (read back: \(write.outcome ?? "done")). Its tokens no longer work."
-            default: "VendorReview tried to switch it off in Canvas and could not: \(write.outcome ?? "failed"). Retry it from the dashboard:"
-            }
-            // The dashboard (the root) holds the one-click switch-off and the retry; a done switch-off links its integration.
-            try await environment.mailer.send(
-                to: recipients, subject: "Canvas key \(write.target.objectID) should not be on",
-                body: """
-                The developer key \(write.target.name) should not be on: \(write.reason).
-
-                \(what)
-                \(write.state == .done ? integration.map(environment.links.integration) ?? environment.links.gateFix(nil) : environment.links.gateFix(nil))
-                """,
-                logger: environment.logger)
-        } catch {
-            environment.logger.error("canvas enforcement mail failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+        let users = try await store.users.list().filter(\.isActive)
+        var recipients = users.filter { $0.role == .admin }.map(\.email)
+        if let integration, let owner = try await store.integrations.find(integration)?.fields.ownerID,
+           let email = users.first(where: { $0.id == owner })?.email {
+            recipients.insert(email, at: 0)
         }
+        recipients = recipients.reduce(into: []) { seen, email in if !seen.contains(email) { seen.append(email) } }
+        guard !recipients.isEmpty else { return nil }
+        let what = switch write.state {
+        case .proposed: "VendorReview proposes switching it off in Canvas. One click on the dashboard does it:"
+        case .done: "VendorReview switched it off in Canvas (\(write.outcome ?? "done")). Its tokens no longer work."
+        default: "VendorReview tried to switch it off in Canvas and could not: \(write.outcome ?? "failed"). Retry it from the dashboard:"
+        }
+        // The dashboard (the root) holds the one-click switch-off and the retry; a done switch-off links its integration.
+        return try environment.compose(
+            to: recipients, subject: "Canvas key \(write.target.objectID) should not be on",
+            body: """
+            The developer key \(write.target.name) should not be on: \(write.reason).
+
+            \(what)
+            \(write.state == .done ? integration.map(environment.links.integration) ?? environment.links.gateFix(nil) : environment.links.gateFix(nil))
+            """)
     }
 }

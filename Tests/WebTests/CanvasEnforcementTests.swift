@@ -291,7 +291,8 @@ struct CanvasEnforcementTests {
                 let proposed = try await h.app.store.canvasWrites.list(CanvasWriteQuery(states: [.proposed]))
                 #expect(Set(proposed.map(\.target.objectID)) == onWithout)
                 #expect(try await Self.writes(double).isEmpty)
-                #expect(try await h.mail().contains { $0.contains("should not be on") && $0.contains("proposes switching it off") })
+                // One notice per proposal, stored with it.
+                #expect(try await h.mail().filter { $0.contains("should not be on") && $0.contains("proposes switching it off") }.count == proposed.count)
                 // A second sync proposes nothing twice.
                 _ = try await h.app.context.operations.canvas.sync(by: .system)
                 #expect(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).count == proposed.count)
@@ -344,7 +345,9 @@ struct CanvasEnforcementTests {
                 #expect(sent.count == 2 && (sent.last?["body"] as? String)?.contains("workflow_state%5D=off") == true)
                 let off = try #require(try await h.app.store.canvasWrites.list(CanvasWriteQuery()).first { $0.target.action == .keyOff })
                 #expect(off.state == .done && off.reason.contains("issuance gate is no longer met"))
-                #expect(try await h.mail().contains { $0.contains("switched it off in Canvas") })
+                // One notice, stored with the outcome it reports.
+                let notices = try await h.mail().filter { $0.contains("should not be on") }
+                #expect(notices.count == 1 && notices.first?.contains("switched it off in Canvas (read back: Canvas shows the key") == true)
             }
         }
     }
