@@ -31,23 +31,9 @@ public struct DriftScans: Sendable {
                           otherKnownKeys: inherited, columns: columns)
     }
 
-    /// Scans an upload held in memory, off the caller's thread, and stores the result. An unreadable
-    /// log is a validation error naming the problem; malformed rows are only counted.
-    public func scan(upload bytes: [UInt8], named name: String, by actor: Actor) async throws -> DriftScan {
-        let setup = try await setup()
-        let report: DriftReport
-        do {
-            let limit = environment.policy.inflateLimit
-            report = try await Self.offload { try Self.scan(upload: bytes, named: name, setup: setup, limit: limit) }
-        } catch let failure as LogFile.Failure {
-            throw DomainError.validation(ValidationErrors(["file": "This log cannot be scanned: \(failure.problem)."]))
-        }
-        return try await record(report, files: [name], by: actor)
-    }
-
-    /// Stores a finished scan with an audit event summarising it.
-    public func record(_ report: DriftReport, files: [String], by actor: Actor) async throws -> DriftScan {
-        try await environment.store.drift.record(report, files: files, id: environment.ids(), by: actor, at: environment.now())
+    /// Stores a finished scan with an audit event summarising it (and, with `job`, that job done).
+    public func record(_ report: DriftReport, files: [String], by actor: Actor, job: DriftJob.ID? = nil) async throws -> DriftScan {
+        try await environment.store.drift.record(report, files: files, id: environment.ids(), by: actor, at: environment.now(), job: job)
     }
 
     /// How an integration's requests are recognised when no key id says: service accounts and user agents.
@@ -65,10 +51,11 @@ public struct DriftScans: Sendable {
         return try finish(scanner, file: paths.last ?? "log")
     }
 
-    /// Scans a log held in memory.
-    public static func scan(upload bytes: [UInt8], named name: String, setup: DriftSetup, limit: InflateLimit = .standard) throws -> DriftReport {
+    /// Scans a log held in memory; `progress` is told how far it got.
+    public static func scan(upload bytes: [UInt8], named name: String, setup: DriftSetup, limit: InflateLimit = .standard,
+                            progress: (LogFile.Progress) -> Void = { _ in }) throws -> DriftReport {
         let scanner = DriftScanner(setup)
-        try LogFile.scan(bytes, named: name, into: scanner, limit: limit)
+        try LogFile.scan(bytes, named: name, into: scanner, limit: limit, progress: progress)
         return try finish(scanner, file: name)
     }
 
@@ -77,13 +64,6 @@ public struct DriftScans: Sendable {
             return try scanner.finish()
         } catch let error as WebLogError {
             throw LogFile.Failure(file: file, problem: error.description)
-        }
-    }
-
-    /// Runs CPU-bound work on a dispatch queue, so neither an event loop nor the cooperative pool waits on it.
-    private static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
         }
     }
 }

@@ -47,20 +47,69 @@ public enum LogFile {
         progress(Progress(bytesRead: done, totalBytes: total, rows: scanner.rowsRead))
     }
 
-    /// Scans bytes already in memory (an upload), compressed or not.
-    public static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner, limit: InflateLimit = .standard) throws {
+    /// Scans bytes already in memory (an upload), compressed or not, in 1 MiB pieces; `progress` is
+    /// told how many of the upload's bytes were read, about every 8 MiB.
+    public static func scan(_ data: [UInt8], named name: String, into scanner: DriftScanner, limit: InflateLimit = .standard,
+                            progress: (Progress) -> Void = { _ in }) throws {
         try scanner.startFile(named: name)
+        let total = Int64(data.count), piece = 1 << 20
+        var reported: Int64 = 0
+        func report(_ done: Int) {
+            if Int64(done) - reported >= 8 << 20 || done == data.count {
+                reported = Int64(done)
+                progress(Progress(bytesRead: reported, totalBytes: total, rows: scanner.rowsRead))
+            }
+        }
         do {
-            if isGzip(data) {
-                let inflater = try Inflater(file: name, limit: limit)
-                try data.withUnsafeBytes { raw in
-                    try inflater.inflate(raw, file: name) { chunk in try scanner.feed(chunk) }
+            try data.withUnsafeBytes { raw in
+                let inflater = isGzip(data) ? try Inflater(file: name, limit: limit) : nil
+                for start in stride(from: 0, to: raw.count, by: piece) {
+                    let chunk = UnsafeRawBufferPointer(rebasing: raw[start..<min(start + piece, raw.count)])
+                    if let inflater { try inflater.inflate(chunk, file: name) { try scanner.feed($0) } } else { try scanner.feed(chunk) }
+                    report(start + chunk.count)
                 }
-                try inflater.checkEnded(file: name)
-            } else {
-                try scanner.feed(data)
+                try inflater?.checkEnded(file: name)
             }
             try scanner.endFile()
+        } catch let error as WebLogError {
+            throw Failure(file: name, problem: error.description)
+        }
+    }
+
+    /// What can be said of an upload at once, before it is queued: that it is empty, that its header
+    /// lacks a column, that its gzip data is not gzip (or, for a small file, truncated). Reads at most
+    /// the first `prefix` bytes of its (inflated) content; the rest is the background scan's.
+    public static func check(_ data: [UInt8], named name: String, setup: DriftSetup, prefix: Int = 64 << 10) throws {
+        var head: [UInt8] = []
+        head.reserveCapacity(prefix)
+        struct Enough: Error {}
+        var complete = true
+        if isGzip(data) {
+            let inflater = try Inflater(file: name, limit: .standard)
+            do {
+                try data.withUnsafeBytes { raw in
+                    for start in stride(from: 0, to: raw.count, by: 16 << 10) {
+                        try inflater.inflate(UnsafeRawBufferPointer(rebasing: raw[start..<min(start + (16 << 10), raw.count)]), file: name) { out in
+                            head.append(contentsOf: out.prefix(prefix - head.count))
+                            if head.count >= prefix { throw Enough() }
+                        }
+                    }
+                }
+                try inflater.checkEnded(file: name)
+            } catch is Enough {
+                complete = false
+            }
+        } else {
+            head = Array(data.prefix(prefix))
+            complete = data.count <= prefix
+        }
+        if !complete, let lastNewline = head.lastIndex(of: 0x0A) { head.removeSubrange((lastNewline + 1)...) }
+        let scanner = DriftScanner(DriftSetup(targets: [], catalog: [], columns: setup.columns))
+        do {
+            try scanner.startFile(named: name)
+            try scanner.feed(head)
+            try scanner.endFile()
+            _ = try scanner.finish()
         } catch let error as WebLogError {
             throw Failure(file: name, problem: error.description)
         }

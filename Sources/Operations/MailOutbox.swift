@@ -2,33 +2,6 @@ import Domain
 import Foundation
 import Logging
 
-/// Wakes the delivery worker of this process as soon as a message is stored; other instances find it
-/// on their next poll.
-public final class MailSignal: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    public init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    public func wake() { continuation.yield() }
-
-    /// Returns when woken or after `seconds`, whichever is first.
-    func wait(seconds: Double) async {
-        let stream = stream
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var iterator = stream.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0.01, seconds) * 1_000_000_000)) }
-            _ = await group.next()
-            group.cancelAll()
-        }
-    }
-}
-
 /// The app's mailer: each message is stored in the outbox (its body sealed) and the worker is woken.
 /// Nothing here talks to a mail server, so no request or transaction waits on one.
 public struct OutboxMailer: MailSending {
@@ -36,9 +9,9 @@ public struct OutboxMailer: MailSending {
     let seal: MailSeal
     let ids: IdentifierGenerator
     let now: @Sendable () -> Date
-    let signal: MailSignal
+    let signal: WakeSignal
 
-    public init(stores: @escaping @Sendable () -> Store, seal: MailSeal, ids: IdentifierGenerator, now: @escaping @Sendable () -> Date, signal: MailSignal) {
+    public init(stores: @escaping @Sendable () -> Store, seal: MailSeal, ids: IdentifierGenerator, now: @escaping @Sendable () -> Date, signal: WakeSignal) {
         self.stores = stores
         self.seal = seal
         self.ids = ids
@@ -136,7 +109,7 @@ public struct MailDelivery: Sendable {
 
     /// Delivers until cancelled: at once when woken, otherwise every `pollSeconds` (for other instances'
     /// messages and retries); sent messages older than 30 days are forgotten once a day.
-    public func run(pollSeconds: Double, signal: MailSignal) async {
+    public func run(pollSeconds: Double, signal: WakeSignal) async {
         var lastSweep = Date.distantPast
         while !Task.isCancelled {
             do {

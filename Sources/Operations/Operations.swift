@@ -14,6 +14,7 @@ public struct Operations: Sendable {
     public let reviews: Reviews
     public let exports: AuditorExports
     public let drift: DriftScans
+    public let driftJobs: DriftJobs
     public let lti: LTIImports
     public let gateWatch: GateWatch
     public let statuses: IntegrationStatuses
@@ -38,6 +39,7 @@ public struct Operations: Sendable {
         reviews = Reviews(environment, watch: gateWatch)
         exports = AuditorExports(environment)
         drift = DriftScans(environment, catalog: catalog)
+        driftJobs = DriftJobs(environment, drift: drift)
         lti = LTIImports(environment, watch: gateWatch)
         canvas = CanvasSyncs(environment, enforcement: enforcement)
         mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)

@@ -57,7 +57,7 @@ struct AppContext: Sendable {
     /// The transport the outbox's worker delivers through.
     let mailer: Mailer
     /// Wakes this instance's mail worker.
-    let mailSignal: MailSignal
+    let mailSignal: WakeSignal
     /// The institution's rules from `data/policy.yaml`.
     let policy: Policy
     /// The Canvas connection (`CANVAS_URL`), or the demo double under `serve --demo`.

@@ -67,6 +67,7 @@ enum PagePath: String, CaseIterable, Sendable {
     case integrationLTI = "integrations/:integrationID/lti"
     case drift = "drift"
     case driftScan = "drift/:scanID"
+    case driftJob = "drift/jobs/:jobID"
     case integrationLogIdentity = "integrations/:integrationID/log-identity"
     case canvas = "canvas"
     case canvasSyncs = "canvas/syncs"

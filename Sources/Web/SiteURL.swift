@@ -75,6 +75,7 @@ enum SiteURL {
     case respondSubmit(String)
     case drift
     case driftScan(DriftScan.ID)
+    case driftJob(DriftJob.ID)
     case integrationLogIdentity(Integration.ID)
     case canvas
     case canvasSyncs
@@ -168,6 +169,7 @@ enum SiteURL {
             return PagePath.newIntegration.path(id.description) + Self.queryString(["name": name, "kind": kind, "from": "canvas"])
         case .drift: return PagePath.drift.path()
         case let .driftScan(id): return PagePath.driftScan.path(id.description)
+        case let .driftJob(id): return PagePath.driftJob.path(id.description)
         case let .integrationLogIdentity(id): return PagePath.integrationLogIdentity.path(id.description)
         case let .respond(secret): return PagePath.respond.path(secret)
         case let .respondQuestionnaire(secret, q): return PagePath.respondQuestionnaire.path(secret, q)

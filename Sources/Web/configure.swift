@@ -37,7 +37,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
     let persistence = app.persistence
     let institutionKey = try InstitutionKeyFile.load(config, logger: app.logger)
-    let mailSignal = MailSignal()
+    let mailSignal = WakeSignal()
     let outbox = OutboxMailer(stores: { persistence.store }, seal: MailSeal(institutionKey: institutionKey), ids: services.ids, now: services.now,
                               signal: mailSignal)
     let address = PublicAddress(configured: config.publicURL, application: app)

@@ -134,6 +134,7 @@ enum Routes {
         pages.get(.drift, access: readers, use: drift.index)
         pages.on(.POST, .drift, access: editorAccess, maxBodySize: DriftController.maxUpload + 65_536, use: drift.upload)
         pages.get(.driftScan, access: readers, use: drift.show)
+        pages.get(.driftJob, access: readers, use: drift.job)
         pages.post(.integrationLogIdentity, access: editorAccess, use: drift.saveIdentity)
 
         let canvas = CanvasController()
@@ -204,6 +205,7 @@ enum Routes {
         api.get("drift/scans", access: readers, use: drift.apiScans)
         api.on(.POST, "drift/scans", access: editorAccess, maxBodySize: DriftController.maxUpload, use: drift.apiUpload)
         api.get("drift/scans/:scanID", access: readers, use: drift.apiScan)
+        api.get("drift/jobs/:jobID", access: readers, use: drift.apiJob)
         api.get("integrations/:integrationID/drift", access: readers, use: drift.apiIntegration)
         api.on(.PUT, "integrations/:integrationID/log-identity", access: editorAccess, use: drift.apiSaveIdentity)
 

@@ -39,7 +39,7 @@ struct OperationsHarness {
             let mailer = RecordingMailer()
             let key = InstitutionKey.generate().key
             // As the app is built: operations put mail in the outbox, and the worker delivers it to the transport.
-            let outbox = OutboxMailer(stores: { database.store }, seal: MailSeal(institutionKey: key), ids: .random, now: { clock.now }, signal: MailSignal())
+            let outbox = OutboxMailer(stores: { database.store }, seal: MailSeal(institutionKey: key), ids: .random, now: { clock.now }, signal: WakeSignal())
             let environment = OperationEnvironment(
                 stores: { database.store }, mailer: outbox, now: { clock.now }, ids: .random, policy: .standard, questionnaires: [],
                 shippedCatalog: [], maxDocumentBytes: 1_048_576,

@@ -91,4 +91,79 @@ struct DriftRepositoryTests {
             #expect(try await store.audit.verifyChain().1 == nil)
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func anUploadIsScannedByOneWorkerAndEndsWithItsScanInOneTransaction(engine: TestEngine) async throws {
+        try await withMigratedDatabase(engine) { db in
+            let jobs = db.store.drift.jobs
+            let upload: [UInt8] = Array("timestamp,http_method,url\n".utf8) + [0, 0xFF, 0x1F]
+            let first = DriftJob(id: .init(UUID()), fileName: "a.csv", byteCount: Int64(upload.count), createdBy: admin, createdAt: t0)
+            let second = DriftJob(id: .init(UUID()), fileName: "b.csv.gz", byteCount: 3, createdBy: admin, createdAt: t0.addingTimeInterval(1))
+            try await jobs.enqueue(first, upload: upload)
+            try await jobs.enqueue(second, upload: [1, 2, 3])
+            #expect(try await jobs.find(first.id) == first, "a job reads back exactly")
+
+            // Two workers claim at once, then a third: each job is claimed once, with its bytes.
+            let lease = t0.addingTimeInterval(DriftJob.leaseSeconds)
+            async let a = jobs.claim(holder: "worker-a", now: t0, leaseUntil: lease)
+            async let b = jobs.claim(holder: "worker-b", now: t0, leaseUntil: lease)
+            var claims: [(holder: String, job: DriftJob, bytes: [UInt8])] = []
+            if let claim = try await a { claims.append(("worker-a", claim.0, claim.1)) }
+            if let claim = try await b { claims.append(("worker-b", claim.0, claim.1)) }
+            // (On PostgreSQL the loser of a race for one row waits on it, finds it taken, and gets nothing this round.)
+            if let claim = try await jobs.claim(holder: "worker-c", now: t0, leaseUntil: lease) { claims.append(("worker-c", claim.0, claim.1)) }
+            let claimedIDs: [DriftJob.ID] = claims.map(\.job.id)
+            #expect(claimedIDs.count == 2 && Set(claimedIDs) == Set([first.id, second.id]))
+            #expect(try await jobs.claim(holder: "worker-d", now: t0, leaseUntil: lease) == nil, "nothing is claimed twice")
+            let claimedFirst = try #require(claims.first { $0.job.id == first.id })
+            #expect(claimedFirst.bytes == upload, "the upload's bytes come back exactly")
+            #expect(claimedFirst.job.state == .scanning && claimedFirst.job.attempts == 1)
+
+            // Only the job's own worker records progress.
+            #expect(try await jobs.progress(first.id, holder: "worker-x", bytesScanned: 10, rows: 2, leaseUntil: lease) == false)
+            #expect(try await jobs.progress(first.id, holder: claimedFirst.holder, bytesScanned: 10, rows: 1, leaseUntil: lease))
+            #expect(try await jobs.find(first.id)?.rowsScanned == 1)
+
+            // The scan and the job's end commit together; the upload is forgotten.
+            let scanID = DriftScan.ID(UUID())
+            let report = DriftReport(rows: 2, malformed: 0, malformedSamples: [], attributed: 0, unattributed: 2, ignored: 0, otherKnownKeyRequests: 0,
+                                     firstSeen: nil, lastSeen: nil, integrations: [], unknownKeys: [], unknownKeysNotListed: 0, idleKeys: [], findingsNotListed: 0)
+            _ = try await db.store.drift.record(report, files: ["a.csv"], id: scanID, by: admin, at: t0, job: first.id)
+            let done = try #require(try await jobs.find(first.id))
+            #expect(done.state == .done && done.scanID == scanID && done.percentDone == 100 && done.finishedAt == t0)
+            #expect(done.rowsScanned == 2 && done.bytesScanned == Int64(upload.count), "the end says the whole upload was read")
+            let sql = try #require(db.database as? any SQLDatabase)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM drift_job_uploads WHERE id = \(bind: first.id.rawValue)").first()?.decode(column: "n", as: Int.self) == 0)
+
+            // A worker that died: once its lease ran out the job is claimed again, and after
+            // `maxAttempts` interruptions it is failed instead, its upload forgotten.
+            var now = t0
+            for attempt in 2...DriftJob.maxAttempts {
+                now = now.addingTimeInterval(DriftJob.leaseSeconds + 1)
+                let again = try #require(try await jobs.claim(holder: "worker-\(attempt)", now: now, leaseUntil: now.addingTimeInterval(DriftJob.leaseSeconds)))
+                #expect(again.0.id == second.id && again.0.attempts == attempt)
+            }
+            now = now.addingTimeInterval(DriftJob.leaseSeconds + 1)
+            #expect(try await jobs.claim(holder: "worker-last", now: now, leaseUntil: now.addingTimeInterval(60)) == nil)
+            let gaveUp = try #require(try await jobs.find(second.id))
+            #expect(gaveUp.state == .failed && gaveUp.problem == DriftJob.interruptedProblem)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM drift_job_uploads").first()?.decode(column: "n", as: Int.self) == 0)
+
+            // A refused log: failed with its reason, by its holder only.
+            let third2 = DriftJob(id: .init(UUID()), fileName: "c.csv", byteCount: 1, createdBy: admin, createdAt: now)
+            try await jobs.enqueue(third2, upload: [0x41])
+            _ = try #require(try await jobs.claim(holder: "worker-z", now: now, leaseUntil: now.addingTimeInterval(60)))
+            try await jobs.fail(third2.id, holder: "someone-else", problem: "no", at: now)
+            #expect(try await jobs.find(third2.id)?.state == .scanning)
+            try await jobs.fail(third2.id, holder: "worker-z", problem: "This log cannot be scanned: the log is empty.", at: now)
+            #expect(try await jobs.find(third2.id)?.problem == "This log cannot be scanned: the log is empty.")
+            #expect(try await jobs.list(states: [.failed], limit: 10).map(\.id) == [third2.id, second.id])
+
+            // Finished jobs are forgotten after a while; the scan stays.
+            #expect(try await jobs.deleteFinished(before: now.addingTimeInterval(1)) == 3)
+            #expect(try await jobs.list(states: DriftJob.State.allCases, limit: 10).isEmpty)
+            #expect(try await db.store.drift.scan(scanID) != nil)
+        }
+    }
 }
+

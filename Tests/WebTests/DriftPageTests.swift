@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -61,10 +62,24 @@ struct DriftPageTests {
             #expect(noFile.status == .unprocessableEntity && noFile.text.contains("Choose a request log"))
             let noURL = try await admin.postMultipart("/drift", csrf: csrf, filename: "x.csv", bytes: Array("timestamp,http_method,user_agent\nx,GET,y\n".utf8))
             #expect(noURL.status == .unprocessableEntity && noURL.text.contains("the log has no url column"))
+            #expect(try await h.app.store.drift.jobs.list(states: DriftJob.State.allCases, limit: 10).isEmpty, "a refused upload stores no job")
             let scanned = try await admin.postMultipart("/drift", csrf: csrf, filename: "web_logs.csv", bytes: Array(webLog.utf8))
             #expect(scanned.status == .seeOther)
-            let scanPath = try #require(scanned.headers.first(name: .location))
+            // The upload is a job: its page shows it waiting and reloads itself, and the index lists it.
+            let jobPath = try #require(scanned.headers.first(name: .location))
+            #expect(jobPath.hasPrefix("/drift/jobs/"))
+            let waiting = try await admin.get(jobPath)
+            #expect(waiting.status == .ok && waiting.text.contains("Waiting for the scanner") && waiting.text.contains("<meta http-equiv=\"refresh\" content=\"1\">"))
+            #expect(waiting.text.contains("it is being scanned in the background"), "the upload's notice")
+            #expect(try await admin.get("/drift").text.contains("id=\"drift-jobs\""))
+            #expect(try await h.app.operations.driftJobs.runDue() == 1)
+            let finished = try await admin.get(jobPath)
+            #expect(finished.status == .seeOther)
+            let scanPath = try #require(finished.headers.first(name: .location))
             let scanPage = try await admin.get(scanPath)
+            #expect(scanPage.text.contains("Scanned 6 rows: 3 out-of-scope requests, 1 malformed rows."), "the finished job's notice")
+            #expect(!scanPage.text.contains("http-equiv=\"refresh\""), "a finished scan's page stays put")
+            #expect(try await h.app.store.drift.jobs.list(states: [.done], limit: 10).first?.scanID?.description == String(scanPath.dropFirst("/drift/".count)))
             #expect(scanPage.status == .ok)
             #expect(scanPage.text.contains("/api/v1/courses/:course_id/enrollments") && scanPage.text.contains("555000000000777"))
             #expect(scanPage.text.contains("170000000000002") && scanPage.text.contains("Quiet tool"), "the idle key is listed")
@@ -118,18 +133,34 @@ struct DriftPageTests {
             let gz = try gzip(Array(webLog.utf8))
             let created = try await h.app.testing().sendRequest(.POST, "/api/v1/drift/scans?name=web_logs.csv.gz", headers: bearer(token),
                                                                 body: ByteBuffer(bytes: gz))
-            #expect(created.status == .created)
-            let body = try json(created)
+            #expect(created.status == .accepted)
+            let queued = try json(created)
+            let jobURL = try #require(queued["url"] as? String)
+            #expect(created.headers.first(name: .location) == jobURL && queued["state"] as? String == "queued" && queued["byteCount"] as? Int == gz.count)
+            #expect(try await h.app.operations.driftJobs.runDue() == 1)
+            let job = try json(try await h.app.testing().sendRequest(.GET, jobURL, headers: bearer(token)))
+            #expect(job["state"] as? String == "done" && job["percentDone"] as? Int == 100)
+            let scanURL = try #require(job["scanURL"] as? String)
+            let body = try json(try await h.app.testing().sendRequest(.GET, scanURL, headers: bearer(token)))
             #expect(body["rows"] as? Int == 6 && body["files"] as? [String] == ["web_logs.csv.gz"])
             let damaged = try await h.app.testing().sendRequest(.POST, "/api/v1/drift/scans", headers: bearer(token),
                                                                 body: ByteBuffer(bytes: Array(gz.prefix(gz.count / 2))))
             #expect(damaged.status == .unprocessableEntity)
             #expect(String(buffer: damaged.body).contains("truncated"))
             let bomb = try gzip(Array("id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent\n".utf8) + [UInt8](repeating: 0x0A, count: 32 << 20))
+            // A bomb's first bytes look like a log: it is refused by the scan, and the job says why.
             let exploded = try await h.app.testing().sendRequest(.POST, "/api/v1/drift/scans?name=bomb.csv.gz", headers: bearer(token), body: ByteBuffer(bytes: bomb))
-            #expect(exploded.status == .unprocessableEntity)
-            #expect(String(buffer: exploded.body).contains("decompression bomb"))
+            #expect(exploded.status == .accepted)
+            let bombURL = try #require(try json(exploded)["url"] as? String)
+            #expect(try await h.app.operations.driftJobs.runDue() == 1)
+            let refusedJob = try json(try await h.app.testing().sendRequest(.GET, bombURL, headers: bearer(token)))
+            #expect(refusedJob["state"] as? String == "failed" && (refusedJob["problem"] as? String)?.contains("decompression bomb") == true)
+            #expect(refusedJob["scanID"] is NSNull)
+            let page = try await (try await h.signedIn(.procurement)).get("/drift/jobs/" + bombURL.split(separator: "/").last!)
+            #expect(page.status == .ok && page.text.contains("id=\"job-problem\"") && page.text.contains("decompression bomb"))
+            #expect(!page.text.contains("http-equiv=\"refresh\""), "a refused job's page stays put")
             #expect(try await h.app.store.drift.scans(limit: 10).count == 1, "nothing is stored for a refused file")
+            #expect(try await h.app.testing().sendRequest(.GET, "/api/v1/drift/jobs/\(UUID())", headers: bearer(token)).status == .notFound)
             var headers = jsonHeaders(token)
             headers.contentType = .json
             let identity = try await h.app.testing().sendRequest(.PUT, "/api/v1/integrations/\(integration.id)/log-identity", headers: headers,

@@ -71,6 +71,38 @@ struct LogFileTests {
         #expect(report.rows == 0)
     }
 
+    @Test func anUploadInMemoryReportsItsProgressAsItIsRead() throws {
+        let header = "id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent\n"
+        let log = Array((header + rows(250_000, from: 0)).utf8)
+        #expect(log.count > 20 << 20)
+        for bytes in [log, try gzip(log)] {
+            var seen: [LogFile.Progress] = []
+            let report = try DriftScans.scan(upload: bytes, named: "web_logs.csv", setup: setup) { seen.append($0) }
+            #expect(report.rows == 250_000)
+            #expect(seen.count >= (bytes.count >> 23), "about every 8 MiB read")
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.bytesRead < $1.bytesRead && $0.rows <= $1.rows }, "it only moves forward")
+            #expect(seen.last?.bytesRead == Int64(bytes.count) && seen.last?.totalBytes == Int64(bytes.count))
+        }
+    }
+
+    @Test func theFirstBytesOfAnUploadSayAtOnceWhatTheyCan() throws {
+        let header = "id,timestamp,user_id,developer_key_id,http_method,url,http_status,user_agent\n"
+        func problem(_ bytes: [UInt8]) -> String? {
+            do { try LogFile.check(bytes, named: "x", setup: setup); return nil } catch let failure as LogFile.Failure { return failure.problem } catch { return "\(error)" }
+        }
+        #expect(problem(Array((header + rows(10, from: 0)).utf8)) == nil)
+        #expect(problem(Array("timestamp,http_method,user_agent\nx,GET,y\n".utf8))?.contains("no url column") == true)
+        #expect(problem(try gzip(Array("timestamp,http_method,user_agent\nx,GET,y\n".utf8)))?.contains("no url column") == true, "inside gzip too")
+        #expect(problem(Array("\n\n".utf8)) != nil)
+        let small = try gzip(Array((header + rows(100, from: 0)).utf8))
+        #expect(problem(Array(small.prefix(small.count / 2)))?.contains("truncated") == true, "a small file is read whole")
+        #expect(problem([0x1F, 0x8B, 0x00, 0x00, 0x41, 0x42])?.contains("gzip") == true)
+        // A long log is judged on its first 64 KiB: a header cut short there, or a bomb, is the scan's to find.
+        let long = Array((header + rows(100_000, from: 0)).utf8)
+        #expect(problem(Array(long.prefix(long.count / 2))) == nil)
+        #expect(problem(try gzip(Array(header.utf8) + [UInt8](repeating: 0x0A, count: 32 << 20))) == nil)
+    }
+
     @Test func theLimitJudgesTheRatioOnlyPastItsFloor() {
         let limit = InflateLimit.standard
         #expect(limit.refusal(compressed: 1, inflated: InflateLimit.ratioFloor) == nil, "a small repetitive file passes")

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Operations
 import Persistence
 import TestSupport
 import Testing
@@ -49,6 +50,7 @@ struct RoleMatrixTests {
             let emptyScan = DriftReport(rows: 0, malformed: 0, malformedSamples: [], attributed: 0, unattributed: 0, ignored: 0, otherKnownKeyRequests: 0,
                                         firstSeen: nil, lastSeen: nil, integrations: [], unknownKeys: [], unknownKeysNotListed: 0, idleKeys: [], findingsNotListed: 0)
             let scan = try await h.app.store.drift.record(emptyScan, files: ["m.csv"], id: .init(UUID()), by: .commandLine, at: h.clock.now)
+            let job = try await h.app.operations.driftJobs.submit(upload: Array("timestamp,http_method,url,user_agent\n2026-11-01T00:00:00Z,GET,/api/v1/courses,x\n".utf8), named: "m.csv", by: .commandLine)
             let specs = h.app.routeSpecs
             #expect(specs.count >= 45)
             // Every route Vapor knows was registered through the access-declaring table.
@@ -76,6 +78,7 @@ struct RoleMatrixTests {
                     .replacingOccurrences(of: ":keyID", with: inherited.id.description)
                     .replacingOccurrences(of: ":entryID", with: registered.id.description)
                     .replacingOccurrences(of: ":scanID", with: scan.id.description)
+                    .replacingOccurrences(of: ":jobID", with: job.id.description)
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     let (status, location, html) = try await answer(h, spec: spec, path: path, role: role)
                     if status == .ok, let html { links.collect(html, from: "\(path) as \(role?.rawValue ?? "anonymous")") }

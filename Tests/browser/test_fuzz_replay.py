@@ -6,6 +6,7 @@ are then sent to the real server, as drift uploads and LTI imports, through the 
 must be a stored result or a 4xx error body, never a 5xx, and the server must still be up at the end.
 """
 import json
+import time
 import os
 import pathlib
 import re
@@ -39,6 +40,7 @@ def test_the_fuzzers_find_nothing_and_their_inputs_do_not_hurt_the_server(demo_s
     integration = integrations["items"][0]["id"]
 
     answers = {}
+    jobs = []
     fuzz = ROOT / ".build" / "fuzz"
     for path in sample(fuzz / "corpus-weblog"):
         # The weblog fuzzer's first byte chooses how the input is cut into chunks; the rest is the log.
@@ -47,9 +49,22 @@ def test_the_fuzzers_find_nothing_and_their_inputs_do_not_hurt_the_server(demo_s
         response = requests.post(demo_server.url + "/api/v1/drift/scans?name=fuzz.csv", headers={**auth, "Content-Type": kind},
                                  data=body, timeout=30)
         answers.setdefault(("drift", response.status_code), []).append(path.name)
-        assert response.status_code in (201, 400, 413, 415, 422), (path, response.status_code, response.text[:500])
-        if response.status_code != 201:
+        assert response.status_code in (202, 400, 413, 415, 422), (path, response.status_code, response.text[:500])
+        if response.status_code == 202:
+            jobs.append((path.name, response.headers["Location"]))
+        else:
             assert "error" in response.json(), (path, response.text[:500])
+    # Every accepted upload is scanned in the background to an end: a scan stored, or the reason it was refused.
+    deadline = time.monotonic() + 180
+    for name, location in jobs:
+        while True:
+            job = requests.get(demo_server.url + location, headers=auth, timeout=10).json()
+            if job["state"] in ("done", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert job["state"] in ("done", "failed"), (name, job)
+        assert (job["state"] == "done") == (job["scanURL"] is not None) and (job["state"] == "failed") == (job["problem"] is not None), (name, job)
+        answers.setdefault(("drift job", job["state"]), []).append(name)
     for path in sample(fuzz / "corpus-lti"):
         body = path.read_bytes()
         kind = "application/xml" if body.lstrip()[:1] == b"<" else "application/json"
@@ -63,6 +78,7 @@ def test_the_fuzzers_find_nothing_and_their_inputs_do_not_hurt_the_server(demo_s
     counts = {f"{what} {status}": len(names) for (what, status), names in sorted(answers.items())}
     print("fuzz replay:", json.dumps(counts))
     assert sum(counts.values()) >= 100, counts
-    assert any(key.startswith("drift 201") for key in counts) and any(key.startswith("drift 422") for key in counts), counts
+    assert any(key.startswith("drift 202") for key in counts) and any(key.startswith("drift 422") for key in counts), counts
+    assert any(key.startswith("drift job done") for key in counts), counts
     assert demo_server.process.poll() is None
     assert requests.get(demo_server.url + "/healthz", timeout=10).status_code == 200

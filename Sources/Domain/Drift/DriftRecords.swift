@@ -83,11 +83,14 @@ public struct DriftScanSummary: Equatable, Sendable {
 }
 
 public protocol DriftRepository: Sendable {
+    /// Uploaded logs waiting for or going through their scan.
+    var jobs: any DriftJobRepository { get }
     func identities() async throws -> [Integration.ID: LogIdentity]
     func identity(_ integration: Integration.ID) async throws -> LogIdentity
     func saveIdentity(_ identity: LogIdentity, for integration: Integration.ID, by actor: Actor, at now: Date) async throws
-    /// Stores a scan and its findings, audited.
-    func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date) async throws -> DriftScan
+    /// Stores a scan and its findings, audited; with `job`, that job is marked done (and its upload
+    /// forgotten) in the same transaction, so a finished scan is never scanned again.
+    func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date, job: DriftJob.ID?) async throws -> DriftScan
     func scans(limit: Int) async throws -> [DriftScanSummary]
     func scan(_ id: DriftScan.ID) async throws -> DriftScan?
     /// The newest scan that covered this integration, with what it found for it.
@@ -95,6 +98,12 @@ public protocol DriftRepository: Sendable {
     /// Deletes scans (and their findings) made before `cutoff`, always keeping the newest scan; audited
     /// as one event. Returns how many were deleted.
     func deleteScans(before cutoff: Date, by actor: Actor, at now: Date) async throws -> Int
+}
+
+extension DriftRepository {
+    public func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date) async throws -> DriftScan {
+        try await record(report, files: files, id: id, by: actor, at: now, job: nil)
+    }
 }
 
 /// Turns the records into what a scan checks against.

@@ -26,5 +26,6 @@ enum MigrationList {
         CreateAuditCheckpoint(),
         SessionLastSeen(),
         CreateMailOutbox(),
+        CreateDriftJob(),
     ]
 }

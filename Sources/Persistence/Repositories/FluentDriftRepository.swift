@@ -7,6 +7,8 @@ struct FluentDriftRepository: DriftRepository {
     /// Rows per INSERT: well under SQLite's limit on bound values.
     static let insertBatch = 400
 
+    var jobs: any DriftJobRepository { FluentDriftJobRepository(database: database) }
+
     func identities() async throws -> [Integration.ID: LogIdentity] {
         var result: [Integration.ID: LogIdentity] = [:]
         for model in try await LogIdentityModel.query(on: database).all() {
@@ -39,8 +41,9 @@ struct FluentDriftRepository: DriftRepository {
         }
     }
 
-    func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date) async throws -> DriftScan {
+    func record(_ report: DriftReport, files: [String], id: DriftScan.ID, by actor: Actor, at now: Date, job: DriftJob.ID?) async throws -> DriftScan {
         try await AuditedWrite.run(on: database) { tx in
+            if let job { try await FluentDriftJobRepository.markDone(job, scan: id, rows: report.rows, at: now, on: tx) }
             var summary = report
             summary.integrations = report.integrations.map { $0.with(findings: []) }
             let scan = DriftScanModel()

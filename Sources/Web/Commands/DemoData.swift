@@ -149,7 +149,9 @@ enum DemoData {
         let services = app.context.services
         guard let proctoring = try await store.integrations.list(IntegrationQuery(search: "Exam proctoring")).items.first else { return }
         try await store.drift.saveIdentity(LogIdentity(userAgentPatterns: ["Brightpath-Proctor/"]), for: proctoring.id, by: actor, at: services.now())
-        _ = try await app.operations.drift.scan(upload: Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", by: actor)
+        // Through the same job an upload makes, scanned here so the demo starts with its scan.
+        _ = try await app.operations.driftJobs.submit(upload: Array(demoLog.utf8), named: "web_logs-2026-11-19.csv", by: actor)
+        try await app.operations.driftJobs.runDue()
     }
 
     /// One inherited key nobody has reviewed yet, and two user tokens (one breaking the policy).

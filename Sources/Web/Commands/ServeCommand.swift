@@ -47,6 +47,10 @@ struct ServeCommand: AsyncCommand {
         let delivery = app.operations.mail, signal = app.context.mailSignal, poll = Double(app.context.config.mailPollSeconds)
         let mailWorker = Task { await delivery.run(pollSeconds: poll, signal: signal) }
         defer { mailWorker.cancel() }
+        // Uploaded request logs are scanned by this worker, one at a time, on a thread of its own.
+        let driftJobs = app.operations.driftJobs
+        let scanWorker = Task { await driftJobs.run(pollSeconds: 5) }
+        defer { scanWorker.cancel() }
         let reminders = ReminderScheduler.start(app, everyMinutes: app.context.config.reminderIntervalMinutes)
         defer { reminders?.cancel() }
         let housekeeping = Housekeeping.start(app)

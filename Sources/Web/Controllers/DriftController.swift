@@ -4,7 +4,8 @@ import Persistence
 import Vapor
 
 /// Scope drift: scans of Canvas request logs, their findings, and how integrations appear in logs.
-/// Large logs go through `vendor-review drift`; the page takes uploads up to `maxUpload`.
+/// Uploads (up to `maxUpload`) are scanned in the background as jobs; larger logs go through
+/// `vendor-review drift`.
 struct DriftController: Sendable {
     static let maxUpload = 32 * 1_048_576
 
@@ -20,9 +21,8 @@ struct DriftController: Sendable {
                 throw DomainError.validation(ValidationErrors(["file": "Choose a request log (CSV or JSON Lines, gzip or not)."]))
             }
             let name = DocumentCheck.cleanName(file.filename)
-            let scan = try await req.operations.drift.scan(upload: [UInt8](file.data.readableBytesView), named: name, by: req.actor)
-            let report = scan.report
-            return req.redirect(to: .driftScan(scan.id), flash: "Scanned \(report.rows) rows: \(report.outOfScopeTotal) out-of-scope requests, \(report.malformed) malformed rows.")
+            let job = try await req.operations.driftJobs.submit(upload: [UInt8](file.data.readableBytesView), named: name, by: req.actor)
+            return req.redirect(to: .driftJob(job.id), flash: "Received \(name) (\(DocumentCheck.megabytes(Int(job.byteCount)))): it is being scanned in the background.")
         } catch let error as DomainError {
             let mapped = ErrorMapping.map(error)
             return try await req.page("drift/index", try await Self.indexContext(req, error: mapped.fields["file"] ?? mapped.message), status: mapped.status)
@@ -32,6 +32,20 @@ struct DriftController: Sendable {
     func show(req: Request) async throws -> Response {
         let scan = try await Self.scanParameter(req)
         return try await req.page("drift/show", DriftScanContext(req, scan))
+    }
+
+    /// A background scan: its progress (the page reloads itself) until it ends; a finished scan's
+    /// page takes over, a refused log says why.
+    func job(req: Request) async throws -> Response {
+        let job = try await req.record("jobID", "drift scan", req.operations.driftJobs.find)
+        if job.state == .done, let scanID = job.scanID {
+            guard let scan = try await req.store.drift.scan(scanID) else {
+                return try await req.page("drift/job", DriftJobContext(req, job, scanGone: true))
+            }
+            let report = scan.report
+            return req.redirect(to: .driftScan(scanID), flash: "Scanned \(report.rows.formatted()) rows: \(report.outOfScopeTotal.formatted()) out-of-scope requests, \(report.malformed.formatted()) malformed rows.")
+        }
+        return try await req.page("drift/job", DriftJobContext(req, job))
     }
 
     func saveIdentity(req: Request) async throws -> Response {
@@ -52,8 +66,10 @@ struct DriftController: Sendable {
 
     static func indexContext(_ req: Request, error: String? = nil) async throws -> DriftIndexContext {
         let scans = try await req.store.drift.scans(limit: 50)
+        let jobs = try await req.operations.driftJobs.recent()
         return DriftIndexContext(
             layout: LayoutContext(req, title: "Scope drift"),
+            jobs: jobs.map(DriftJobContext.Row.init).nonEmpty,
             scans: scans.map { scan in
                 .init(url: SiteURL.driftScan(scan.id).path, when: Format.dateTime(scan.createdAt), by: scan.createdBy, files: scan.files.joined(separator: ", "),
                       rows: scan.rows.formatted(), malformed: scan.malformed.formatted(), outOfScope: scan.outOfScope.formatted(), findings: scan.findings)
@@ -78,8 +94,14 @@ struct DriftController: Sendable {
             throw DomainError.validation(ValidationErrors(["file": "Send the request log as the request body."]))
         }
         let name = DocumentCheck.cleanName((try? req.query.get(String.self, at: "name")) ?? "API upload")
-        let scan = try await req.operations.drift.scan(upload: [UInt8](body.readableBytesView), named: name, by: req.actor)
-        return try DriftJSON.scan(scan).json(req, status: .created)
+        let job = try await req.operations.driftJobs.submit(upload: [UInt8](body.readableBytesView), named: name, by: req.actor)
+        let response = try DriftJSON.job(job).json(req, status: .accepted)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/drift/jobs/\(job.id)")
+        return response
+    }
+
+    func apiJob(req: Request) async throws -> Response {
+        try DriftJSON.job(try await req.record("jobID", "drift scan", req.operations.driftJobs.find)).json(req)
     }
 
     func apiScan(req: Request) async throws -> Response {

@@ -3,6 +3,16 @@ import Vapor
 
 /// The JSON shapes of scans, shared by the API and `vendor-review drift --json`.
 enum DriftJSON {
+    static func job(_ j: DriftJob) -> NullableJSON<JSONKey> {
+        ReviewJSON.object([
+            "id": j.id.description, "url": "/api/v1/drift/jobs/\(j.id)", "fileName": j.fileName, "byteCount": Int(j.byteCount), "state": j.state.rawValue,
+            "bytesScanned": Int(j.bytesScanned), "rowsScanned": j.rowsScanned, "percentDone": j.percentDone, "attempts": j.attempts,
+            "scanID": j.scanID?.description, "scanURL": j.scanID.map { "/api/v1/drift/scans/\($0)" }, "problem": j.problem,
+            "createdAt": Format.iso(j.createdAt), "createdBy": j.createdBy.label, "startedAt": j.startedAt.map(Format.iso),
+            "finishedAt": j.finishedAt.map(Format.iso),
+        ])
+    }
+
     static func summary(_ s: DriftScanSummary) -> NullableJSON<JSONKey> {
         ReviewJSON.object(["id": s.id.description, "createdAt": Format.iso(s.createdAt), "createdBy": s.createdBy, "files": s.files, "rows": s.rows,
                            "malformed": s.malformed, "outOfScope": s.outOfScope, "findings": s.findings])

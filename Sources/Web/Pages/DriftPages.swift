@@ -13,11 +13,66 @@ struct DriftIndexContext: Encodable {
         let findings: Int
     }
     let layout: LayoutContext
+    /// Uploads still being scanned, and recently refused ones.
+    let jobs: [DriftJobContext.Row]?
     let scans: [Row]?
     let canUpload: Bool
     let uploadURL: String
     let maxUploadMB: Int
     let error: String?
+}
+
+/// A background scan's page: its progress while it runs (the page reloads itself), or why it failed.
+struct DriftJobContext: Encodable {
+    struct Row: Encodable {
+        let url: String
+        let fileName: String
+        let size: String
+        let state: String
+        let stateText: String
+        let percent: Int
+        let when: String
+        let by: String
+        let rows: String
+        let problem: String?
+        let failed: Bool
+
+        init(_ job: DriftJob) {
+            url = SiteURL.driftJob(job.id).path
+            fileName = job.fileName
+            size = DocumentCheck.megabytes(Int(job.byteCount))
+            state = job.state.rawValue
+            stateText = switch job.state {
+            case .queued: "Waiting for the scanner"
+            case .scanning: "Scanning: \(job.percentDone)% read"
+            case .done: "Scanned"
+            case .failed: "Refused"
+            }
+            percent = job.percentDone
+            when = Format.dateTime(job.createdAt)
+            by = job.createdBy.label
+            rows = job.rowsScanned.formatted()
+            problem = job.problem
+            failed = job.state == .failed
+        }
+    }
+
+    var layout: LayoutContext
+    let job: Row
+    let read: String
+    let running: Bool
+    let scanGone: Bool
+    let driftURL: String
+
+    init(_ req: Request, _ job: DriftJob, scanGone: Bool = false) {
+        layout = LayoutContext(req, title: "Scanning \(job.fileName)")
+        self.job = Row(job)
+        read = DocumentCheck.megabytes(Int(job.bytesScanned))
+        running = !job.isFinished
+        if running { layout.refreshSeconds = 1 }
+        self.scanGone = scanGone
+        driftURL = SiteURL.drift.path
+    }
 }
 
 /// One finding as pages show it (the scan page, the integration page, the hygiene report).

@@ -18,6 +18,8 @@ struct LayoutContext: Encodable {
     let logoutURL: String
     /// After a stale save: what the other person changed.
     let conflict: ConflictNotice?
+    /// The page reloads itself after this many seconds (a scan in progress).
+    var refreshSeconds: Int?
 
     init(_ request: Request, title: String) {
         self.title = title
