@@ -46,6 +46,9 @@ public struct AppConfig: Sendable {
     /// How often the mail worker looks for messages other instances stored and retries that are due
     /// (`MAIL_POLL_SECONDS`, default 5); its own instance's messages go at once.
     public var mailPollSeconds: Int = 5
+    /// `TEMPLATE_RELOAD=on` reads templates from disk at every page, for someone editing them; off
+    /// (the default, whatever Vapor's `--env`), each template is parsed once.
+    public var templateReload = false
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -115,6 +118,11 @@ public struct AppConfig: Sendable {
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
         config.driftRetentionDays = try integer("DRIFT_RETENTION_DAYS", default: 365, range: 0...36_500)
         config.mailPollSeconds = try integer("MAIL_POLL_SECONDS", default: 5, range: 1...3_600)
+        switch env["TEMPLATE_RELOAD"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+        case "", "off": config.templateReload = false
+        case "on": config.templateReload = true
+        default: throw ConfigurationError(variable: "TEMPLATE_RELOAD", problem: "use off (parse each template once) or on (read them at every page)")
+        }
         return config
     }
 }
