@@ -21,12 +21,10 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     app.middleware.use(PageOnlyMiddleware(middleware: [app.sessions.middleware, SessionUserMiddleware()]))
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
 
-    app.views.use(.leaf)
+    let reload = config.templateReload
+    app.views.use { TemplateRenderer.make($0, reload: reload) }
     app.leaf.configuration = LeafConfiguration(rootDirectory: config.shippedTemplatesDirectory)
     app.leaf.sources = try TemplateCheck.sources(app, config: config)
-    // Parsed once, whatever `--env` says: a server started without `--env production` once re-read
-    // and re-parsed every template at every page (a third of a list page's time).
-    app.leaf.cache.isEnabled = !config.templateReload
 
     let hasher = services.makeHasher(app, config.bcryptCost)
     var generator = SystemRandomNumberGenerator()
