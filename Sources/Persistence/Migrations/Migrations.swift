@@ -27,5 +27,6 @@ enum MigrationList {
         SessionLastSeen(),
         CreateMailOutbox(),
         CreateDriftJob(),
+        LookupIndexes(),
     ]
 }
