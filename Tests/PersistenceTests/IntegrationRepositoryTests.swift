@@ -28,6 +28,11 @@ struct IntegrationRepositoryTests {
             #expect(try await store.integrations.list(IntegrationQuery(vendorID: quill.id)).total == 2)
             #expect(try await store.integrations.list(IntegrationQuery(kind: .lti13)).items.map(\.fields.name) == ["Reader LTI"])
             #expect(try await store.integrations.list(IntegrationQuery(search: "GRADE")).total == 1)
+            // By part of the vendor's name, any case: the count and the page agree.
+            let byVendor = try await store.integrations.list(IntegrationQuery(vendorName: "STONE"))
+            #expect(byVendor.total == 2 && byVendor.items.map(\.fields.name) == ["Grade sync", "Reader LTI"])
+            #expect(try await store.integrations.list(IntegrationQuery(vendorName: "nobody")).total == 0)
+            #expect(try await store.integrations.list(IntegrationQuery(kind: .lti13, vendorName: "quill")).items.map(\.fields.name) == ["Reader LTI"])
             #expect(reader.status == .draft)
 
             await #expect(throws: DomainError.duplicate(field: "name", message: "This vendor already has an integration named “reader lti”.")) {

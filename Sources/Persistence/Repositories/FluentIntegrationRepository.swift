@@ -1,7 +1,7 @@
 import Domain
 import FluentKit
-import SQLKit
 import Foundation
+import SQLKit
 
 struct FluentIntegrationRepository: IntegrationRepository {
     let database: any Database
@@ -29,7 +29,11 @@ struct FluentIntegrationRepository: IntegrationRepository {
         if let risk = query.risk { base.filter(\.$risk == risk.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
         if let name = query.vendorName {
-            base.join(VendorModel.self, on: \IntegrationModel.$vendorID == \VendorModel.$id).filter(VendorModel.self, \.$nameKey ~~ name.lowercased())
+            // The vendors whose name matches, then their integrations through the vendor_id index: a join
+            // read every integration first (8 times slower with 10,000 of them on SQLite).
+            let vendors = SQLSubquery.select { $0.column("id").from(VendorModel.schema)
+                .where(SQLColumn("name_key"), .like, SQLBind("%" + name.lowercased() + "%")) }
+            base.filter(.custom(SQLBinaryExpression(left: SQLColumn("vendor_id", table: IntegrationModel.schema), op: SQLBinaryOperator.in, right: vendors)))
         }
         return base
     }
