@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "Domain", "Persistence", "TestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentKit", package: "fluent-kit"),
             ],
             swiftSettings: strictImports
         ),
