@@ -8,20 +8,31 @@ public struct Gates: Sendable {
     init(_ environment: OperationEnvironment) { self.environment = environment }
 
     public func evaluate(_ integration: Integration) async throws -> Gate {
+        evaluate(try await input(for: integration))
+    }
+
+    /// Everything the gate looks at for `integration`, read once; a page that shows these records too
+    /// (the integration page) reads them from here. `users`, when the caller has them, saves a read.
+    public func input(for integration: Integration, users: [User]? = nil) async throws -> GateInput {
         let store = environment.store
         guard let vendor = try await store.vendors.find(integration.vendorID) else { throw DomainError.notFound(entity: "vendor") }
         let contracts = try await store.contracts.all(ContractQuery(vendorID: vendor.id))
         var owner: User?
-        if let ownerID = integration.fields.ownerID { owner = try await store.users.find(ownerID) }
+        if let ownerID = integration.fields.ownerID {
+            if let users { owner = users.first { $0.id == ownerID } } else { owner = try await store.users.find(ownerID) }
+        }
         let reviews = try await store.reviews.reviews(integration.id)
         let findings = try await store.reviews.findings(of: reviews.filter(\.isDecided).map(\.id))
-        let input = GateInput(
+        return GateInput(
             today: CalendarDay.of(environment.now()), vendor: vendor, contracts: contracts, integration: integration, owner: owner,
             whitelist: try await store.integrations.whitelist(integration.id, version: nil),
             acceptance: try await store.integrations.whitelistAcceptance(integration.id),
             questionnaires: environment.questionnaires, answers: try await store.answers.answers(integration.id),
             reviews: reviews, findings: findings)
-        return Gate.evaluate(input, policy: environment.policy)
+    }
+
+    public func evaluate(_ input: GateInput) -> Gate {
+        Gate.evaluate(input, policy: environment.policy)
     }
 
     /// The gates of many integrations with a constant number of queries per batch of 500 (the reads

@@ -21,8 +21,8 @@ struct FactsPanel: Encodable {
 
     static func load(_ scope: PanelScope) async throws -> FactsPanel {
         let integration = scope.integration
-        guard let vendor = try await scope.store.vendors.find(integration.vendorID) else { throw DomainError.notFound(entity: "vendor") }
-        let current = try await scope.store.integrations.whitelist(integration.id, version: nil)
+        let vendor = scope.records.vendor
+        let current = scope.records.whitelist
         let f = integration.fields
         let owner = scope.user(f.ownerID)
         var facts: [FactRow] = [

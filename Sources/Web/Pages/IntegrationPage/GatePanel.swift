@@ -10,7 +10,7 @@ struct GatePanel: Encodable {
     static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> GatePanel {
         var refusal: String?
         if case let .releaseRefused(message) = state { refusal = message }
-        return GatePanel(gate: GateView(try await scope.req.operations.gates.evaluate(scope.integration), role: scope.req.currentUser?.role), releaseError: refusal)
+        return GatePanel(gate: GateView(scope.req.operations.gates.evaluate(scope.records), role: scope.req.currentUser?.role), releaseError: refusal)
     }
 }
 

@@ -1,16 +1,21 @@
 import Domain
+import Operations
 import Vapor
 
-/// What every panel may read, loaded once per page: the integration, who is looking, and the
-/// people (owner, reviewers and the names reviews show) in one query.
+/// What every panel may read, loaded once per page: the integration, who is looking, the people
+/// (owner, reviewers and the names reviews show) in one query, and the records the gate looks at —
+/// the vendor, contracts, reviews, whitelist and answers the panels show too, each read once.
 struct PanelScope {
     let req: Request
     let integration: Integration
     let role: Role?
     let users: [User]
+    let records: GateInput
 
     static func load(_ req: Request, _ integration: Integration) async throws -> PanelScope {
-        PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: try await req.store.users.list())
+        let users = try await req.store.users.list()
+        return PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: users,
+                          records: try await req.operations.gates.input(for: integration, users: users))
     }
 
     var id: Integration.ID { integration.id }

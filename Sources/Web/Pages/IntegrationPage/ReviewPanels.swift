@@ -16,7 +16,7 @@ struct QuestionnairesPanel: Encodable {
     let rows: [Row]
 
     static func load(_ scope: PanelScope) async throws -> QuestionnairesPanel {
-        let answers = try await scope.store.answers.answers(scope.id)
+        let answers = scope.records.answers
         return QuestionnairesPanel(rows: scope.req.context.questionnaires.map { q in
             let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(answers, for: q))
             let fromVendor = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version && $0.source == .vendor }.count
@@ -55,7 +55,7 @@ struct ReviewsPanel: Encodable {
         var values: [String: String] = [:], errors: [String: String] = [:]
         if case let .reviewFailed(submitted, fields) = state { (values, errors) = (submitted, fields) }
         let today = CalendarDay.of(scope.now)
-        let rows = try await scope.store.reviews.reviews(scope.id).map { review in
+        let rows = scope.records.reviews.map { review in
             let state: (String, String)
             if let decision = review.decision {
                 let expired = decision.decision != .reject && today > decision.validUntil
