@@ -69,7 +69,8 @@ struct FluentAuditRepository: AuditRepository {
             }
         }
         if let postgres = database as? any PostgresDatabase {
-            // PostgreSQL's own rows decode a tuple of columns in one pass, with no per-column lookup by name.
+            // PostgreSQL's rows are read cell by cell in the binary format PostgresNIO asks for, with
+            // concrete decoders (its generic tuple decoding looked up type metadata for every row).
             let logger = database.logger
             return try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
@@ -79,11 +80,8 @@ struct FluentAuditRepository: AuditRepository {
                         """
                     var events: [AuditEvent] = []
                     events.reserveCapacity(limit)
-                    let rows = try await connection.query(query, logger: logger)
-                    for try await (seq, at, actor, label, type, id, action, summary, previous, hash) in rows.decode(
-                        (Int64, Date, UUID?, String, String, String, String, String, String, String).self) {
-                        events.append(AuditEvent(sequence: seq, occurredAt: at, actorID: actor.map { .init($0) }, actorLabel: label, entityType: type,
-                                                 entityID: id, action: action, summary: summary, previousHash: previous, hash: hash))
+                    for try await row in try await connection.query(query, logger: logger) {
+                        events.append(try Self.event(from: row))
                     }
                     return events
                 }
@@ -127,6 +125,50 @@ struct FluentAuditRepository: AuditRepository {
                           entityType: try text("entity_type"), entityID: try text("entity_id"), action: try text("action"),
                           summary: try text("summary"), previousHash: try text("previous_hash"), hash: try text("hash"))
     }
+
+    /// One event from a PostgreSQL row of `streamedColumns`; a cell of another type or format than the
+    /// schema's is decoded by PostgresNIO's own decoder, and anything it cannot read is a damaged row.
+    static func event(from row: PostgresRow) throws -> AuditEvent {
+        var cells = row.makeIterator()
+        func cell() throws -> PostgresCell {
+            guard let cell = cells.next() else { throw PersistenceError.corruptRow(table: AuditEventModel.schema) }
+            return cell
+        }
+        func integer(_ cell: PostgresCell) throws -> Int64 {
+            if cell.format == .binary, cell.dataType == .int8, var bytes = cell.bytes, bytes.readableBytes == 8, let value = bytes.readInteger(as: Int64.self) {
+                return value
+            }
+            return try cell.decode(Int64.self)
+        }
+        func time(_ cell: PostgresCell) throws -> Date {
+            if cell.format == .binary, cell.dataType == .timestamptz || cell.dataType == .timestamp, var bytes = cell.bytes,
+               bytes.readableBytes == 8, let microseconds = bytes.readInteger(as: Int64.self) {
+                return Date(timeInterval: Double(microseconds) / 1_000_000, since: postgresEpoch)
+            }
+            return try cell.decode(Date.self)
+        }
+        func uuid(_ cell: PostgresCell) throws -> UUID? {
+            guard let bytes = cell.bytes else { return nil }
+            if cell.format == .binary, cell.dataType == .uuid, bytes.readableBytes == 16 {
+                return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+            }
+            return try cell.decode(UUID.self)
+        }
+        func text(_ cell: PostgresCell) throws -> String {
+            if cell.dataType == .text || cell.dataType == .varchar, let bytes = cell.bytes { return String(buffer: bytes) }
+            return try cell.decode(String.self)
+        }
+        do {
+            return AuditEvent(sequence: try integer(cell()), occurredAt: try time(cell()), actorID: try uuid(cell()).map { .init($0) },
+                              actorLabel: try text(cell()), entityType: try text(cell()), entityID: try text(cell()), action: try text(cell()),
+                              summary: try text(cell()), previousHash: try text(cell()), hash: try text(cell()))
+        } catch is PostgresDecodingError {
+            throw PersistenceError.corruptRow(table: AuditEventModel.schema)
+        }
+    }
+
+    /// Where PostgreSQL's binary timestamps count from: midnight, 1 January 2000, UTC.
+    static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
     func events(entityType: String, entityID: String) async throws -> [AuditEvent] {
         try await AuditEventModel.query(on: database).filter(\.$entityType == entityType).filter(\.$entityID == entityID)
