@@ -14,7 +14,7 @@ struct FluentAuditRepository: AuditRepository {
         if let entityType = query.entityType { base.filter(\.$entityType == entityType) }
         if let entityID = query.entityID { base.filter(\.$entityID == entityID) }
         if let action = query.action { base.filter(\.$action == action) }
-        if let actor = query.actor { base.filter(\.$actorLabel ~~ actor.lowercased()) }
+        if let actor = query.actor { base.filter(.custom(ContainsText(column: "actor_label", table: AuditEventModel.schema, text: actor.lowercased(), lowercased: true))) }
         if let from = query.from { base.filter(\.$occurredAt >= from) }
         if let to = query.to { base.filter(\.$occurredAt < to) }
         let total = try await base.copy().count()

@@ -23,7 +23,7 @@ struct FluentIntegrationRepository: IntegrationRepository {
 
     private func filtered(_ query: IntegrationQuery) -> QueryBuilder<IntegrationModel> {
         let base = IntegrationModel.query(on: database)
-        if let search = query.search { base.filter(\.$nameKey ~~ search.lowercased()) }
+        if let search = query.search { base.filter(.custom(ContainsText(column: "name_key", table: IntegrationModel.schema, text: search.lowercased()))) }
         if let status = query.status { base.filter(\.$status == status.rawValue) }
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let risk = query.risk { base.filter(\.$risk == risk.rawValue) }
@@ -32,7 +32,7 @@ struct FluentIntegrationRepository: IntegrationRepository {
             // The vendors whose name matches, then their integrations through the vendor_id index: a join
             // read every integration first (8 times slower with 10,000 of them on SQLite).
             let vendors = SQLSubquery.select { $0.column("id").from(VendorModel.schema)
-                .where(SQLColumn("name_key"), .like, SQLBind("%" + name.lowercased() + "%")) }
+                .where(ContainsText(column: "name_key", table: VendorModel.schema, text: name.lowercased())) }
             base.filter(.custom(SQLBinaryExpression(left: SQLColumn("vendor_id", table: IntegrationModel.schema), op: SQLBinaryOperator.in, right: vendors)))
         }
         return base

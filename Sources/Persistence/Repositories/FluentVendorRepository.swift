@@ -12,7 +12,7 @@ struct FluentVendorRepository: VendorRepository {
     func list(_ query: VendorQuery) async throws -> ResultPage<Vendor> {
         let base = VendorModel.query(on: database)
         if let search = query.search {
-            base.filter(\.$nameKey ~~ search.lowercased())
+            base.filter(.custom(ContainsText(column: "name_key", table: VendorModel.schema, text: search.lowercased())))
         }
         if let standing = query.standing {
             base.filter(\.$standing == standing.rawValue)
