@@ -91,6 +91,8 @@ struct ErrorMapping: Sendable {
         case .methodNotAllowed: (code, message) = ("method_not_allowed", "This address does not accept that method.")
         case .unsupportedMediaType: (code, message) = ("unsupported_media_type", "Send the body as JSON or as a form.")
         case .badRequest: (code, message) = ("bad_request", "The request could not be understood.")
+        // Vapor's content decoding answers a request without a body this way.
+        case .unprocessableEntity: (code, message) = ("body_missing", "The request has no body to read. Send the fields as the API description says.")
         default:
             if status.code >= 500 {
                 (code, message) = ("internal_error", "Something went wrong on our side. It has been logged; please try again.")

@@ -142,6 +142,11 @@ struct APITests {
                 body: ByteBuffer(string: "{\"name\": "))
             #expect(malformed.status == .badRequest)
             #expect(try error(malformed).code == "bad_request")
+            // No body at all: said as such, not as a bare "Unprocessable Entity".
+            let empty = try await h.app.testing().sendRequest(.POST, "/api/v1/vendors", headers: jsonHeaders(token))
+            #expect(empty.status == .unprocessableEntity)
+            #expect(try error(empty).code == "body_missing")
+            #expect((try json(empty)["error"] as? [String: Any])?["message"] as? String == "The request has no body to read. Send the fields as the API description says.")
 
             let missingVersion = try await h.app.testing().sendRequest(.PATCH, "/api/v1/vendors/\(UUID())", headers: jsonHeaders(token),
                 body: try jsonBody(["name": "x"]))
