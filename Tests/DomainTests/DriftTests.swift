@@ -290,6 +290,23 @@ struct DriftScannerTests {
         #expect(WebLogError.missingColumns(["url"], found: ["a"]).description.contains("no url column"))
     }
 
+    /// A PNG (or any binary file) uploaded as a log is called what it is; its bytes never reach the message.
+    @Test func binaryFilesAreNamedAsSuchAndNothingUnprintableIsEchoed() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x0A]
+        let scanner = DriftScanner(driftSetup())
+        do {
+            try scanner.feed(png)
+            _ = try scanner.finish()
+            Issue.record("a PNG was scanned as a log")
+        } catch let error as WebLogError {
+            #expect(error.description == "the file is not a CSV or JSON Lines log: its first line is not text (an image, an archive or another binary file?)")
+        }
+        #expect(WebLogError.missingColumns(["url"], found: ["time\u{1B}[31m"]).description.hasPrefix("the file is not a CSV"))
+        let odd = WebLogError.missingColumns(["url"], found: [String(repeating: "x", count: 50), "user\u{202E}agent"]).description
+        #expect(odd.contains(String(repeating: "x", count: 40) + "…,") && odd.contains("user?agent"))
+        #expect(!odd.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format })
+    }
+
     @Test func boundedMemoryCapsTheDistinctUnknownKeys() throws {
         var log = header
         for i in 0..<(DriftScanner.unknownKeyLimit + 25) { log += "\(i),t,1,\(900_000 + i),GET,/api/v1/users/self,200,x\n" }

@@ -79,13 +79,33 @@ public enum WebLogError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .badColumnOption(pair):
             "“\(pair)” is not field=header; fields are \(WebLogField.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .missingColumns(_, found) where Self.isBinary(found), let .nothingToAttributeBy(found) where Self.isBinary(found):
+            "the file is not a CSV or JSON Lines log: its first line is not text (an image, an archive or another binary file?)"
         case let .missingColumns(missing, found):
-            "the log has no \(missing.joined(separator: " or ")) column (its columns are: \(found.prefix(30).joined(separator: ", ")))"
+            "the log has no \(missing.joined(separator: " or ")) column (its columns are: \(Self.shown(found)))"
         case let .nothingToAttributeBy(found):
-            "the log has no developer_key_id, user_id or user_agent column to attribute requests by (its columns are: \(found.prefix(30).joined(separator: ", ")))"
+            "the log has no developer_key_id, user_id or user_agent column to attribute requests by (its columns are: \(Self.shown(found)))"
         case .emptyFile:
             "the log is empty"
         }
+    }
+
+    /// A header that had bytes which are not UTF-8 (read as U+FFFD) or control characters other than tab.
+    static func isBinary(_ columns: [String]) -> Bool {
+        columns.contains { $0.unicodeScalars.contains { $0 == "\u{FFFD}" || ($0.properties.generalCategory == .control && $0 != "\t") } }
+    }
+
+    /// The first 30 column names as a message can show them: at most 40 characters each, anything
+    /// unprintable as "?", so nothing from the file reaches a terminal or a page as control characters.
+    static func shown(_ columns: [String]) -> String {
+        columns.prefix(30).map { name in
+            var shown = String.UnicodeScalarView()
+            for scalar in name.unicodeScalars.prefix(40) {
+                let category = scalar.properties.generalCategory
+                shown.append(category == .control || category == .format || category == .unassigned ? "?" : scalar)
+            }
+            return String(shown) + (name.unicodeScalars.count > 40 ? "…" : "")
+        }.joined(separator: ", ")
     }
 }
 
