@@ -158,9 +158,22 @@ struct CanvasRouteTableTests {
         let word = "/api/v1/courses/1/" + String(repeating: "q", count: 500)
         guard case let .unknown(_, near) = checker.check(method: "GET", path: word) else { Issue.record("matched"); return }
         #expect(!near.isEmpty)
-        #expect(throws: DomainError.self) {
-            try Whitelist.resolve([EndpointDeclaration(method: "GET", path: long, justification: "x")], checker: checker)
+        // The refusal quotes the start of the path, not 40,000 characters of it, and nothing unprintable.
+        do {
+            _ = try Whitelist.resolve([EndpointDeclaration(method: "GET", path: long, justification: "x"),
+                                       EndpointDeclaration(method: "GET", path: "/api/v1/\u{1B}[2J\u{202E}x", justification: "y")], checker: checker)
+            Issue.record("a 40,000-character path was accepted")
+        } catch let DomainError.validation(errors) {
+            let first = errors.messages["line 1"] ?? ""
+            #expect(first.hasPrefix("GET /api/v1/courses/xxx") && first.contains("…: The path is longer than 2048 characters"))
+            #expect(first.count < 300)
+            let second = errors.messages["line 2"] ?? ""
+            #expect(second.hasPrefix("GET /api/v1/?[2J?x: "))
+        } catch {
+            Issue.record("unexpected \(error)")
         }
+        #expect(Excerpt.of("abc", limit: 2) == "ab…")
+        #expect(Excerpt.of("tab\there\u{200B}") == "tab?here?")
     }
 
     @Test func typosStillGetSuggestions() {

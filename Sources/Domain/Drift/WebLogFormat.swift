@@ -95,17 +95,9 @@ public enum WebLogError: Error, Equatable, CustomStringConvertible {
         columns.contains { $0.unicodeScalars.contains { $0 == "\u{FFFD}" || ($0.properties.generalCategory == .control && $0 != "\t") } }
     }
 
-    /// The first 30 column names as a message can show them: at most 40 characters each, anything
-    /// unprintable as "?", so nothing from the file reaches a terminal or a page as control characters.
+    /// The first 30 column names as a message can show them (see `Excerpt`), at most 40 characters each.
     static func shown(_ columns: [String]) -> String {
-        columns.prefix(30).map { name in
-            var shown = String.UnicodeScalarView()
-            for scalar in name.unicodeScalars.prefix(40) {
-                let category = scalar.properties.generalCategory
-                shown.append(category == .control || category == .format || category == .unassigned ? "?" : scalar)
-            }
-            return String(shown) + (name.unicodeScalars.count > 40 ? "…" : "")
-        }.joined(separator: ", ")
+        columns.prefix(30).map { Excerpt.of($0, limit: 40) }.joined(separator: ", ")
     }
 }
 

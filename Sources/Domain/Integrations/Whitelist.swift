@@ -94,7 +94,7 @@ public enum Whitelist {
                 }
             case let .unknown(reason, suggestions):
                 let hint = suggestions.isEmpty ? "" : " Did you mean " + suggestions.map(\.key).joined(separator: " or ") + "?"
-                errors.add(field, "\(declaration.method) \(declaration.path): \(reason)\(hint)")
+                errors.add(field, "\(Excerpt.of(declaration.method, limit: 10)) \(Excerpt.of(declaration.path)): \(reason)\(hint)")
             }
         }
         if declarations.isEmpty { errors.add("entries", "Declare at least one endpoint.") }
