@@ -8,10 +8,11 @@ public struct ReminderDispatch: Sendable {
 
     init(_ environment: OperationEnvironment) { self.environment = environment }
 
-    /// Everything with a date, whether due or not.
-    public func subjects() async throws -> [ReminderSubject] {
+    /// Everything with a date, whether due or not; from `records` when the caller has read them already.
+    public func subjects(from records: WorkRecords? = nil) async throws -> [ReminderSubject] {
         let store = environment.store
-        let users = try await store.users.list().filter(\.isActive)
+        let records = if let records { records } else { try await WorkRecords.read(from: store) }
+        let users = records.users.filter(\.isActive)
         let admins = users.filter { $0.role == .admin }.map { "\($0.name) <\($0.email)>" }
         func owner(_ integration: Integration) -> [String] {
             guard let id = integration.fields.ownerID, let user = users.first(where: { $0.id == id }) else { return admins }
@@ -26,14 +27,11 @@ public struct ReminderDispatch: Sendable {
                                             title: "“\(contract.fields.title)” with \(vendorNames[contract.vendorID] ?? "a vendor")", day: ends,
                                             recipients: admins, link: .contract(contract.id)))
         }
-        // A few queries whatever the number of integrations: released keys, decided reviews, and only the integrations they name or that have a re-review date.
-        let releases = try await store.releases.all(in: [.released, .off])
-        let decided = try await store.reviews.allDecided()
-        var integrations: [Integration.ID: Integration] = [:]
-        for integration in try await store.integrations.reminderCandidates(ids: Set(releases.map(\.integrationID) + decided.map(\.integrationID)))
-        where integration.status != .retired {
-            integrations[integration.id] = integration
-        }
+        // A few queries whatever the number of integrations (`WorkRecords`): released keys, decided reviews, and only
+        // the integrations they name or that have a re-review date.
+        let releases = records.releases.filter { $0.state == .released || $0.state == .off }
+        let decided = records.decidedReviews
+        let integrations = records.integrations.filter { $0.value.status != .retired }
         for integration in integrations.values.sorted(by: { $0.fields.name < $1.fields.name }) {
             if let day = integration.fields.nextReviewOn {
                 subjects.append(ReminderSubject(kind: .integrationReview, subjectID: integration.id.description, title: integration.fields.name, day: day,
@@ -61,28 +59,25 @@ public struct ReminderDispatch: Sendable {
             subjects.append(ReminderSubject(kind: .reviewExpires, subjectID: review.id.description, title: "\(integration.fields.name) \(review.kind.label.lowercased())",
                                             day: decision.validUntil, recipients: owner(integration), link: .review(review.id)))
         }
-        subjects += try await assignedWork(users: users, admins: admins)
+        subjects += assignedWork(records, users: users, admins: admins)
         return subjects
     }
 
     /// Open reviews and findings with a due date (told to the person assigned, daily once overdue),
     /// and vendors' answer links about to expire (told to the vendor contact).
-    private func assignedWork(users: [User], admins: [String]) async throws -> [ReminderSubject] {
-        let store = environment.store
+    private func assignedWork(_ records: WorkRecords, users: [User], admins: [String]) -> [ReminderSubject] {
         let now = environment.now()
         func mailbox(_ id: User.ID) -> [String] { users.first { $0.id == id }.map { ["\($0.name) <\($0.email)>"] } ?? admins }
         var subjects: [ReminderSubject] = []
-        let open = try await store.reviews.allOpen()
-        let decided = try await store.reviews.allDecided()
-        let names = try await store.integrations.reminderCandidates(ids: Set((open + decided).map(\.integrationID)))
-            .reduce(into: [Integration.ID: String]()) { $0[$1.id] = $1.fields.name }
+        let open = records.openReviews, decided = records.decidedReviews
+        let names = records.integrations.mapValues(\.fields.name)
         for review in open {
             guard let due = review.fields.dueOn else { continue }
             subjects.append(ReminderSubject(kind: .reviewDue, subjectID: review.id.description,
                                             title: "\(names[review.integrationID] ?? "integration") \(review.kind.label.lowercased())", day: due,
                                             recipients: mailbox(review.fields.reviewerID), link: .review(review.id), dailyWhenOverdue: true))
         }
-        let findings = try await store.reviews.findings(of: (open + decided).map(\.id))
+        let findings = records.findings
         for review in open + decided {
             for finding in findings[review.id] ?? [] where finding.status == .open {
                 guard let due = finding.dueOn else { continue }
@@ -92,7 +87,7 @@ public struct ReminderDispatch: Sendable {
                                                 dailyWhenOverdue: true))
             }
         }
-        for link in try await store.vendorLinks.allUnrevoked() where link.isUsable(at: now) && link.submittedAt == nil {
+        for link in records.links where link.isUsable(at: now) && link.submittedAt == nil {
             subjects.append(ReminderSubject(kind: .linkExpires, subjectID: link.id.description, title: "your answer link (\(link.hint))",
                                             day: CalendarDay.of(link.expiresAt), recipients: ["\(link.contactName) <\(link.contactEmail)>"], link: nil,
                                             thresholds: [environment.policy.linkReminderDays]))

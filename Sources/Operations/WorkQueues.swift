@@ -17,25 +17,28 @@ public struct WorkQueues: Sendable {
         self.gates = gates
     }
 
-    public func items(for user: User) async throws -> [QueueItem] {
+    /// `records` when the caller has read them already (the dashboard, for its reminders too).
+    public func items(for user: User, from records: WorkRecords? = nil) async throws -> [QueueItem] {
         let store = environment.store
+        let records = if let records { records } else { try await WorkRecords.read(from: store) }
         let now = environment.now()
         let today = CalendarDay.of(now)
         let role = user.role
         var items: [QueueItem] = []
         // The records the queues are made of are read first; then only the integrations they name and
         // the few that could be queued themselves (not every integration of the institution).
-        let releases = try await store.releases.all(in: [.released, .pending])
-        let open = try await store.reviews.allOpen()
-        let decided = try await store.reviews.allDecided()
-        let findings = try await store.reviews.findings(of: (open + decided).map(\.id))
+        let releases = records.releases.filter { $0.state == .released || $0.state == .pending }
+        let open = records.openReviews, decided = records.decidedReviews
+        let findings = records.findings
         let marks = QueueItem.Kind.whitelistToAccept.isFor(role) ? try await store.answers.awaitingMark() : []
-        let links = role == .admin ? try await store.vendorLinks.allUnrevoked() : []
+        let links = role == .admin ? records.links : []
         let candidates = try await store.integrations.queueCandidates()
-        var named = Set(releases.map(\.integrationID) + open.map(\.integrationID) + decided.map(\.integrationID) + marks.map(\.integrationID)
+        let named = Set(releases.map(\.integrationID) + open.map(\.integrationID) + decided.map(\.integrationID) + marks.map(\.integrationID)
             + links.map(\.integrationID))
-        named.subtract(candidates.map(\.id))
-        var integrations = try await store.integrations.find(named)
+        // The named integrations the records hold already are not read again.
+        let missing = named.subtracting(candidates.map(\.id)).filter { records.integrations[$0] == nil }
+        var integrations = missing.isEmpty ? [:] : try await store.integrations.find(missing)
+        for id in named { if let known = records.integrations[id] { integrations[id] = known } }
         for integration in candidates { integrations[integration.id] = integration }
         func name(_ id: Integration.ID) -> String { integrations[id]?.fields.name ?? "An integration" }
         func notOwned(_ id: Integration.ID) -> Bool { integrations[id]?.fields.ownerID != user.id }

@@ -222,6 +222,8 @@ public struct AuditQuery: Equatable, Sendable {
 public protocol AuditRepository: Sendable {
     /// Newest first.
     func list(_ query: AuditQuery) async throws -> ResultPage<AuditEvent>
+    /// The newest `limit` events, newest first, without counting them all (for the dashboard).
+    func latest(_ limit: Int) async throws -> [AuditEvent]
     /// Verifies the whole chain in batches; returns the verifier state and the first problem.
     func verifyChain() async throws -> (AuditChain.Verifier, AuditChain.Problem?)
     func distinctEntityTypes() async throws -> [String]

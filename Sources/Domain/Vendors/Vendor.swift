@@ -134,4 +134,6 @@ public protocol VendorRepository: Sendable {
     func find(_ ids: Set<Vendor.ID>) async throws -> [Vendor.ID: Vendor]
     /// Every vendor's id and name, sorted by name (for filters and pickers).
     func allNames() async throws -> [(id: Vendor.ID, name: String)]
+    /// How many vendors are in each standing (one query; a standing with none is left out).
+    func countsByStanding() async throws -> [VendorStanding: Int]
 }

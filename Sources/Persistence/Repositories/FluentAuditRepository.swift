@@ -23,6 +23,10 @@ struct FluentAuditRepository: AuditRepository {
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
     }
 
+    func latest(_ limit: Int) async throws -> [AuditEvent] {
+        try await AuditEventModel.query(on: database).sort(\.$id, .descending).limit(max(0, min(limit, PageRequest.maxSize))).all().map { try $0.toDomain() }
+    }
+
     func verifyChain() async throws -> (AuditChain.Verifier, AuditChain.Problem?) {
         var verifier = AuditChain.Verifier()
         var after: Int64 = 0

@@ -60,14 +60,29 @@ struct FluentMailOutbox: MailOutboxRepository {
     }
 
     func summary() async throws -> OutboxSummary {
-        let waiting = try await MailOutboxModel.query(on: database)
-            .filter(\.$state ~~ [QueuedMail.State.pending.rawValue, QueuedMail.State.sending.rawValue]).count()
-        let undeliverable = MailOutboxModel.query(on: database).filter(\.$state == QueuedMail.State.undeliverable.rawValue)
-        let count = try await undeliverable.copy().count()
-        let recent = count == 0 ? [] : try await undeliverable.sort(\.$createdAt, .descending).limit(20).all().map { try $0.toDomain() }
-        let failing = MailOutboxModel.query(on: database).filter(\.$state == QueuedMail.State.pending.rawValue).filter(\.$attempts > 0)
-        let retrying = try await failing.copy().count()
-        let recentRetrying = retrying == 0 ? [] : try await failing.sort(\.$nextAttemptAt, .descending).limit(20).all().map { try $0.toDomain() }
+        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        // One count per (state, failed before) instead of a query per number; the lists only when there is something to list.
+        let failedBefore = SQLRaw("CASE WHEN attempts > 0 THEN 1 ELSE 0 END")
+        let unsent: [QueuedMail.State] = [.pending, .sending, .undeliverable]
+        let rows = try await sql.select().column("state").column(failedBefore, as: "failed").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(MailOutboxModel.schema).where(SQLIdentifier("state"), .in, SQLGroupExpression(unsent.map { SQLBind($0.rawValue) }))
+            .groupBy("state").groupBy(failedBefore).all()
+        var waiting = 0, count = 0, retrying = 0
+        for row in rows {
+            let state = try row.decode(column: "state", as: String.self), n = try row.decode(column: "n", as: Int.self)
+            let failed = try row.decode(column: "failed", as: Int.self) == 1
+            switch QueuedMail.State(rawValue: state) {
+            case .pending?, .sending?:
+                waiting += n
+                if state == QueuedMail.State.pending.rawValue, failed { retrying += n }
+            case .undeliverable?: count += n
+            default: break
+            }
+        }
+        let recent = count == 0 ? [] : try await MailOutboxModel.query(on: database).filter(\.$state == QueuedMail.State.undeliverable.rawValue)
+            .sort(\.$createdAt, .descending).limit(20).all().map { try $0.toDomain() }
+        let recentRetrying = retrying == 0 ? [] : try await MailOutboxModel.query(on: database).filter(\.$state == QueuedMail.State.pending.rawValue)
+            .filter(\.$attempts > 0).sort(\.$nextAttemptAt, .descending).limit(20).all().map { try $0.toDomain() }
         return OutboxSummary(waiting: waiting, undeliverable: count, recentUndeliverable: recent, retrying: retrying, recentRetrying: recentRetrying)
     }
 

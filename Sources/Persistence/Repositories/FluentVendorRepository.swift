@@ -1,5 +1,6 @@
 import Domain
 import FluentKit
+import SQLKit
 import Foundation
 
 struct FluentVendorRepository: VendorRepository {
@@ -25,6 +26,20 @@ struct FluentVendorRepository: VendorRepository {
         }
         let rows = try await base.range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
+    }
+
+    func countsByStanding() async throws -> [VendorStanding: Int] {
+        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let rows = try await sql.select().column("standing").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(VendorModel.schema).groupBy("standing").all()
+        var counts: [VendorStanding: Int] = [:]
+        for row in rows {
+            guard let standing = VendorStanding(rawValue: try row.decode(column: "standing", as: String.self)) else {
+                throw PersistenceError.corruptRow(table: VendorModel.schema)
+            }
+            counts[standing] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
     }
 
     func create(_ fields: VendorFields, id: Vendor.ID, by actor: Actor, at now: Date) async throws -> Vendor {

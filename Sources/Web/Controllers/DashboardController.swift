@@ -7,11 +7,10 @@ struct DashboardController: Sendable {
     func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         var counts: [DashboardContext.Count] = []
-        let all = try await req.store.vendors.list(VendorQuery(page: PageRequest(page: 1, size: 1)))
-        counts.append(.init(label: "Vendors", value: all.total, url: SiteURL.vendors().path))
+        let standings = try await req.store.vendors.countsByStanding()
+        counts.append(.init(label: "Vendors", value: standings.values.reduce(0, +), url: SiteURL.vendors().path))
         for standing in [VendorStanding.onNotice, .suspended] {
-            let page = try await req.store.vendors.list(VendorQuery(standing: standing, page: PageRequest(page: 1, size: 1)))
-            counts.append(.init(label: "Vendors \(standing.label.lowercased())", value: page.total,
+            counts.append(.init(label: "Vendors \(standing.label.lowercased())", value: standings[standing] ?? 0,
                                 url: SiteURL.vendors(query: ["standing": standing.rawValue]).path))
         }
         if let (_, findings) = try await req.operations.canvas.latestFindings() {
@@ -30,9 +29,11 @@ struct DashboardController: Sendable {
             counts.append(.init(label: "Mail failing (will retry)", value: outbox.retrying, url: SiteURL.home.path + "#retrying-mail"))
         }
         let canAudit = Access.auditTrail.allows(user.role)
-        let recent = canAudit ? try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 8))).items : []
+        let recent = canAudit ? try await req.store.audit.latest(8) : []
         let thresholds = req.context.policy.reminderDays
-        let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(), today: CalendarDay.of(req.now), thresholds: thresholds)
+        // The reminders and the work queue are made of the same records: read once for both.
+        let records = try await WorkRecords.read(from: req.store)
+        let upcoming = Reminders.upcoming(try await req.operations.reminders.subjects(from: records), today: CalendarDay.of(req.now), thresholds: thresholds)
         return try await req.page("dashboard/index", DashboardContext(
             layout: LayoutContext(req, title: "Dashboard"),
             undeliverable: outbox?.recentUndeliverable.map { mail in
@@ -51,7 +52,7 @@ struct DashboardController: Sendable {
                       url: SiteURL.link(subject.link, for: user.role))
             }.nonEmpty,
             horizon: thresholds.max() ?? 90,
-            queue: try await req.operations.queues.items(for: user).map { item in
+            queue: try await req.operations.queues.items(for: user, from: records).map { item in
                 .init(kind: item.kind.label, kindKey: item.kind.rawValue, title: item.title, detail: item.detail, due: item.due, overdue: item.overdue,
                       url: SiteURL.link(item.target))
             }.nonEmpty,
