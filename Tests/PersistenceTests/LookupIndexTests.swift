@@ -19,6 +19,7 @@ struct LookupIndexTests {
         (#"SELECT * FROM "contracts" WHERE "vendor_id" = 'x' ORDER BY "title_key""#, "contracts_vendor"),
         (#"SELECT * FROM "vendor_links" WHERE "integration_id" = 'x' ORDER BY "created_at" DESC"#, "vendor_links_integration"),
         (#"SELECT * FROM "canvas_writes" WHERE "integration_id" = 'x' ORDER BY "requested_at" DESC LIMIT 20"#, "canvas_writes_integration"),
+        (#"SELECT status, kind, risk, COUNT(*) AS n FROM integrations GROUP BY status, kind, risk"#, "COVERING INDEX integrations_portfolio"),
     ]
 
     @Test func sqliteSearchesByIndexWhereItOnceReadWholeTables() async throws {
@@ -39,14 +40,14 @@ struct LookupIndexTests {
                 let query: SQLQueryString = engine == .sqlite ? "SELECT name FROM sqlite_master WHERE type = 'index'" : "SELECT indexname AS name FROM pg_indexes"
                 return Set(try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
             }
-            let ours = Set(LookupIndexes.indexes.map(\.name))
+            let ours = Set(LookupIndexes.all.flatMap(\.indexes).map(\.name))
             #expect(ours.isSubset(of: try await names(db.database)))
             // On one connection: another SQLite connection may still hold the schema as it was before the drop.
             let afterRevert = try await db.database.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
-                    try await LookupIndexes().revert(on: connection)
+                    for migration in LookupIndexes.all.reversed() { try await migration.revert(on: connection) }
                     let left = try await names(connection)
-                    try await LookupIndexes().prepare(on: connection)
+                    for migration in LookupIndexes.all { try await migration.prepare(on: connection) }
                     return left
                 }
             }.get()

@@ -2,12 +2,18 @@ import FluentKit
 import SQLKit
 
 /// Indexes for the lookups pages make by a foreign key or a state: without them a detail page or the
-/// dashboard read whole tables (the audit trail, every integration) once the institution grew.
+/// dashboard read whole tables (the audit trail, every integration) once the institution grew. Each set
+/// is a migration of its own, named by the day it was added.
 struct LookupIndexes: AsyncMigration {
-    var name: String { "2026_12_05_002_LookupIndexes" }
+    typealias Index = (name: String, table: String, columns: [String], rows: String?)
 
+    let name: String
     /// Name, table, columns, and for a partial index the rows it holds.
-    static let indexes: [(name: String, table: String, columns: [String], rows: String?)] = [
+    let indexes: [Index]
+
+    static let all = [lookups, portfolio]
+
+    static let lookups = LookupIndexes(name: "2026_12_05_002_LookupIndexes", indexes: [
         ("audit_events_entity", "audit_events", ["entity_type", "entity_id"], nil),
         ("integrations_status", "integrations", ["status"], nil),
         ("integrations_whitelist_version", "integrations", ["whitelist_version"], nil),
@@ -24,11 +30,16 @@ struct LookupIndexes: AsyncMigration {
         ("vendor_links_integration", "vendor_links", ["integration_id", "created_at"], nil),
         ("canvas_writes_integration", "canvas_writes", ["integration_id", "requested_at"], nil),
         ("drift_scans_created", "drift_scans", ["created_at"], nil),
-    ]
+    ])
+
+    /// The portfolio's counts by status, kind and risk read this index alone, without sorting the table.
+    static let portfolio = LookupIndexes(name: "2026_12_05_003_PortfolioIndex", indexes: [
+        ("integrations_portfolio", "integrations", ["status", "kind", "risk"], nil),
+    ])
 
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        for index in Self.indexes {
+        for index in indexes {
             // Names and columns are this file's constants, never input.
             let columns = index.columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let rows = index.rows.map { " WHERE \($0)" } ?? ""
@@ -38,6 +49,6 @@ struct LookupIndexes: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        for index in Self.indexes.reversed() { try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \"\(index.name)\"")).run() }
+        for index in indexes.reversed() { try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \"\(index.name)\"")).run() }
     }
 }

@@ -27,6 +27,7 @@ enum MigrationList {
         SessionLastSeen(),
         CreateMailOutbox(),
         CreateDriftJob(),
-        LookupIndexes(),
+        LookupIndexes.lookups,
+        LookupIndexes.portfolio,
     ]
 }

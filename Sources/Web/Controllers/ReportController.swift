@@ -56,7 +56,7 @@ struct ReportController: Sendable {
     // MARK: Helpers
 
     private func header(_ req: Request, title: String, subtitle: String?, url: SiteURL) async throws -> ReportHeader {
-        let latest = try await req.store.audit.list(AuditQuery(page: PageRequest(page: 1, size: 1))).items.first
+        let latest = try await req.store.audit.latest(1).first
         return ReportHeader(title: title, subtitle: subtitle, generatedAt: Format.dateTime(req.now),
                             asOf: latest.map { "\(Format.dateTime($0.occurredAt)) (audit event #\($0.sequence))" } ?? "no recorded changes",
                             downloadURL: url.path + "?download=1", indexURL: SiteURL.reports.path,
