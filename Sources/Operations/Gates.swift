@@ -25,7 +25,7 @@ public struct Gates: Sendable {
         let findings = try await store.reviews.findings(of: reviews.filter(\.isDecided).map(\.id))
         return GateInput(
             today: CalendarDay.of(environment.now()), vendor: vendor, contracts: contracts, integration: integration, owner: owner,
-            whitelist: try await store.integrations.whitelist(integration.id, version: nil),
+            whitelist: try await store.integrations.whitelist(integration.id, version: integration.whitelistVersion),
             acceptance: try await store.integrations.whitelistAcceptance(integration.id),
             questionnaires: environment.questionnaires, answers: try await store.answers.answers(integration.id),
             reviews: reviews, findings: findings)

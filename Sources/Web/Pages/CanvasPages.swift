@@ -256,12 +256,12 @@ struct CanvasPanel: Encodable {
                                registrations: nil, canWrite: false, writesURL: SiteURL.canvasWrites.path, integrationID: scope.id.description,
                                subAccounts: nil, writes: writes, error: error)
         }
-        let releases = try await scope.store.releases.list(scope.id)
+        let releases = scope.releases
         let keyIDs = Set(releases.compactMap(\.details?.canvasKeyID))
         let keys = snapshot.keys.filter { keyIDs.contains($0.id) }.map { "Key \($0.label): \($0.stateText)" }
         let missing = keyIDs.subtracting(snapshot.keys.map(\.id)).sorted().map { "Key \($0): not in Canvas" }
         let mine = try await canvas.findings(sync.id).filter { $0.integrationID == scope.id.description }.map(CanvasFindingRow.init)
-        let domains = try await scope.store.lti.history(scope.id).first?.configuration.domains ?? []
+        let domains = scope.ltiHistory.first?.configuration.domains ?? []
         let released = Set(releases.filter { $0.state == .released }.compactMap(\.details?.canvasKeyID))
         let registrations = RegistrationMatch.registrations(of: scope.integration, in: snapshot, domains: domains, releasedKeys: released).map {
             RegistrationRow(id: $0.id, name: $0.name, state: $0.binding?.rawValue ?? "unknown", on: $0.binding != .off)

@@ -34,7 +34,7 @@ struct ReleasesPanel: Encodable {
 
     static func load(_ scope: PanelScope) async throws -> ReleasesPanel {
         let policy = scope.req.context.policy
-        let rows = try await scope.store.releases.list(scope.id).map { release in
+        let rows = scope.releases.map { release in
             let state = release.state(at: scope.now, policy: policy)
             return Row(url: SiteURL.release(release.id).path, state: state.label, stateKey: state.rawValue,
                        requested: "\(Format.dateTime(release.requestedAt)) by \(release.requestedBy)", canvasKeyID: release.details?.canvasKeyID ?? "—",
@@ -55,7 +55,7 @@ struct LTISection: Encodable {
     static func load(_ scope: PanelScope, _ state: IntegrationPageState) async throws -> LTISection? {
         var error: String?
         if case let .ltiFailed(message) = state { error = message }
-        let current = LTIPanel(try await scope.store.lti.history(scope.id))
+        let current = LTIPanel(scope.ltiHistory)
         guard [.lti13, .lti11].contains(scope.integration.fields.kind) || error != nil || current != nil else { return nil }
         return LTISection(current: current, error: error, canImport: scope.canEdit, importURL: SiteURL.integrationLTI(scope.id).path)
     }

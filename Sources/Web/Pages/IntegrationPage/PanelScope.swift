@@ -4,18 +4,24 @@ import Vapor
 
 /// What every panel may read, loaded once per page: the integration, who is looking, the people
 /// (owner, reviewers and the names reviews show) in one query, and the records the gate looks at —
-/// the vendor, contracts, reviews, whitelist and answers the panels show too, each read once.
+/// the vendor, contracts, reviews, whitelist and answers the panels show too, each read once — and the
+/// key releases and LTI configurations that more than one panel shows.
 struct PanelScope {
     let req: Request
     let integration: Integration
     let role: Role?
     let users: [User]
     let records: GateInput
+    /// Newest first.
+    let releases: [KeyRelease]
+    /// Newest first.
+    let ltiHistory: [StoredLTIConfiguration]
 
     static func load(_ req: Request, _ integration: Integration) async throws -> PanelScope {
         let users = try await req.store.users.list()
         return PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: users,
-                          records: try await req.operations.gates.input(for: integration, users: users))
+                          records: try await req.operations.gates.input(for: integration, users: users),
+                          releases: try await req.store.releases.list(integration.id), ltiHistory: try await req.store.lti.history(integration.id))
     }
 
     var id: Integration.ID { integration.id }
