@@ -20,6 +20,8 @@ struct LookupIndexTests {
         (#"SELECT * FROM "vendor_links" WHERE "integration_id" = 'x' ORDER BY "created_at" DESC"#, "vendor_links_integration"),
         (#"SELECT * FROM "canvas_writes" WHERE "integration_id" = 'x' ORDER BY "requested_at" DESC LIMIT 20"#, "canvas_writes_integration"),
         (#"SELECT status, kind, risk, COUNT(*) AS n FROM integrations GROUP BY status, kind, risk"#, "COVERING INDEX integrations_portfolio"),
+        (#"SELECT * FROM "integrations" ORDER BY "name_key" ASC, "id" ASC LIMIT 25"#, "USING INDEX integrations_list"),
+        (#"SELECT * FROM "contracts" ORDER BY "title_key" ASC, "id" ASC LIMIT 25"#, "USING INDEX contracts_list"),
     ]
 
     @Test func sqliteSearchesByIndexWhereItOnceReadWholeTables() async throws {

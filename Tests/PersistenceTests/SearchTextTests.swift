@@ -42,6 +42,18 @@ struct SearchTextTests {
             #expect(try await integrationNames(IntegrationQuery(vendorName: "%")) == ["Score 50%"])
             #expect(try await integrationNames(IntegrationQuery(vendorName: "_")) == ["key_one"])
 
+            for (vendor, title) in zip(vendors, ["100% data processing", "Plain MSA", "DPA_2026", "DPAx2026", "Back\\slash terms"]) {
+                _ = try await store.contracts.create(ContractFields(title: title, kind: .masterAgreement, status: .draft), vendorID: vendor.id,
+                                                     id: .init(UUID()), by: person, at: t0)
+            }
+            func contractTitles(_ query: ContractQuery) async throws -> [String] {
+                try await store.contracts.list(query).items.map(\.fields.title)
+            }
+            #expect(try await contractTitles(ContractQuery(search: "%")) == ["100% data processing"])
+            #expect(try await contractTitles(ContractQuery(search: "a_2")) == ["DPA_2026"])
+            #expect(try await contractTitles(ContractQuery(vendorName: "_")) == ["DPA_2026"])
+            #expect(try await store.contracts.list(ContractQuery(search: "dpa")).total == 2)
+
             let everything = try await store.audit.list(AuditQuery()).total
             #expect(everything >= 10)
             #expect(try await store.audit.list(AuditQuery(actor: "ANA DÍAZ")).total == everything)

@@ -28,6 +28,6 @@ enum MigrationList {
         CreateMailOutbox(),
         CreateDriftJob(),
         LookupIndexes.lookups,
-        LookupIndexes.portfolio,
+        LookupIndexes.lists,
     ]
 }

@@ -17,7 +17,7 @@ struct FluentAuditRepository: AuditRepository {
         if let actor = query.actor { base.filter(.custom(ContainsText(column: "actor_label", table: AuditEventModel.schema, text: actor.lowercased(), lowercased: true))) }
         if let from = query.from { base.filter(\.$occurredAt >= from) }
         if let to = query.to { base.filter(\.$occurredAt < to) }
-        let total = try await base.copy().count()
+        let total = try await base.copy().countRows()
         let rows = try await base.sort(\.$id, .descending)
             .range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)

@@ -11,7 +11,7 @@ struct FluentContractRepository: ContractRepository {
 
     func list(_ query: ContractQuery) async throws -> ResultPage<Contract> {
         let base = filtered(query)
-        let total = try await base.copy().count()
+        let total = try await base.copy().countRows()
         let rows = try await base.sort(\.$titleKey).sort(\.$id).range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
     }
@@ -22,12 +22,13 @@ struct FluentContractRepository: ContractRepository {
 
     private func filtered(_ query: ContractQuery) -> QueryBuilder<ContractModel> {
         let base = ContractModel.query(on: database)
-        if let search = query.search { base.filter(\.$titleKey ~~ search.lowercased()) }
+        if let search = query.search { base.filter(.custom(ContainsText(column: "title_key", table: ContractModel.schema, text: search.lowercased()))) }
         if let status = query.status { base.filter(\.$status == status.rawValue) }
         if let kind = query.kind { base.filter(\.$kind == kind.rawValue) }
         if let vendor = query.vendorID { base.filter(\.$vendorID == vendor.rawValue) }
         if let name = query.vendorName {
-            base.join(VendorModel.self, on: \ContractModel.$vendorID == \VendorModel.$id).filter(VendorModel.self, \.$nameKey ~~ name.lowercased())
+            base.join(VendorModel.self, on: \ContractModel.$vendorID == \VendorModel.$id)
+                .filter(.custom(ContainsText(column: "name_key", table: VendorModel.schema, text: name.lowercased())))
         }
         return base
     }

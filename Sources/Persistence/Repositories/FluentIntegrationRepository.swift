@@ -12,7 +12,7 @@ struct FluentIntegrationRepository: IntegrationRepository {
 
     func list(_ query: IntegrationQuery) async throws -> ResultPage<Integration> {
         let base = filtered(query)
-        let total = try await base.copy().count()
+        let total = try await base.copy().countRows()
         let rows = try await base.sort(\.$nameKey).sort(\.$id).range(query.page.rows).all()
         return ResultPage(items: try rows.map { try $0.toDomain() }, total: total, request: query.page)
     }

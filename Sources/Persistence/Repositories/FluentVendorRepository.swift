@@ -18,7 +18,7 @@ struct FluentVendorRepository: VendorRepository {
         if let standing = query.standing {
             base.filter(\.$standing == standing.rawValue)
         }
-        let total = try await base.copy().count()
+        let total = try await base.copy().countRows()
         switch query.sort {
         case .name: base.sort(\.$nameKey, .ascending)
         case .standing: base.sort(\.$standing, .ascending).sort(\.$nameKey, .ascending)
