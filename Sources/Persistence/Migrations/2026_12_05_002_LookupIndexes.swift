@@ -46,7 +46,7 @@ struct LookupIndexes: AsyncMigration {
             // Names and columns are this file's constants, never input.
             let columns = index.columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let rows = index.rows.map { " WHERE \($0)" } ?? ""
-            try await sql.raw(SQLQueryString("CREATE INDEX \"\(index.name)\" ON \"\(index.table)\" (\(columns))\(rows)")).run()
+            try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \"\(index.name)\" ON \"\(index.table)\" (\(columns))\(rows)")).run()
         }
     }
 
