@@ -326,9 +326,13 @@ struct FluentIntegrationRepository: IntegrationRepository {
     }
 
     func queueCandidates() async throws -> [Integration] {
-        try await IntegrationModel.query(on: database).group(.or) { group in
+        let rows = try await IntegrationModel.query(on: database).group(.or) { group in
             group.filter(\.$status ~~ IntegrationStatus.releasable.map(\.rawValue))
             group.group(.and) { $0.filter(\.$whitelistVersion > 0).filter(\.$status != IntegrationStatus.retired.rawValue) }
-        }.sort(\.$nameKey).sort(\.$id).all().map { try $0.toDomain() }
+        }.all()
+        // Sorted here, not in SQL: asked to sort, SQLite walks the (name, id) index through every integration
+        // (6 ms at 10,000) instead of reading the few candidates by the status and whitelist indexes.
+        // A UUID's string orders as its bytes do, as the engines order ids.
+        return try rows.sorted { ($0.nameKey, $0.id?.uuidString ?? "") < ($1.nameKey, $1.id?.uuidString ?? "") }.map { try $0.toDomain() }
     }
 }
