@@ -37,11 +37,14 @@ public struct Gates: Sendable {
 
     /// The gates of many integrations with a constant number of queries per batch of 500 (the reads
     /// `evaluate` makes for one, each made once for all of them); the same result as `evaluate` for each.
-    public func evaluateAll(_ integrations: [Integration]) async throws -> [Integration.ID: Gate] {
+    /// `users` when the caller has read them already.
+    public func evaluateAll(_ integrations: [Integration], users known: [User]? = nil) async throws -> [Integration.ID: Gate] {
+        if integrations.isEmpty { return [:] }
         let store = environment.store
         let today = CalendarDay.of(environment.now())
         var gates: [Integration.ID: Gate] = [:]
-        let users = Dictionary(try await store.users.list().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let everyone = if let known { known } else { try await store.users.list() }
+        let users = Dictionary(everyone.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for start in stride(from: 0, to: integrations.count, by: 500) {
             let batch = Array(integrations[start..<min(start + 500, integrations.count)])
             let ids = batch.map(\.id)

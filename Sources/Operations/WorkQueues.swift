@@ -118,7 +118,7 @@ public struct WorkQueues: Sendable {
             // Approved integrations with no key yet whose gate is now met.
             let keyed = Set(releases.map(\.integrationID))
             let unkeyed = candidates.filter { IntegrationStatus.releasable.contains($0.status) && !keyed.contains($0.id) }
-            let met = try await gates.evaluateAll(unkeyed)
+            let met = try await gates.evaluateAll(unkeyed, users: records.users)
             for integration in unkeyed {
                 if met[integration.id]?.isMet == true {
                     items.append(QueueItem(kind: .gateMet, title: integration.fields.name, detail: "Every gate item is met; a key may be released.",
