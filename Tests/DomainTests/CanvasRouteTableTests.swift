@@ -169,6 +169,7 @@ struct CanvasRouteTableTests {
             #expect(first.count < 300)
             let second = errors.messages["line 2"] ?? ""
             #expect(second.hasPrefix("GET /api/v1/?[2J?x: "))
+            #expect(!second.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, "the reason quotes the path too: \(second)")
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -67,7 +67,7 @@ public struct EndpointChecker: Sendable {
             let verbs = others.map(\.verb.rawValue).joined(separator: ", ")
             return .unknown(reason: "Canvas has this path for \(verbs), not \(verb.rawValue).", suggestions: others)
         }
-        return .unknown(reason: "Canvas's API has no \(verb.rawValue) \(normalised).", suggestions: suggestions(for: verb, normalised))
+        return .unknown(reason: "Canvas's API has no \(verb.rawValue) \(Excerpt.of(normalised.description)).", suggestions: suggestions(for: verb, normalised))
     }
 
     /// Whether a declared path names a parameter otherwise than Canvas does (`/courses/:course_id/late_policy`
