@@ -32,18 +32,10 @@ struct LookupIndexes: AsyncMigration {
         ("drift_scans_created", "drift_scans", ["created_at"], nil),
     ])
 
-    /// The lists' first pages in their order (name, then id) without sorting the whole table (3 ms for 10,000
-    /// integrations), and the portfolio's counts by status, kind and risk from an index alone.
-    static let lists = LookupIndexes(name: "2026_12_05_003_ListIndexes", indexes: [
-        ("integrations_portfolio", "integrations", ["status", "kind", "risk"], nil),
-        ("integrations_list", "integrations", ["name_key", "id"], nil),
-        ("contracts_list", "contracts", ["title_key", "id"], nil),
-    ])
-
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         for index in indexes {
-            // Names and columns are this file's constants, never input.
+            // Names and columns are the constants above and in the next migration's file, never input.
             let columns = index.columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let rows = index.rows.map { " WHERE \($0)" } ?? ""
             try await sql.raw(SQLQueryString("CREATE INDEX IF NOT EXISTS \"\(index.name)\" ON \"\(index.table)\" (\(columns))\(rows)")).run()
