@@ -37,7 +37,7 @@ public struct WorkQueues: Sendable {
             + links.map(\.integrationID))
         // The named integrations the records hold already are not read again.
         let missing = named.subtracting(candidates.map(\.id)).filter { records.integrations[$0] == nil }
-        var integrations = missing.isEmpty ? [:] : try await store.integrations.find(missing)
+        var integrations = try await store.integrations.find(missing)
         for id in named { if let known = records.integrations[id] { integrations[id] = known } }
         for integration in candidates { integrations[integration.id] = integration }
         func name(_ id: Integration.ID) -> String { integrations[id]?.fields.name ?? "An integration" }

@@ -100,10 +100,7 @@ public final class DatabaseHandle: Sendable {
     }
 
     /// Raw SQL, for this module and the tests (`@testable`) only.
-    var sql: any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { fatalError("both engines are SQL databases") }
-        return sql
-    }
+    var sql: any SQLDatabase { database.sqlDatabase }
 }
 
 extension Store {

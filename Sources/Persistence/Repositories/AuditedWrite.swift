@@ -53,7 +53,7 @@ enum AuditedWrite {
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> (T, Bool) {
         try await database.transaction { tx in
-            guard let sql = tx as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+            let sql = tx.sqlDatabase
             try await sql.raw("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1").run()
             let (result, entries) = try await body(tx)
             guard let head = try await AuditHeadModel.find(1, on: tx) else { throw PersistenceError.missingChainHead }

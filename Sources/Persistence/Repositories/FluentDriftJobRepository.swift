@@ -19,7 +19,7 @@ struct FluentDriftJobRepository: DriftJobRepository {
     /// One statement claims: `UPDATE … WHERE id = (oldest claimable) AND (still claimable) RETURNING id`.
     /// On PostgreSQL a second instance that picked the same row waits on its lock, then finds it taken.
     func claim(holder: String, now: Date, leaseUntil: Date) async throws -> (DriftJob, [UInt8])? {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         let exhausted = try await DriftJobModel.query(on: database).filter(\.$state == DriftJob.State.scanning.rawValue)
             .filter(\.$leaseUntil < now).filter(\.$attempts >= DriftJob.maxAttempts).all(\.$id)
         for id in exhausted { try await fail(.init(id), holder: nil, problem: DriftJob.interruptedProblem, at: now) }
@@ -40,7 +40,7 @@ struct FluentDriftJobRepository: DriftJobRepository {
     }
 
     func progress(_ id: DriftJob.ID, holder: String, bytesScanned: Int64, rows: Int, leaseUntil: Date) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         let statement: SQLQueryString = """
             UPDATE drift_jobs SET bytes_scanned = \(bind: bytesScanned), rows_scanned = \(bind: Int64(rows)), lease_until = \(bind: leaseUntil) \
             WHERE id = \(bind: id.rawValue) AND state = 'scanning' AND holder = \(bind: holder) RETURNING id

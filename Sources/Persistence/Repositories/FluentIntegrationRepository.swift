@@ -299,7 +299,7 @@ struct FluentIntegrationRepository: IntegrationRepository {
     }
 
     func tallies() async throws -> IntegrationTallies {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         var tallies = IntegrationTallies()
         for row in try await sql.raw("SELECT status, kind, risk, COUNT(*) AS n FROM integrations GROUP BY status, kind, risk").all() {
             let count = try row.decode(column: "n", as: Int.self)

@@ -14,7 +14,7 @@ struct FluentMailOutbox: MailOutboxRepository {
     /// One statement claims: `UPDATE … WHERE state = 'pending' … RETURNING id`. On PostgreSQL a second
     /// instance that picked the same rows waits on their locks, then finds them no longer pending.
     func claim(now: Date, limit: Int) async throws -> [QueuedMail] {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         let bounded = max(1, min(limit, 500))
         let statement: SQLQueryString = """
             UPDATE mail_outbox SET state = 'sending', claimed_at = \(bind: now) \
@@ -60,7 +60,7 @@ struct FluentMailOutbox: MailOutboxRepository {
     }
 
     func summary() async throws -> OutboxSummary {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         // One count per (state, failed before) instead of a query per number; the lists only when there is something to list.
         let failedBefore = SQLRaw("CASE WHEN attempts > 0 THEN 1 ELSE 0 END")
         let unsent: [QueuedMail.State] = [.pending, .sending, .undeliverable]

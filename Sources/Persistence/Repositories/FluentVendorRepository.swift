@@ -29,7 +29,7 @@ struct FluentVendorRepository: VendorRepository {
     }
 
     func countsByStanding() async throws -> [VendorStanding: Int] {
-        guard let sql = database as? any SQLDatabase else { fatalError("Fluent SQL drivers are required") }
+        let sql = database.sqlDatabase
         let rows = try await sql.select().column("standing").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(VendorModel.schema).groupBy("standing").all()
         var counts: [VendorStanding: Int] = [:]
