@@ -124,6 +124,6 @@ extension Store {
             lti: FluentLTIConfigurationRepository(database: database),
             drift: FluentDriftRepository(database: database),
             canvas: FluentCanvasSyncRepository(database: database), canvasWrites: FluentCanvasWriteRepository(database: database),
-            outbox: FluentMailOutbox(database: database))
+            outbox: FluentMailOutbox(database: database), signInThrottle: SQLSignInThrottle(database: database))
     }
 }

@@ -12,11 +12,22 @@ public struct User: Equatable, Sendable {
     public var login: LoginState
     public var version: Int
     public var createdAt: Date
+    /// The authenticator, once enrolled.
+    public var secondFactor: SecondFactor?
+    /// Raised when the role changes, the account is deactivated or its authenticator is reset: every session
+    /// made before carries the old number and ends at its next request.
+    public var sessionEpoch: Int
+    /// The identity provider's id for the person (`sub`, or the trusted user header), once they signed in that way.
+    public var externalSubject: String?
 
     public init(
         id: ID, email: String, name: String, role: Role, isActive: Bool = true, passwordHash: String,
-        login: LoginState = LoginState(), version: Int = 1, createdAt: Date
+        login: LoginState = LoginState(), version: Int = 1, createdAt: Date,
+        secondFactor: SecondFactor? = nil, sessionEpoch: Int = 0, externalSubject: String? = nil
     ) {
+        self.secondFactor = secondFactor
+        self.sessionEpoch = sessionEpoch
+        self.externalSubject = externalSubject
         self.id = id
         self.email = email
         self.name = name

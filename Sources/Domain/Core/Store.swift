@@ -22,6 +22,7 @@ public struct Store: Sendable {
     public let canvas: any CanvasSyncRepository
     public let canvasWrites: any CanvasWriteRepository
     public let outbox: any MailOutboxRepository
+    public let signInThrottle: any SignInThrottleRepository
 
     public init(
         vendors: any VendorRepository, users: any UserRepository, tokens: any ApiTokenRepository, audit: any AuditRepository,
@@ -29,8 +30,10 @@ public struct Store: Sendable {
         answers: any AnswerRepository, vendorLinks: any VendorLinkRepository, reviews: any ReviewRepository,
         releases: any KeyReleaseRepository, reminders: any ReminderLog, inheritedKeys: any InheritedKeyRepository,
         tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository,
-        canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository, outbox: any MailOutboxRepository
+        canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository, outbox: any MailOutboxRepository,
+        signInThrottle: any SignInThrottleRepository
     ) {
+        self.signInThrottle = signInThrottle
         self.outbox = outbox
         self.canvas = canvas
         self.canvasWrites = canvasWrites

@@ -37,6 +37,13 @@ public struct Policy: Equatable, Sendable {
     public var autoOff: AutoOff = .propose
     /// How far a compressed request log may inflate (`uploads.max_inflated_mb`, `uploads.max_ratio`).
     public var inflateLimit = InflateLimit.standard
+    /// Roles whose local-password sign-in needs an authenticator code (`sign_in.second_factor_required_for`).
+    /// Single sign-on leaves the second factor to the identity provider.
+    public var secondFactorRoles: Set<Role> = []
+    /// Failed sign-ins from one address within the window before that address waits (`sign_in.address_max_failures`,
+    /// `sign_in.address_window_minutes`), counted across every instance on one database.
+    public var addressMaxFailures = 20
+    public var addressWindowMinutes = 15
 
     public init() {}
 
@@ -45,7 +52,7 @@ public struct Policy: Equatable, Sendable {
     /// Reads the policy tree; unknown keys and bad values name the file and line.
     public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
         func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
-        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce, uploads)") }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in)") }
         var policy = Policy()
         func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
             guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
@@ -116,10 +123,13 @@ public struct Policy: Equatable, Sendable {
                     policy.autoOff = choice
                 case ("uploads", "max_inflated_mb"): policy.inflateLimit.maxBytes = Int64(try int(value, 1...1_048_576)) << 20
                 case ("uploads", "max_ratio"): policy.inflateLimit.maxRatio = try int(value, 2...1_100)
-                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _), ("uploads", _):
+                case ("sign_in", "second_factor_required_for"): policy.secondFactorRoles = Set(try enumList(value, Role.self))
+                case ("sign_in", "address_max_failures"): policy.addressMaxFailures = try int(value, 3...10_000)
+                case ("sign_in", "address_window_minutes"): policy.addressWindowMinutes = try int(value, 1...1_440)
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _), ("uploads", _), ("sign_in", _):
                     throw fail(keyLine, "unknown key '\(key)' in \(section)")
                 default:
-                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce, uploads)")
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in)")
                 }
             }
         }

@@ -29,5 +29,6 @@ enum MigrationList {
         CreateDriftJob(),
         LookupIndexes.lookups,
         LookupIndexes.lists,
+        SignIn(),
     ]
 }

@@ -16,11 +16,21 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "totp_secret") var totpSecret: Data?
+    @Field(key: "totp_last_step") var totpLastStep: Int64
+    /// The remaining recovery code hashes, space-separated.
+    @OptionalField(key: "totp_recovery") var totpRecovery: String?
+    @Field(key: "totp_failures") var totpFailures: Int
+    @OptionalField(key: "totp_locked_until") var totpLockedUntil: Date?
+    @OptionalField(key: "totp_enrolled_at") var totpEnrolledAt: Date?
+    @Field(key: "session_epoch") var sessionEpoch: Int
+    @OptionalField(key: "external_subject") var externalSubject: String?
 
     /// Listed rather than found by reflection, which cost FluentKit most of its time per row (`ModelPropertiesTests` holds
     /// this list to the declarations above).
     var properties: [any AnyProperty] {
-        [$id, $email, $name, $role, $isActive, $passwordHash, $failedAttempts, $lockedUntil, $version, $createdAt, $updatedAt]
+        [$id, $email, $name, $role, $isActive, $passwordHash, $failedAttempts, $lockedUntil, $version, $createdAt, $updatedAt,
+         $totpSecret, $totpLastStep, $totpRecovery, $totpFailures, $totpLockedUntil, $totpEnrolledAt, $sessionEpoch, $externalSubject]
     }
 
     init() {}
@@ -30,7 +40,23 @@ final class UserModel: Model, @unchecked Sendable {
         return User(
             id: .init(id), email: email, name: name, role: role, isActive: isActive, passwordHash: passwordHash,
             login: LoginState(failedAttempts: failedAttempts, lockedUntil: lockedUntil), version: version,
-            createdAt: createdAt)
+            createdAt: createdAt, secondFactor: secondFactor, sessionEpoch: sessionEpoch, externalSubject: externalSubject)
+    }
+
+    var secondFactor: SecondFactor? {
+        guard let totpSecret, let totpEnrolledAt else { return nil }
+        return SecondFactor(
+            sealedSecret: totpSecret, lastStep: totpLastStep, recoveryHashes: (totpRecovery ?? "").split(separator: " ").map(String.init),
+            failedAttempts: totpFailures, lockedUntil: totpLockedUntil, enrolledAt: totpEnrolledAt)
+    }
+
+    func store(_ factor: SecondFactor?) {
+        totpSecret = factor?.sealedSecret
+        totpLastStep = factor?.lastStep ?? 0
+        totpRecovery = factor?.recoveryHashes.joined(separator: " ")
+        totpFailures = factor?.failedAttempts ?? 0
+        totpLockedUntil = factor?.lockedUntil
+        totpEnrolledAt = factor?.enrolledAt
     }
 }
 
