@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // The Canvas REST client (Vapor already builds it).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // ID tokens from an OpenID provider: JWKS and signature checks (RS256, ES256, EdDSA).
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
     ],
     targets: [
         // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
@@ -92,6 +94,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictImports
         ),

@@ -49,6 +49,8 @@ public struct AppConfig: Sendable {
     /// `TEMPLATE_RELOAD=on` reads templates from disk at every page, for someone editing them; off
     /// (the default, whatever Vapor's `--env`), each template is parsed once.
     public var templateReload = false
+    /// Single sign-on, trusted proxies and who may use a local password.
+    public var signIn = SignInSettings.standard
 
     public var cookiesAreSecure: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -123,6 +125,7 @@ public struct AppConfig: Sendable {
         case "on": config.templateReload = true
         default: throw ConfigurationError(variable: "TEMPLATE_RELOAD", problem: "use off (parse each template once) or on (read them at every page)")
         }
+        config.signIn = try SignInSettings.from(environment: env, institutionName: config.institutionName, root: root)
         return config
     }
 }

@@ -62,6 +62,12 @@ struct AppContext: Sendable {
     let policy: Policy
     /// The Canvas connection (`CANVAS_URL`), or the demo double under `serve --demo`.
     let canvas: CanvasLink
+    /// The identity provider, when `OIDC_ISSUER` is set.
+    let openID: OpenIDClient?
+    /// Seals authenticator secrets with a key derived from `SECRET_KEY_FILE`.
+    let factorSeal: FactorSeal
+    /// The address links are made on (`PUBLIC_URL`, or where the server listens).
+    let address: PublicAddress
 
     func questionnaire(_ id: String) -> Questionnaire? { questionnaires.first { $0.id == id } }
 }

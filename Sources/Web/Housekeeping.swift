@@ -6,12 +6,14 @@ import Vapor
 /// Hourly upkeep while the server runs: writes the audit chain's head down once a day (so a chain
 /// rewritten later is refused at the next export), and deletes sessions idle longer than
 /// `SESSION_IDLE_MINUTES` (they can no longer sign anyone in) and drift scans older than
-/// `DRIFT_RETENTION_DAYS` (the newest scan is always kept; the deletion is audited).
+/// `DRIFT_RETENTION_DAYS` (the newest scan is always kept; the deletion is audited), and sign-in throttle
+/// windows that have run out.
 enum Housekeeping {
     struct Outcome: Equatable {
         var checkpoint: Int64?
         var sessionsSwept = 0
         var driftScansDeleted = 0
+        var throttleWindowsDeleted = 0
     }
 
     static func runOnce(_ app: Application) async throws -> Outcome {
@@ -19,6 +21,8 @@ enum Housekeeping {
         outcome.checkpoint = try await app.operations.exports.recordDailyCheckpoint()?.sequence
         let now = app.context.services.now()
         outcome.sessionsSwept = try await app.persistence.sessions.deleteIdle(before: now.addingTimeInterval(-app.context.config.sessionIdleTimeout))
+        let window = TimeInterval(app.context.policy.addressWindowMinutes * 60)
+        outcome.throttleWindowsDeleted = try await app.store.signInThrottle.deleteExpired(before: now.addingTimeInterval(-window))
         let retention = app.context.config.driftRetentionDays
         if retention > 0 {
             outcome.driftScansDeleted = try await app.store.drift.deleteScans(before: now.addingTimeInterval(-Double(retention) * 86_400), by: .system, at: now)

@@ -6,6 +6,12 @@ import Foundation
 enum PagePath: String, CaseIterable, Sendable {
     case login = "login"
     case logout = "logout"
+    case loginCode = "login/code"
+    case openIDStart = "auth/oidc"
+    case openIDCallback = "auth/oidc/callback"
+    case accountFactor = "account/factor"
+    case replaceFactor = "account/factor/replace"
+    case userFactorReset = "users/:userID/factor/reset"
     case home = ""
     case vendors = "vendors"
     case newVendor = "vendors/new"

@@ -6,6 +6,12 @@ enum SiteURL {
     case home
     case login(next: String? = nil)
     case logout
+    case loginCode
+    case openIDStart(next: String?)
+    case openIDCallback
+    case accountFactor
+    case replaceFactor
+    case userFactorReset(User.ID)
     case vendors(query: [String: String] = [:])
     case newVendor
     case vendor(Vendor.ID)
@@ -94,6 +100,12 @@ enum SiteURL {
         case let .login(next):
             return PagePath.login.path() + (next.map { Self.queryString(["next": $0]) } ?? "")
         case .logout: return PagePath.logout.path()
+        case .loginCode: return PagePath.loginCode.path()
+        case let .openIDStart(next): return PagePath.openIDStart.path() + (next.map { Self.queryString(["next": $0]) } ?? "")
+        case .openIDCallback: return PagePath.openIDCallback.path()
+        case .accountFactor: return PagePath.accountFactor.path()
+        case .replaceFactor: return PagePath.replaceFactor.path()
+        case let .userFactorReset(id): return PagePath.userFactorReset.path(id.description)
         case let .vendors(query): return PagePath.vendors.path() + Self.queryString(query)
         case .newVendor: return PagePath.newVendor.path()
         case let .vendor(id): return PagePath.vendor.path(id.description)

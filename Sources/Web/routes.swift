@@ -25,6 +25,16 @@ enum Routes {
         pages.get(.login, access: .anyone, use: auth.form)
         pages.post(.login, access: .anyone, use: auth.login)
         pages.post(.logout, access: .signedIn, use: auth.logout)
+        pages.get(.loginCode, access: .anyone, use: auth.codeForm)
+        pages.post(.loginCode, access: .anyone, use: auth.code)
+        let openID = OpenIDController()
+        pages.get(.openIDStart, access: .anyone, use: openID.start)
+        pages.get(.openIDCallback, access: .anyone, use: openID.callback)
+        let factor = FactorController()
+        pages.get(.accountFactor, access: .signedIn, use: factor.show)
+        pages.post(.accountFactor, access: .signedIn, use: factor.enrol)
+        pages.post(.replaceFactor, access: .signedIn, use: factor.replace)
+        pages.post(.userFactorReset, access: userAdminAccess, use: factor.reset)
 
         pages.get(.home, access: readers, use: DashboardController().index)
 

@@ -67,6 +67,6 @@ struct UserController: Sendable {
             roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.role) },
             errors: errors,
             formError: mapped?.formMessage,
-            cancelURL: SiteURL.users.path)
+            cancelURL: SiteURL.users.path, factorEnrolled: user?.secondFactor != nil, factorResetURL: user.map { SiteURL.userFactorReset($0.id).path })
     }
 }

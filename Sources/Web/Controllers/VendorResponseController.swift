@@ -70,7 +70,7 @@ struct VendorResponseController: Sendable {
 
     /// The link named in the path, if it is usable, with throttling per link and per address.
     static func open(_ req: Request) async throws -> Session {
-        try await req.operations.vendorLinks.open(secret: req.parameters.get("secret") ?? "", from: req.remoteAddress?.ipAddress ?? "unknown")
+        try await req.operations.vendorLinks.open(secret: req.parameters.get("secret") ?? "", from: req.clientAddress)
     }
 
     static func questionnaire(_ req: Request) throws -> Questionnaire {

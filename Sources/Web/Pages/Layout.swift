@@ -20,6 +20,10 @@ struct LayoutContext: Encodable {
     let conflict: ConflictNotice?
     /// The page reloads itself after this many seconds (a scan in progress).
     var refreshSeconds: Int?
+    /// The page moves on to this address at once (sign-out continuing at the identity provider).
+    var refreshURL: String?
+    /// The person's authenticator page; nil in a single sign-on session, whose second factor is the provider's.
+    let factorURL: String?
 
     init(_ request: Request, title: String) {
         self.title = title
@@ -36,6 +40,8 @@ struct LayoutContext: Encodable {
             flash = nil
         }
         logoutURL = SiteURL.logout.path
+        let via = request.hasSession ? request.session.data[SessionKeys.via].flatMap(SignInMethod.init(rawValue:)) : nil
+        factorURL = user != nil && via != .openID && via != .trustedHeader ? SiteURL.accountFactor.path : nil
         conflict = ConflictNotice.current(request)
         var items: [(String, String)] = []
         if let user {

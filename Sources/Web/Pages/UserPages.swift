@@ -28,4 +28,6 @@ struct UserFormContext: Encodable {
     let errors: [String: String]
     let formError: String?
     let cancelURL: String
+    var factorEnrolled = false
+    var factorResetURL: String? = nil
 }
