@@ -43,7 +43,8 @@ class Server:
         # Links in mail point at this server; mail goes to a throw-away outbox unless SMTP_URL is given.
         self.outbox = tempfile.mkdtemp(prefix="vr-outbox-")
         full_env = dict(os.environ, DATABASE_URL=database_url, BCRYPT_COST="4", PUBLIC_URL=self.url, OUTBOX_DIR=self.outbox,
-                        REMINDER_INTERVAL_MINUTES="0", **(env or {}))
+                        REMINDER_INTERVAL_MINUTES="0")
+        full_env.update(env or {})  # a test may set any of these itself (PUBLIC_URL behind a proxy)
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
