@@ -22,6 +22,7 @@ public struct Operations: Sendable {
     public let canvas: CanvasSyncs
     public let enforcement: CanvasEnforcement
     public let mail: MailDelivery
+    public let signIns: SignIns
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -43,5 +44,6 @@ public struct Operations: Sendable {
         lti = LTIImports(environment, watch: gateWatch)
         canvas = CanvasSyncs(environment, enforcement: enforcement)
         mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)
+        signIns = SignIns(environment)
     }
 }

@@ -64,8 +64,6 @@ struct AppContext: Sendable {
     let canvas: CanvasLink
     /// The identity provider, when `OIDC_ISSUER` is set.
     let openID: OpenIDClient?
-    /// Seals authenticator secrets with a key derived from `SECRET_KEY_FILE`.
-    let factorSeal: FactorSeal
     /// The address links are made on (`PUBLIC_URL`, or where the server listens).
     let address: PublicAddress
 

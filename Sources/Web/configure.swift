@@ -53,7 +53,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
                              questionnaires: questionnaires, mailer: mailer, mailSignal: mailSignal, policy: policy, canvas: canvas,
                              openID: config.signIn.openID.map { OpenIDClient(settings: $0, http: app.http.client.shared, logger: app.logger, now: services.now) },
-                             factorSeal: FactorSeal(institutionKey: institutionKey), address: address)
+                             address: address)
 
     try await TemplateCheck.renderAll(app, config: config)
     Routes.register(app)  // after app.context: routes read limits from the configuration

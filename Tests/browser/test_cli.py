@@ -10,7 +10,7 @@ STRONG = "a long enough passphrase\n"
 
 
 def test_every_command_has_help(sqlite_url):
-    for args in (["serve"], ["migrate"], ["user", "create"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"],
+    for args in (["serve"], ["migrate"], ["user", "create"], ["user", "reset-factor"], ["token", "create"], ["audit", "verify"], ["endpoints", "check"], ["catalog", "import"],
                  ["reminders"], ["export"], ["export", "verify"], ["lti", "inspect"]):
         result = run_cli([*args, "--help"], sqlite_url)
         assert result.returncode == 0, result.stderr

@@ -15,7 +15,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import ARTIFACTS, DEMO_PASSWORD, ROOT, Server
+from conftest import ARTIFACTS, DEMO_PASSWORD, ROOT, Server, run_cli
 from test_admin_flows import click_and_leave, screenshot, wait
 from test_sso_flows import Provider
 
@@ -139,5 +139,21 @@ def test_an_admin_scans_the_qr_code_and_signs_in_with_codes(sqlite_url, admins_n
         sign_in_with_password(browser, server, "admin@northfield.example")
         type_code(browser, codes[0])
         assert "did not work" in wait(browser).until(EC.presence_of_element_located((By.ID, "code-error"))).text
+    finally:
+        server.close()
+
+    # The only admin lost the phone and the codes: on the server, the command line resets the authenticator.
+    reset = run_cli(["user", "reset-factor", "--email", "admin@northfield.example"], sqlite_url)
+    assert reset.returncode == 0, reset.stderr
+    assert "Reset the authenticator app of admin@northfield.example" in reset.stdout
+    again = run_cli(["user", "reset-factor", "--email", "admin@northfield.example"], sqlite_url)
+    assert again.returncode == 1 and "has no authenticator app to reset" in again.stderr
+    assert run_cli(["user", "reset-factor", "--email", "nobody@northfield.example"], sqlite_url).returncode == 1
+    server = Server(sqlite_url, demo=True, env={"DATA_DIR": admins_need_a_factor})
+    try:
+        # The password leads straight to setting up a new authenticator.
+        sign_in_with_password(browser, server, "admin@northfield.example")
+        wait(browser).until(EC.presence_of_element_located((By.ID, "factor-qr")))
+        assert urllib.parse.urlsplit(browser.current_url).path == "/account/factor"
     finally:
         server.close()

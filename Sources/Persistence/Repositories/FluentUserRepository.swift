@@ -25,23 +25,7 @@ struct FluentUserRepository: UserRepository {
         _ user: NewUser, id: User.ID, passwordHash: String, by actor: Actor, at now: Date
     ) async throws -> User {
         try await AuditedWrite.run(on: database) { tx in
-            if try await UserModel.query(on: tx).filter(\.$email == user.email).first() != nil {
-                throw DomainError.duplicate(field: "email", message: "An account with this e-mail already exists.")
-            }
-            let model = UserModel()
-            model.id = id.rawValue
-            model.email = user.email
-            model.name = user.name
-            model.role = user.role.rawValue
-            model.isActive = true
-            model.passwordHash = passwordHash
-            model.failedAttempts = 0
-            model.store(nil)
-            model.sessionEpoch = 0
-            model.version = 1
-            model.createdAt = now
-            model.updatedAt = now
-            try await model.create(on: tx)
+            let model = try await Self.insert(user, id: id, passwordHash: passwordHash, subject: nil, at: now, on: tx)
             let entry = AuditEntry(
                 occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: "create",
                 summary: "\(user.email) — created with role \(user.role.rawValue)")
@@ -129,25 +113,8 @@ struct FluentUserRepository: UserRepository {
 
     func createExternal(_ user: NewUser, id: User.ID, subject: String, via method: String, at now: Date) async throws -> User {
         try await AuditedWrite.run(on: database) { tx in
-            if try await UserModel.query(on: tx).filter(\.$email == user.email).first() != nil {
-                throw DomainError.duplicate(field: "email", message: "An account with this e-mail already exists.")
-            }
-            let model = UserModel()
-            model.id = id.rawValue
-            model.email = user.email
-            model.name = user.name
-            model.role = user.role.rawValue
-            model.isActive = true
             // Not a bcrypt hash: no password ever verifies against it.
-            model.passwordHash = "!external"
-            model.failedAttempts = 0
-            model.store(nil)
-            model.sessionEpoch = 0
-            model.externalSubject = subject
-            model.version = 1
-            model.createdAt = now
-            model.updatedAt = now
-            try await model.create(on: tx)
+            let model = try await Self.insert(user, id: id, passwordHash: "!external", subject: subject, at: now, on: tx)
             let actor = Actor(userID: id, label: "\(user.email) (\(user.role.rawValue))")
             return (try model.toDomain(), [
                 AuditEntry(occurredAt: now, actor: actor, entityType: "user", entityID: id.description, action: "create",
@@ -179,5 +146,28 @@ struct FluentUserRepository: UserRepository {
                 summary: "\(model.email) signed in through \(method)"))
             return (try model.toDomain(), entries)
         }
+    }
+
+    /// A new account's row, refused when the e-mail is taken.
+    private static func insert(_ user: NewUser, id: User.ID, passwordHash: String, subject: String?, at now: Date, on tx: any Database) async throws -> UserModel {
+        if try await UserModel.query(on: tx).filter(\.$email == user.email).first() != nil {
+            throw DomainError.duplicate(field: "email", message: "An account with this e-mail already exists.")
+        }
+        let model = UserModel()
+        model.id = id.rawValue
+        model.email = user.email
+        model.name = user.name
+        model.role = user.role.rawValue
+        model.isActive = true
+        model.passwordHash = passwordHash
+        model.failedAttempts = 0
+        model.store(nil)
+        model.sessionEpoch = 0
+        model.externalSubject = subject
+        model.version = 1
+        model.createdAt = now
+        model.updatedAt = now
+        try await model.create(on: tx)
+        return model
     }
 }

@@ -1,9 +1,10 @@
 import Domain
+import Operations
 import Foundation
 import Vapor
 
 struct UserCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand(), "reset-factor": UserResetFactorCommand()] }
     var help: String { "Manage user accounts." }
 }
 
@@ -37,5 +38,27 @@ struct UserCreateCommand: AsyncCommand {
         } catch let error as DomainError {
             throw CommandFailure(CommandFailure.describe(error))
         }
+    }
+}
+
+/// The way back in when the person who lost their authenticator is the only admin: run on the server, audited as
+/// the command line, and their sessions end.
+struct UserResetFactorCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The e-mail address of the account whose authenticator app is lost.")
+        var email: String?
+        init() {}
+    }
+
+    var help: String { "Removes an account's authenticator app (audited; their sessions end); they set up a new one at their next sign-in." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await CommandSupport.ready(app)
+        let email = Check.trimmed(signature.email).lowercased()
+        guard !email.isEmpty else { throw CommandFailure("Name the account with --email.") }
+        guard let user = try await app.store.users.find(email: email) else { throw CommandFailure("No account has the e-mail \(email).") }
+        guard try await app.operations.signIns.reset(user, by: .commandLine) else { throw CommandFailure("\(user.email) has no authenticator app to reset.") }
+        context.console.print("Reset the authenticator app of \(user.email); they set up a new one at their next sign-in.")
     }
 }

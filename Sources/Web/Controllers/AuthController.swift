@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -61,33 +62,26 @@ struct AuthController: Sendable {
     func code(req: Request) async throws -> Response {
         struct CodeForm: Content { var code: String? }
         let typed = String((try req.form(CodeForm.self).code ?? "").prefix(64))
-        guard let user = try await pendingUser(req), let factor = user.secondFactor else {
+        guard let user = try await pendingUser(req), user.secondFactor != nil else {
             return req.redirect(to: SiteURL.login().path, redirectType: .normal)
         }
         func refuse(_ message: String, _ status: HTTPStatus) async throws -> Response {
             try await req.page("auth/code", CodePageContext(layout: LayoutContext(req, title: "Authenticator code"), error: message), status: status)
         }
         if try await req.addressIsThrottled() { return try await refuse(Self.throttledMessage(req), .tooManyRequests) }
-        let secret: [UInt8]
-        do { secret = try req.context.factorSeal.open(factor.sealedSecret, for: user.id) } catch {
+        switch try await req.operations.signIns.confirm(typed, for: user) {
+        case .unreadable:
             req.logger.error("an authenticator secret does not open with this SECRET_KEY_FILE", metadata: ["user": .string(user.id.description)])
             return try await refuse("This authenticator cannot be checked. Ask an administrator to reset it.", .internalServerError)
-        }
-        let anonymous = Actor(userID: nil, label: "anonymous")
-        switch SecondFactorRules.decide(factor, typed: typed, secret: secret, now: req.now) {
-        case let .refused(next, lockedNow):
+        case .refused:
             try await req.recordAddressFailure()
-            if next != factor { try await req.store.users.storeSecondFactor(user.id, next, action: lockedNow ? "lock_factor" : nil, by: anonymous, at: req.now) }
             return try await refuse("That code did not work. Type the 6 digits your app shows now, or a recovery code.", .unauthorized)
-        case let .accepted(next, usedRecovery):
-            let actor = Actor(user: user)
-            try await req.store.users.storeSecondFactor(user.id, next, action: usedRecovery ? "recovery_code" : nil, by: actor, at: req.now)
+        case let .accepted(signedIn, usedRecovery):
             let destination = SiteURL.safeNext(req.session.data[SessionKeys.pendingNext])
-            var signedIn = user
-            signedIn.secondFactor = next
             try await req.establishSession(signedIn, via: .passwordAndCode)
             if usedRecovery {
-                return req.redirect(to: .accountFactor, flash: "Signed in with a recovery code; \(next.recoveryHashes.count) left. Set up your authenticator again if you lost it.")
+                let left = signedIn.secondFactor?.recoveryHashes.count ?? 0
+                return req.redirect(to: .accountFactor, flash: "Signed in with a recovery code; \(left) left. Set up your authenticator again if you lost it.")
             }
             return req.redirect(to: destination, redirectType: .normal)
         }
@@ -106,7 +100,7 @@ struct AuthController: Sendable {
     }
 
     static func throttledMessage(_ req: Request) -> String {
-        "Too many failed sign-ins came from your address. Wait \(req.context.policy.addressWindowMinutes) minutes and try again."
+        "Too many failed sign-ins came from your address. Wait \(req.operations.signIns.windowMinutes) minutes and try again."
     }
 
     /// The user waiting for their code, while the five minutes last.

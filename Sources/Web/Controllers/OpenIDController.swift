@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -78,31 +79,12 @@ struct OpenIDController: Sendable {
 }
 
 /// The end of a sign-in the identity provider vouched for (OpenID Connect or the trusted headers): the account
-/// found, created or refused, its role from the groups, and the session.
+/// from the operation, then the session.
 enum ExternalSignIns {
-    enum Outcome { case signedIn(User), refused(ExternalSignIn.Refusal) }
-
     static func complete(_ req: Request, _ identity: ExternalIdentity, mapping: RoleMapping?, autoCreate: Role?, via method: SignInMethod,
-                         label: String) async throws -> Outcome {
-        var existing: User?
-        if let email = identity.email { existing = try await req.store.users.find(email: email) }
-        let user: User
-        switch ExternalSignIn.decide(identity, existing: existing, mapping: mapping, autoCreate: autoCreate) {
-        case let .refused(refusal):
-            return .refused(refusal)
-        case let .existing(found, role):
-            user = try await req.store.users.recordExternalSignIn(found.id, subject: identity.subject, role: role, via: label, at: req.now)
-        case let .create(email, name, role):
-            do {
-                user = try await req.store.users.createExternal(NewUser(email: email, name: name, role: role), id: req.context.services.ids(User.self),
-                                                                subject: identity.subject, via: label, at: req.now)
-            } catch DomainError.duplicate {
-                // Another instance created it a moment ago.
-                guard let found = try await req.store.users.find(email: email) else { throw Abort(.conflict) }
-                user = found
-            }
-        }
-        try await req.establishSession(user, via: method)
-        return .signedIn(user)
+                         label: String) async throws -> SignIns.ExternalOutcome {
+        let outcome = try await req.operations.signIns.external(identity, mapping: mapping, autoCreate: autoCreate, via: label)
+        if case let .signedIn(user) = outcome { try await req.establishSession(user, via: method) }
+        return outcome
     }
 }

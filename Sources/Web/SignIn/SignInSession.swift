@@ -1,4 +1,5 @@
 import Domain
+import Operations
 import Persistence
 import Vapor
 
@@ -27,17 +28,13 @@ extension Request {
         logger.info("signed in", metadata: ["user": .string(user.id.description), "via": .string(method.rawValue)])
     }
 
-    /// The sign-in window for the client's address, shared by every instance through the database.
-    var addressThrottleKey: String { "address:" + clientAddress }
-
-    var addressWindow: TimeInterval { TimeInterval(context.policy.addressWindowMinutes * 60) }
-
+    /// Whether the client's address has failed to sign in too often (counted by every instance together).
     func addressIsThrottled() async throws -> Bool {
-        try await store.signInThrottle.failures(addressThrottleKey, window: addressWindow, at: now) >= context.policy.addressMaxFailures
+        try await operations.signIns.isThrottled(address: clientAddress)
     }
 
     func recordAddressFailure() async throws {
-        try await store.signInThrottle.recordFailure(addressThrottleKey, window: addressWindow, at: now)
+        try await operations.signIns.recordFailure(address: clientAddress)
     }
 }
 
