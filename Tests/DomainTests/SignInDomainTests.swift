@@ -289,6 +289,13 @@ struct OpenIDClaimTests {
         #expect(ExternalSignIn.decide(identity(), existing: nil, mapping: nil, autoCreate: nil) == .refused(.unknownPerson))
         #expect(ExternalSignIn.decide(identity(), existing: nil, mapping: nil, autoCreate: .procurement) == .create(email: "ana@northfield.example", name: "Ana Lind", role: .procurement))
         #expect(ExternalSignIn.decide(identity(groups: ["vr-admins"]), existing: nil, mapping: mapping, autoCreate: .procurement) == .create(email: "ana@northfield.example", name: "Ana Lind", role: .admin))
+        // A name the provider sends with a line break, an escape or a bidirectional override is not taken.
+        for hostile in ["Ana\nLind", "Ana\u{1B}[2J", "Ana \u{202E}dniL", "   "] {
+            let sent = ExternalIdentity(subject: "s", email: "ana@northfield.example", name: hostile, groups: [])
+            #expect(ExternalSignIn.decide(sent, existing: nil, mapping: nil, autoCreate: .auditor) == .create(email: "ana@northfield.example", name: "ana@northfield.example", role: .auditor))
+        }
+        let long = ExternalIdentity(subject: "s", email: "ana@northfield.example", name: String(repeating: "é", count: 300), groups: [])
+        #expect(ExternalSignIn.decide(long, existing: nil, mapping: nil, autoCreate: .auditor) == .create(email: "ana@northfield.example", name: String(repeating: "é", count: 120), role: .auditor))
     }
 
     @Test func localPasswordsCanBeKeptForBreakGlassAdminsOnly() {

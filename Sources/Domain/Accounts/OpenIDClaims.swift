@@ -197,7 +197,9 @@ public enum ExternalSignIn: Equatable, Sendable {
             return .existing(existing, role: role == existing.role ? nil : role)
         }
         guard let autoCreate else { return .refused(.unknownPerson) }
-        let name = identity.name.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(120)) } ?? email
+        // A name with control, format (bidirectional overrides) or unassigned characters is not taken: the e-mail stands in.
+        let name = identity.name.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120)) }
+            .flatMap { $0.isEmpty || Excerpt.of($0, limit: 120) != $0 ? nil : $0 } ?? email
         return .create(email: email, name: name, role: mapped.flatMap { $0 } ?? autoCreate)
     }
 }
