@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import ARTIFACTS, DEMO_PASSWORD, ROOT, Server, run_cli
+from test_accessibility import problems_on, wider_than_window
 from test_admin_flows import click_and_leave, screenshot, wait
 from test_sso_flows import Provider
 
@@ -58,6 +59,7 @@ def test_staff_sign_in_with_the_institutions_button(sqlite_url, provider, browse
         browser.get(server.url + "/vendors")
         button = wait(browser).until(EC.presence_of_element_located((By.ID, "sign-in-provider")))
         assert button.text == "Sign in with Northfield SSO"
+        assert problems_on(browser) == []
         click_and_leave(browser, button)
         # The provider signs the person in at once and sends the browser back to the page it asked for.
         wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "header.site .who")))
@@ -123,6 +125,10 @@ def test_an_admin_scans_the_qr_code_and_signs_in_with_codes(sqlite_url, admins_n
         sign_in_with_password(browser, server, "admin@northfield.example")
         wait(browser).until(EC.presence_of_element_located((By.ID, "code")))
         assert urllib.parse.urlsplit(browser.current_url).path == "/login/code"
+        assert problems_on(browser) == []
+        browser.set_window_size(390, 844)
+        assert not wider_than_window(browser)
+        browser.set_window_size(1280, 900)
         type_code(browser, totp(secret, step))
         assert "did not work" in wait(browser).until(EC.presence_of_element_located((By.ID, "code-error"))).text
         type_code(browser, totp(secret, step + 1))
