@@ -23,6 +23,7 @@ public struct Operations: Sendable {
     public let enforcement: CanvasEnforcement
     public let mail: MailDelivery
     public let signIns: SignIns
+    public let dataMaps: DataMaps
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -45,5 +46,6 @@ public struct Operations: Sendable {
         canvas = CanvasSyncs(environment, enforcement: enforcement)
         mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)
         signIns = SignIns(environment)
+        dataMaps = DataMaps(environment)
     }
 }

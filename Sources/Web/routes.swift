@@ -199,6 +199,7 @@ enum Routes {
         api.get("integrations/:integrationID/whitelist", access: readers, use: integrationAPI.whitelist)
         api.on(.PUT, "integrations/:integrationID/whitelist", access: editorAccess, use: integrationAPI.saveWhitelist)
         api.get("integrations/:integrationID/whitelist/diff", access: readers, use: integrationAPI.diff)
+        api.get("integrations/:integrationID/data-map", access: readers, use: integrationAPI.dataMap)
 
         let releaseAPI = ReleaseAPIController()
         api.get("integrations/:integrationID/gate", access: readers, use: releaseAPI.gate)

@@ -64,6 +64,10 @@ struct IntegrationAPIController: Sendable {
         return IntegrationJSON(try await req.operations.statuses.perform(body.action, note: body.note, on: integration, expectedVersion: body.version!, by: req.actor))
     }
 
+    func dataMap(req: Request) async throws -> DataMapJSON {
+        DataMapJSON(try await req.operations.dataMaps.reading(for: try await req.integrationParameter()))
+    }
+
     func whitelist(req: Request) async throws -> WhitelistJSON {
         let integration = try await req.integrationParameter()
         let version = try await req.store.integrations.whitelist(integration.id, version: nil)

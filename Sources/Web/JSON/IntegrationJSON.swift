@@ -165,3 +165,31 @@ struct WhitelistDiffJSON: Content {
     let removed: [String]
     let justificationChanged: [Change]
 }
+
+/// `GET /api/v1/integrations/{id}/data-map`: what student and staff data the integration receives or changes.
+struct DataMapJSON: Content {
+    struct Item: Content {
+        let element: String
+        let label: String
+        let personal: Bool
+        let reads: Bool
+        let changes: Bool
+        let causes: [String]
+    }
+
+    let whitelistVersion: Int?
+    let whitelistAccepted: Bool
+    let ltiVersion: Int?
+    let privacyLevel: String?
+    let items: [Item]
+
+    init(_ reading: DataMapReading) {
+        whitelistVersion = reading.whitelistVersion
+        whitelistAccepted = reading.whitelistAccepted
+        ltiVersion = reading.ltiVersion
+        privacyLevel = reading.privacyLevel?.rawValue
+        items = reading.map.items.map {
+            Item(element: $0.element.rawValue, label: $0.element.label, personal: $0.element.isPersonal, reads: $0.reads, changes: $0.changes, causes: $0.causes)
+        }
+    }
+}

@@ -20,6 +20,7 @@ enum IntegrationPage {
             gate: try await GatePanel.load(scope, state),
             releases: try await ReleasesPanel.load(scope),
             lti: try await LTISection.load(scope, state),
+            dataMap: DataMapPanel.load(scope),
             drift: try await DriftPanel.load(scope),
             canvas: canvas, writes: canvas.writes,
             identity: try await LogIdentityPanel.load(scope, state),
@@ -36,6 +37,7 @@ struct IntegrationPageContext: Encodable {
     let gate: GatePanel
     let releases: ReleasesPanel
     let lti: LTISection?
+    let dataMap: DataMapPanel
     let drift: DriftPanel
     let canvas: CanvasPanel
     /// This integration's changes to Canvas, for the shared `partials/_canvas_writes` table.

@@ -1,0 +1,209 @@
+import Foundation
+
+/// A piece of student or staff data, in the words a parent, a privacy officer or a data privacy agreement uses.
+public enum DataElement: String, CaseIterable, Codable, Sendable, Comparable {
+    case names
+    case email
+    case userIDs = "user_ids"
+    case profile
+    case sisIDs = "sis_ids"
+    case roster
+    case grades
+    case submissions
+    case quizzes
+    case messages
+    case discussions
+    case files
+    case activity
+    case courseContent = "course_content"
+    case calendar
+    case outcomes
+    case courseSettings = "course_settings"
+    case institutionSettings = "institution_settings"
+    case tools
+    case auditLogs = "audit_logs"
+    case publicInfo = "public_info"
+
+    public var label: String {
+        switch self {
+        case .names: "Names"
+        case .email: "E-mail addresses"
+        case .userIDs: "Canvas user ids"
+        case .profile: "Other personal details (login ids, pronouns, pictures, time zones)"
+        case .sisIDs: "Student information system ids"
+        case .roster: "Course rosters and enrollments"
+        case .grades: "Grades"
+        case .submissions: "Student submissions"
+        case .quizzes: "Quiz questions and answers"
+        case .messages: "Messages and announcements"
+        case .discussions: "Discussion posts"
+        case .files: "Files"
+        case .activity: "Activity and usage data"
+        case .courseContent: "Course content"
+        case .calendar: "Calendars"
+        case .outcomes: "Learning outcomes"
+        case .courseSettings: "Course settings"
+        case .institutionSettings: "Institution settings, accounts and permissions"
+        case .tools: "Other tools and keys"
+        case .auditLogs: "Audit logs"
+        case .publicInfo: "Public information"
+        }
+    }
+
+    /// About particular students or staff: what FERPA, COPPA and state student-privacy laws call personal data.
+    public var isPersonal: Bool {
+        switch self {
+        case .names, .email, .userIDs, .profile, .sisIDs, .roster, .grades, .submissions, .quizzes, .messages, .discussions, .activity: true
+        default: false
+        }
+    }
+
+    /// The elements a Canvas endpoint of this kind reads or writes. User and enrollment endpoints answer with the
+    /// people's names (and, for user endpoints, their e-mail and login ids) whatever else they carry.
+    public static func of(_ kind: DataKind) -> [DataElement] {
+        switch kind {
+        case .roster: [.roster, .names]
+        case .userPII: [.names, .email, .profile]
+        case .grades: [.grades]
+        case .submissions: [.submissions]
+        case .courseContent: [.courseContent]
+        case .files: [.files]
+        case .communications: [.messages]
+        case .discussions: [.discussions]
+        case .calendar: [.calendar]
+        case .quizzes: [.quizzes]
+        case .outcomes: [.outcomes]
+        case .analytics: [.activity]
+        case .accountAdmin: [.institutionSettings]
+        case .ltiTools: [.tools]
+        case .auditLogs: [.auditLogs]
+        case .courseSettings: [.courseSettings]
+        case .sis: [.sisIDs]
+        case .public: [.publicInfo]
+        }
+    }
+
+    public static func < (lhs: DataElement, rhs: DataElement) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// One element an integration receives or changes, with what causes it: declared endpoints ("GET /api/v1/…"),
+/// the LTI privacy level, or an LTI Advantage scope.
+public struct DataMapItem: Equatable, Sendable {
+    public let element: DataElement
+    public var reads: Bool
+    public var changes: Bool
+    /// Sorted, each once.
+    public var causes: [String]
+
+    public init(element: DataElement, reads: Bool, changes: Bool, causes: [String]) {
+        self.element = element
+        self.reads = reads
+        self.changes = changes
+        self.causes = causes
+    }
+
+    /// "Receives", "Changes" or "Receives and changes".
+    public var accessLabel: String {
+        switch (reads, changes) {
+        case (true, true): "Receives and changes"
+        case (false, true): "Changes"
+        default: "Receives"
+        }
+    }
+}
+
+/// What student and staff data an integration will receive or change, worked out from what was approved: the
+/// accepted whitelist (each endpoint's data kinds from the catalog) and the imported LTI configuration (its
+/// privacy level and its LTI Advantage scopes).
+public struct DataMap: Equatable, Sendable {
+    /// In `DataElement` order.
+    public let items: [DataMapItem]
+
+    public var personal: [DataMapItem] { items.filter(\.element.isPersonal) }
+    public var isEmpty: Bool { items.isEmpty }
+
+    public func item(_ element: DataElement) -> DataMapItem? { items.first { $0.element == element } }
+
+    /// Assignment and grade services, and names and roles, as LTI Advantage names them.
+    static let gradeScopesThatChange = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem", "https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+    static let gradeScopesThatRead = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly", "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"]
+    static let rosterScope = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+    public init(whitelist: [WhitelistEntry], lti: LTIConfiguration?) {
+        var found: [DataElement: DataMapItem] = [:]
+        func add(_ element: DataElement, changes: Bool, cause: String) {
+            var item = found[element] ?? DataMapItem(element: element, reads: false, changes: false, causes: [])
+            if changes { item.changes = true } else { item.reads = true }
+            if !item.causes.contains(cause) { item.causes.append(cause) }
+            found[element] = item
+        }
+        for entry in whitelist {
+            for kind in entry.kinds.sorted() {
+                for element in DataElement.of(kind) { add(element, changes: entry.access == .write, cause: entry.key) }
+            }
+        }
+        if let lti {
+            let level = "LTI privacy level: \(lti.privacyLevel.rawValue)"
+            // Every launch carries an opaque id for the person.
+            add(.userIDs, changes: false, cause: "LTI launch")
+            switch lti.privacyLevel {
+            case .anonymous: break
+            case .nameOnly: add(.names, changes: false, cause: level)
+            case .emailOnly: add(.email, changes: false, cause: level)
+            case .public:
+                for element in [DataElement.names, .email, .profile, .sisIDs] { add(element, changes: false, cause: level) }
+            }
+            for scope in lti.scopes {
+                if Self.gradeScopesThatChange.contains(scope) { add(.grades, changes: true, cause: "LTI scope \(scope)") }
+                if Self.gradeScopesThatRead.contains(scope) { add(.grades, changes: false, cause: "LTI scope \(scope)") }
+                if scope == Self.rosterScope {
+                    add(.roster, changes: false, cause: "LTI scope \(scope)")
+                    // Names and roles answers with what the privacy level allows, for everyone in the course.
+                    switch lti.privacyLevel {
+                    case .anonymous: break
+                    case .nameOnly: add(.names, changes: false, cause: "LTI scope \(scope)")
+                    case .emailOnly: add(.email, changes: false, cause: "LTI scope \(scope)")
+                    case .public:
+                        add(.names, changes: false, cause: "LTI scope \(scope)")
+                        add(.email, changes: false, cause: "LTI scope \(scope)")
+                    }
+                }
+            }
+        }
+        items = found.values.map { item in
+            var sorted = item
+            sorted.causes.sort()
+            return sorted
+        }.sorted { $0.element < $1.element }
+    }
+}
+
+/// A data map with what it was made from, as the integration page, the API and the public list show it.
+public struct DataMapReading: Equatable, Sendable {
+    public let map: DataMap
+    /// The whitelist version the endpoints come from; nil when none is declared.
+    public let whitelistVersion: Int?
+    /// Whether that version is the accepted one.
+    public let whitelistAccepted: Bool
+    /// The LTI configuration version; nil when none is imported.
+    public let ltiVersion: Int?
+    public let privacyLevel: LTIPrivacyLevel?
+
+    public init(whitelist: WhitelistVersion?, acceptance: WhitelistAcceptance?, lti: StoredLTIConfiguration?) {
+        map = DataMap(whitelist: whitelist?.entries ?? [], lti: lti?.configuration)
+        whitelistVersion = whitelist?.number
+        whitelistAccepted = whitelist.map { acceptance?.version == $0.number } ?? false
+        ltiVersion = lti?.version
+        privacyLevel = lti?.configuration.privacyLevel
+    }
+
+    /// One sentence naming the sources: "From whitelist version 3 (accepted) and LTI configuration version 2."
+    public var sources: String {
+        var parts: [String] = []
+        if let whitelistVersion { parts.append("whitelist version \(whitelistVersion) (\(whitelistAccepted ? "accepted" : "not yet accepted"))") }
+        if let ltiVersion { parts.append("LTI configuration version \(ltiVersion)") }
+        return parts.isEmpty ? "Nothing declared yet: no whitelist and no LTI configuration." : "From " + parts.joined(separator: " and ") + "."
+    }
+}

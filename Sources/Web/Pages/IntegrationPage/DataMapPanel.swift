@@ -1,0 +1,32 @@
+import Domain
+
+/// The data map as the integration page shows it: each element of student or staff data, whether the integration
+/// receives or changes it, and what causes it. Built from records the page has read already.
+struct DataMapPanel: Encodable {
+    struct Row: Encodable {
+        let element: String
+        let access: String
+        let personal: Bool
+        let causes: [String]
+    }
+
+    let sources: String
+    let rows: [Row]
+    /// Leaf counts an empty list as true.
+    let hasRows: Bool
+    let personalCount: Int
+    let apiURL: String
+
+    static func load(_ scope: PanelScope) -> DataMapPanel {
+        DataMapPanel(DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first),
+                     apiURL: "/api/v1/integrations/\(scope.id)/data-map")
+    }
+
+    init(_ reading: DataMapReading, apiURL: String) {
+        sources = reading.sources
+        rows = reading.map.items.map { Row(element: $0.element.label, access: $0.accessLabel, personal: $0.element.isPersonal, causes: $0.causes) }
+        hasRows = !rows.isEmpty
+        personalCount = reading.map.personal.count
+        self.apiURL = apiURL
+    }
+}

@@ -1,0 +1,70 @@
+import Domain
+import Foundation
+import Testing
+
+@Suite("The data map: what an integration receives or changes, and why")
+struct DataMapTests {
+    static func entry(_ verb: HTTPVerb, _ template: String, _ kinds: Set<DataKind>) -> WhitelistEntry {
+        WhitelistEntry(verb: verb, template: template, justification: "because", group: "G", kinds: kinds)
+    }
+
+    static func lti(_ level: LTIPrivacyLevel, scopes: [String] = []) -> LTIConfiguration {
+        LTIConfiguration(ltiVersion: "1.3", title: "Tool", targetLinkURI: nil, oidcInitiationURL: nil, privacyLevel: level, placements: [],
+                         scopes: scopes, domains: [])
+    }
+
+    @Test func endpointsGiveTheirKindsElementsWithReadOrChangeAndTheirCauses() {
+        let map = DataMap(whitelist: [
+            Self.entry(.GET, "/api/v1/courses/:course_id/enrollments", [.roster]),
+            Self.entry(.GET, "/api/v1/users/:id", [.userPII]),
+            Self.entry(.PUT, "/api/v1/courses/:course_id/assignments/:assignment_id/submissions/:user_id", [.grades, .submissions]),
+            Self.entry(.GET, "/api/v1/courses/:course_id/assignments/:assignment_id/submissions", [.grades, .submissions]),
+        ], lti: nil)
+        #expect(map.items.map(\.element) == [.names, .email, .profile, .roster, .grades, .submissions], "in DataElement order")
+        let names = map.item(.names)
+        #expect(names?.causes == ["GET /api/v1/courses/:course_id/enrollments", "GET /api/v1/users/:id"])
+        #expect(names?.reads == true && names?.changes == false)
+        let grades = map.item(.grades)
+        #expect(grades?.reads == true && grades?.changes == true && grades?.accessLabel == "Receives and changes")
+        #expect(grades?.causes.count == 2)
+        #expect(map.personal.count == 6)
+    }
+
+    @Test(arguments: [
+        (LTIPrivacyLevel.anonymous, [DataElement.userIDs]),
+        (.nameOnly, [.names, .userIDs]),
+        (.emailOnly, [.email, .userIDs]),
+        (.public, [.names, .email, .userIDs, .profile, .sisIDs]),
+    ])
+    func thePrivacyLevelSaysWhichPersonalDataEveryLaunchCarries(level: LTIPrivacyLevel, expected: [DataElement]) {
+        let map = DataMap(whitelist: [], lti: Self.lti(level))
+        #expect(map.items.map(\.element) == expected)
+        #expect(map.item(.userIDs)?.causes == ["LTI launch"])
+        if level != .anonymous { #expect(map.item(expected[0])?.causes == ["LTI privacy level: \(level.rawValue)"]) }
+    }
+
+    @Test func advantageScopesGiveGradesAndRosters() {
+        let ags = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+        let nrps = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+        let scoring = DataMap(whitelist: [], lti: Self.lti(.anonymous, scopes: [ags + "score", ags + "result.readonly"]))
+        #expect(scoring.item(.grades)?.reads == true && scoring.item(.grades)?.changes == true)
+        #expect(scoring.item(.roster) == nil)
+        // Names and roles sends the course's people with what the privacy level allows: nothing more when anonymous.
+        let anonymous = DataMap(whitelist: [], lti: Self.lti(.anonymous, scopes: [nrps]))
+        #expect(anonymous.items.map(\.element) == [.userIDs, .roster])
+        let named = DataMap(whitelist: [], lti: Self.lti(.nameOnly, scopes: [nrps]))
+        #expect(named.item(.names)?.causes == ["LTI privacy level: name_only", "LTI scope \(nrps)"])
+        // A scope this map does not know adds nothing.
+        #expect(DataMap(whitelist: [], lti: Self.lti(.anonymous, scopes: ["https://canvas.instructure.com/lti/public_jwk/scope/update"])).items.map(\.element) == [.userIDs])
+    }
+
+    @Test func aReadingNamesItsSourcesAndWhetherTheWhitelistIsAccepted() throws {
+        let version = WhitelistVersion(number: 3, entries: [Self.entry(.GET, "/api/v1/courses/:course_id/users", [.roster])], createdAt: .distantPast, createdBy: "x")
+        let accepted = WhitelistAcceptance(integrationID: .init(UUID()), version: 3, acceptedBy: "r", acceptedByID: .init(UUID()), acceptedAt: .distantPast)
+        let older = WhitelistAcceptance(integrationID: .init(UUID()), version: 2, acceptedBy: "r", acceptedByID: .init(UUID()), acceptedAt: .distantPast)
+        #expect(DataMapReading(whitelist: version, acceptance: accepted, lti: nil).sources == "From whitelist version 3 (accepted).")
+        #expect(DataMapReading(whitelist: version, acceptance: older, lti: nil).sources == "From whitelist version 3 (not yet accepted).")
+        let none = DataMapReading(whitelist: nil, acceptance: nil, lti: nil)
+        #expect(none.map.isEmpty && none.sources.hasPrefix("Nothing declared yet"))
+    }
+}
