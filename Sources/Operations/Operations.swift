@@ -24,6 +24,7 @@ public struct Operations: Sendable {
     public let mail: MailDelivery
     public let signIns: SignIns
     public let dataMaps: DataMaps
+    public let publicTools: PublicTools
 
     public init(_ environment: OperationEnvironment) {
         catalog = Catalog(environment)
@@ -47,5 +48,6 @@ public struct Operations: Sendable {
         mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)
         signIns = SignIns(environment)
         dataMaps = DataMaps(environment)
+        publicTools = PublicTools(environment)
     }
 }

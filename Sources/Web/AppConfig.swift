@@ -49,6 +49,8 @@ public struct AppConfig: Sendable {
     /// `TEMPLATE_RELOAD=on` reads templates from disk at every page, for someone editing them; off
     /// (the default, whatever Vapor's `--env`), each template is parsed once.
     public var templateReload = false
+    /// `PUBLIC_LIST=on` publishes the list of approved tools at `/approved-tools`, without sign-in.
+    public var publicList = false
     /// Single sign-on, trusted proxies and who may use a local password.
     public var signIn = SignInSettings.standard
 
@@ -124,6 +126,11 @@ public struct AppConfig: Sendable {
         case "", "off": config.templateReload = false
         case "on": config.templateReload = true
         default: throw ConfigurationError(variable: "TEMPLATE_RELOAD", problem: "use off (parse each template once) or on (read them at every page)")
+        }
+        switch env["PUBLIC_LIST"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+        case "", "off": config.publicList = false
+        case "on": config.publicList = true
+        default: throw ConfigurationError(variable: "PUBLIC_LIST", problem: "use off (no public page) or on (publish the approved tools at /approved-tools)")
         }
         config.signIn = try SignInSettings.from(environment: env, institutionName: config.institutionName, root: root)
         return config

@@ -64,6 +64,8 @@ struct AppContext: Sendable {
     let canvas: CanvasLink
     /// The identity provider, when `OIDC_ISSUER` is set.
     let openID: OpenIDClient?
+    /// The public list of approved tools as last read (`PUBLIC_LIST=on`).
+    let publicListCache = PublicListCache()
     /// The address links are made on (`PUBLIC_URL`, or where the server listens).
     let address: PublicAddress
 

@@ -12,6 +12,7 @@ enum PagePath: String, CaseIterable, Sendable {
     case accountFactor = "account/factor"
     case replaceFactor = "account/factor/replace"
     case userFactorReset = "users/:userID/factor/reset"
+    case publicList = "approved-tools"
     case home = ""
     case vendors = "vendors"
     case newVendor = "vendors/new"

@@ -12,6 +12,7 @@ enum SiteURL {
     case accountFactor
     case replaceFactor
     case userFactorReset(User.ID)
+    case publicList(account: String?)
     case vendors(query: [String: String] = [:])
     case newVendor
     case vendor(Vendor.ID)
@@ -106,6 +107,7 @@ enum SiteURL {
         case .accountFactor: return PagePath.accountFactor.path()
         case .replaceFactor: return PagePath.replaceFactor.path()
         case let .userFactorReset(id): return PagePath.userFactorReset.path(id.description)
+        case let .publicList(account): return PagePath.publicList.path() + (account.map { Self.queryString(["account": $0]) } ?? "")
         case let .vendors(query): return PagePath.vendors.path() + Self.queryString(query)
         case .newVendor: return PagePath.newVendor.path()
         case let .vendor(id): return PagePath.vendor.path(id.description)

@@ -35,6 +35,7 @@ enum Routes {
         pages.post(.accountFactor, access: .signedIn, use: factor.enrol)
         pages.post(.replaceFactor, access: .signedIn, use: factor.replace)
         pages.post(.userFactorReset, access: userAdminAccess, use: factor.reset)
+        pages.get(.publicList, access: .anyone, use: PublicListController().show)
 
         pages.get(.home, access: readers, use: DashboardController().index)
 

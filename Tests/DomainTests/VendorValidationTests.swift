@@ -34,6 +34,18 @@ struct VendorValidationTests {
         #expect(fields.notes == nil)
     }
 
+    @Test func aPrivacyPolicyIsAWebAddressOrNothing() throws {
+        let with = try VendorFields.validate(name: "Q", website: nil, securityContactEmail: nil, standing: nil, notes: nil,
+                                             privacyPolicyURL: "  https://q.example/privacy  ")
+        #expect(with.privacyPolicyURL == "https://q.example/privacy")
+        #expect(try VendorFields.validate(name: "Q", website: nil, securityContactEmail: nil, standing: nil, notes: nil, privacyPolicyURL: "").privacyPolicyURL == nil)
+        for bad in ["javascript:alert(1)", "privacy page", "ftp://q.example/p"] {
+            #expect(throws: DomainError.self) {
+                _ = try VendorFields.validate(name: "Q", website: nil, securityContactEmail: nil, standing: nil, notes: nil, privacyPolicyURL: bad)
+            }
+        }
+    }
+
     @Test func reportsEveryBadFieldAtOnce() {
         let messages = errors {
             _ = try VendorFields.validate(

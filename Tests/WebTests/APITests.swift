@@ -59,9 +59,11 @@ struct APITests {
         try await withWebApp(engine) { h in
             let token = try await h.token(.admin)
             let created = try await h.app.testing().sendRequest(.POST, "/api/v1/vendors", headers: jsonHeaders(token),
-                body: try jsonBody(["name": "Meridian Analytics", "website": "https://meridian.example", "standing": "prospective"]))
+                body: try jsonBody(["name": "Meridian Analytics", "website": "https://meridian.example", "standing": "prospective",
+                                    "privacyPolicyURL": "https://meridian.example/privacy"]))
             #expect(created.status == .created)
             let body = try json(created)
+            #expect(body["privacyPolicyURL"] as? String == "https://meridian.example/privacy")
             let id = try #require(body["id"] as? String)
             #expect(created.location == "/api/v1/vendors/\(id)")
             #expect(body["version"] as? Int == 1)
@@ -77,7 +79,13 @@ struct APITests {
             let after = try json(patched)
             #expect(after["standing"] as? String == "suspended")
             #expect(after["website"] as? String == "https://meridian.example", "absent fields keep their value")
+            #expect(after["privacyPolicyURL"] as? String == "https://meridian.example/privacy")
             #expect(after["version"] as? Int == 2)
+
+            let badPolicy = try await h.app.testing().sendRequest(.PATCH, "/api/v1/vendors/\(id)", headers: jsonHeaders(token),
+                body: try jsonBody(["privacyPolicyURL": "javascript:alert(1)", "version": 2]))
+            #expect(badPolicy.status == .unprocessableEntity)
+            #expect(try error(badPolicy).fields["privacyPolicyURL"] != nil)
 
             let stale = try await h.app.testing().sendRequest(.PATCH, "/api/v1/vendors/\(id)", headers: jsonHeaders(token),
                 body: try jsonBody(["notes": "late", "version": 1]))

@@ -230,3 +230,23 @@ struct CallbackLogHandler: LogHandler {
         onLog(level, message.description, (metadata ?? [:]).merging(self.metadata) { first, _ in first })
     }
 }
+
+/// Pages kept as golden files, under `Tests/WebTests/Golden/`.
+let goldenDirectory = repositoryRoot + "/Tests/WebTests/Golden/"
+
+/// Compares a rendered page with its golden file (`name` is its path under `Golden/`); `UPDATE_GOLDEN=1` rewrites the file instead.
+func expectGolden(_ html: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    // Users get random ids in the harness; the golden file holds them as a placeholder.
+    let path = goldenDirectory + name
+    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        try html.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    if expected != html {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false), b = html.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+        Issue.record("\(name) differs from its golden file at line \(line + 1): expected “\(line < a.count ? a[line] : "")”, got “\(line < b.count ? b[line] : "")”. Run with UPDATE_GOLDEN=1 if the change is intended.",
+                     sourceLocation: sourceLocation)
+    }
+}

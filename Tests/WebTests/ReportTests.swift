@@ -53,25 +53,6 @@ func reportFixture(_ h: WebHarness, vendorName: String = "Quillstone Learning", 
     return vendor
 }
 
-private let goldenDirectory = repositoryRoot + "/Tests/WebTests/Golden/reports/"
-
-/// Compares a rendered report with its golden file; `UPDATE_GOLDEN=1` rewrites the file instead.
-private func expectGolden(_ html: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    // Users get random ids in the harness; the golden file holds them as a placeholder.
-    let path = goldenDirectory + name
-    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-        try html.write(toFile: path, atomically: true, encoding: .utf8)
-        return
-    }
-    let expected = try String(contentsOfFile: path, encoding: .utf8)
-    if expected != html {
-        let a = expected.split(separator: "\n", omittingEmptySubsequences: false), b = html.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-        Issue.record("\(name) differs from its golden file at line \(line + 1): expected “\(line < a.count ? a[line] : "")”, got “\(line < b.count ? b[line] : "")”. Run with UPDATE_GOLDEN=1 if the change is intended.",
-                     sourceLocation: sourceLocation)
-    }
-}
-
 @Suite("Reports")
 struct ReportTests {
     @Test func everyReportMatchesItsGoldenFile() async throws {
@@ -82,7 +63,7 @@ struct ReportTests {
                                  ("/reports/renewals", "renewals.html"), ("/reports/hygiene", "hygiene.html")] {
                 let response = try await browser.get(path)
                 #expect(response.status == .ok)
-                try expectGolden(response.text, name)
+                try expectGolden(response.text, "reports/" + name)
             }
         }
     }

@@ -48,11 +48,14 @@ public struct VendorFields: Equatable, Sendable {
     public var securityContactEmail: String?
     public var standing: VendorStanding
     public var notes: String?
+    /// The vendor's published privacy policy, linked from the public list of approved tools.
+    public var privacyPolicyURL: String?
 
     public init(
         name: String, website: String? = nil, securityContactEmail: String? = nil,
-        standing: VendorStanding = .prospective, notes: String? = nil
+        standing: VendorStanding = .prospective, notes: String? = nil, privacyPolicyURL: String? = nil
     ) {
+        self.privacyPolicyURL = privacyPolicyURL
         self.name = name
         self.website = website
         self.securityContactEmail = securityContactEmail
@@ -62,11 +65,12 @@ public struct VendorFields: Equatable, Sendable {
 
     /// Validates raw input from a form or the JSON API. Field names match both.
     public static func validate(
-        name: String?, website: String?, securityContactEmail: String?, standing: String?, notes: String?
+        name: String?, website: String?, securityContactEmail: String?, standing: String?, notes: String?, privacyPolicyURL: String? = nil
     ) throws -> VendorFields {
         var errors = ValidationErrors()
         let name = Check.required(name, field: "name", label: "Name", max: nameMax, errors: &errors)
         let website = Check.webURL(website, field: "website", label: "Website", errors: &errors)
+        let privacyPolicy = Check.webURL(privacyPolicyURL, field: "privacyPolicyURL", label: "Privacy policy", errors: &errors)
         let email = Check.email(
             securityContactEmail, field: "securityContactEmail", label: "Security contact e-mail",
             required: false, errors: &errors)
@@ -79,7 +83,7 @@ public struct VendorFields: Equatable, Sendable {
         let notes = Check.optional(notes, field: "notes", label: "Notes", max: notesMax, multiline: true, errors: &errors)
         try errors.throwIfAny()
         return VendorFields(
-            name: name, website: website, securityContactEmail: email, standing: standing!, notes: notes)
+            name: name, website: website, securityContactEmail: email, standing: standing!, notes: notes, privacyPolicyURL: privacyPolicy)
     }
 
     /// Field values as the audit trail shows them.
@@ -90,6 +94,7 @@ public struct VendorFields: Equatable, Sendable {
             ("security contact", securityContactEmail ?? ""),
             ("standing", standing.label),
             ("notes", notes ?? ""),
+            ("privacy policy", privacyPolicyURL ?? ""),
         ]
     }
 }

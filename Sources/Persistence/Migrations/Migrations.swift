@@ -30,5 +30,6 @@ enum MigrationList {
         LookupIndexes.lookups,
         LookupIndexes.lists,
         SignIn(),
+        VendorPrivacyPolicy(),
     ]
 }

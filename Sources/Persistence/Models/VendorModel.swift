@@ -13,13 +13,14 @@ final class VendorModel: Model, @unchecked Sendable {
     @OptionalField(key: "security_contact_email") var securityContactEmail: String?
     @Field(key: "standing") var standing: String
     @OptionalField(key: "notes") var notes: String?
+    @OptionalField(key: "privacy_policy_url") var privacyPolicyURL: String?
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
     /// Listed rather than found by reflection, which cost FluentKit most of its time per row (`ModelPropertiesTests` holds
     /// this list to the declarations above).
-    var properties: [any AnyProperty] { [$id, $name, $nameKey, $website, $securityContactEmail, $standing, $notes, $version, $createdAt, $updatedAt] }
+    var properties: [any AnyProperty] { [$id, $name, $nameKey, $website, $securityContactEmail, $standing, $notes, $privacyPolicyURL, $version, $createdAt, $updatedAt] }
 
     init() {}
 
@@ -30,6 +31,7 @@ final class VendorModel: Model, @unchecked Sendable {
         securityContactEmail = fields.securityContactEmail
         standing = fields.standing.rawValue
         notes = fields.notes
+        privacyPolicyURL = fields.privacyPolicyURL
     }
 
     func toDomain() throws -> Vendor {
@@ -37,7 +39,8 @@ final class VendorModel: Model, @unchecked Sendable {
             throw PersistenceError.corruptRow(table: Self.schema)
         }
         let fields = VendorFields(
-            name: name, website: website, securityContactEmail: securityContactEmail, standing: standing, notes: notes)
+            name: name, website: website, securityContactEmail: securityContactEmail, standing: standing, notes: notes,
+            privacyPolicyURL: privacyPolicyURL)
         return Vendor(id: .init(id), fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }

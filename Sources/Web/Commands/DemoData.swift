@@ -18,13 +18,14 @@ enum DemoData {
 
     static let vendors: [VendorFields] = [
         VendorFields(name: "Quillstone Learning", website: "https://quillstone.example", securityContactEmail: "security@quillstone.example",
-                     standing: .goodStanding, notes: "Adaptive reading tool; LTI 1.3 in course navigation. DPA signed 2025."),
+                     standing: .goodStanding, notes: "Adaptive reading tool; LTI 1.3 in course navigation. DPA signed 2025.",
+                     privacyPolicyURL: "https://quillstone.example/privacy"),
         VendorFields(name: "Brightpath Proctoring", website: "https://brightpath.example", securityContactEmail: "psirt@brightpath.example",
                      standing: .onNotice, notes: "Notice sent: called enrollment endpoints outside its declared scope."),
         VendorFields(name: "Ledgerline Attendance", website: "https://ledgerline.example", securityContactEmail: "security@ledgerline.example",
                      standing: .prospective, notes: "Wants an API developer key to sync attendance into gradebook columns."),
         VendorFields(name: "Cobalt Plagiarism Check", website: "https://cobalt.example", securityContactEmail: "trust@cobalt.example",
-                     standing: .goodStanding, notes: nil),
+                     standing: .goodStanding, notes: nil, privacyPolicyURL: "https://cobalt.example/legal/privacy"),
         VendorFields(name: "Meridian Analytics", website: "https://meridian.example", securityContactEmail: nil,
                      standing: .suspended, notes: "Suspended pending review of AI data use (student submissions sent to a model provider)."),
         VendorFields(name: "Harbor Library Reserves", website: "https://harbor.example", securityContactEmail: "security@harbor.example",

@@ -28,7 +28,7 @@ struct VendorAPIController: Sendable {
         let body = try req.content.decode(VendorPatchJSON.self)
         let fields = try VendorFields.validate(
             name: body.name, website: body.website, securityContactEmail: body.securityContactEmail,
-            standing: body.standing, notes: body.notes)
+            standing: body.standing, notes: body.notes, privacyPolicyURL: body.privacyPolicyURL)
         let vendor = try await req.store.vendors.create(fields, id: req.context.services.ids(), by: req.actor, at: req.now)
         let response = try await VendorJSON(vendor).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/vendors/\(vendor.id)")
@@ -43,7 +43,8 @@ struct VendorAPIController: Sendable {
         let fields = try VendorFields.validate(
             name: body.name ?? current.name, website: body.website ?? current.website,
             securityContactEmail: body.securityContactEmail ?? current.securityContactEmail,
-            standing: body.standing ?? current.standing.rawValue, notes: body.notes ?? current.notes)
+            standing: body.standing ?? current.standing.rawValue, notes: body.notes ?? current.notes,
+            privacyPolicyURL: body.privacyPolicyURL ?? current.privacyPolicyURL)
         let saved = try await req.store.vendors.update(vendor.id, to: fields, expectedVersion: version, by: req.actor, at: req.now)
         await req.operations.gateWatch.recheck(vendor: saved.id, after: "the vendor record changed")
         return VendorJSON(saved)

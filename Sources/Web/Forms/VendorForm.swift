@@ -6,5 +6,6 @@ struct VendorForm: Content {
     var securityContactEmail: String?
     var standing: String?
     var notes: String?
+    var privacyPolicyURL: String?
     var version: String?
 }

@@ -8,6 +8,7 @@ struct VendorJSON: Content {
     let securityContactEmail: String?
     let standing: String
     let notes: String?
+    let privacyPolicyURL: String?
     let version: Int
     let createdAt: String
     let updatedAt: String
@@ -19,13 +20,14 @@ struct VendorJSON: Content {
         securityContactEmail = vendor.fields.securityContactEmail
         standing = vendor.fields.standing.rawValue
         notes = vendor.fields.notes
+        privacyPolicyURL = vendor.fields.privacyPolicyURL
         version = vendor.version
         createdAt = Format.iso(vendor.createdAt)
         updatedAt = Format.iso(vendor.updatedAt)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, website, securityContactEmail, standing, notes, version, createdAt, updatedAt
+        case id, name, website, securityContactEmail, standing, notes, privacyPolicyURL, version, createdAt, updatedAt
     }
 
     /// Empty optional fields are sent as `null`, never left out, so clients see every field.
@@ -37,6 +39,7 @@ struct VendorJSON: Content {
         try container.encode(securityContactEmail, forKey: .securityContactEmail)
         try container.encode(standing, forKey: .standing)
         try container.encode(notes, forKey: .notes)
+        try container.encode(privacyPolicyURL, forKey: .privacyPolicyURL)
         try container.encode(version, forKey: .version)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
@@ -57,6 +60,7 @@ struct VendorPatchJSON: Content {
     var securityContactEmail: String?
     var standing: String?
     var notes: String?
+    var privacyPolicyURL: String?
     var version: Int?
 }
 

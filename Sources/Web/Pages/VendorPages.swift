@@ -61,6 +61,7 @@ struct VendorDetailContext: Encodable {
         standingKey = vendor.fields.standing.rawValue
         fields = [
             Field(label: "Website", value: vendor.fields.website ?? "—", isLink: vendor.fields.website != nil),
+            Field(label: "Privacy policy", value: vendor.fields.privacyPolicyURL ?? "—", isLink: vendor.fields.privacyPolicyURL != nil),
             Field(label: "Security contact", value: vendor.fields.securityContactEmail ?? "—", isLink: false),
         ]
         notes = vendor.fields.notes ?? ""
@@ -86,6 +87,7 @@ struct VendorFormContext: Encodable {
     let submitLabel: String
     let name: String
     let website: String
+    let privacyPolicyURL: String
     let securityContactEmail: String
     let notes: String
     let version: String
@@ -102,6 +104,7 @@ struct VendorFormContext: Encodable {
         self.submitLabel = submitLabel
         name = form.name ?? ""
         website = form.website ?? ""
+        privacyPolicyURL = form.privacyPolicyURL ?? ""
         securityContactEmail = form.securityContactEmail ?? ""
         notes = form.notes ?? ""
         version = form.version ?? ""
@@ -118,11 +121,12 @@ extension VendorForm {
     init(_ vendor: Vendor) {
         self.init(
             name: vendor.name, website: vendor.fields.website, securityContactEmail: vendor.fields.securityContactEmail,
-            standing: vendor.fields.standing.rawValue, notes: vendor.fields.notes, version: String(vendor.version))
+            standing: vendor.fields.standing.rawValue, notes: vendor.fields.notes, privacyPolicyURL: vendor.fields.privacyPolicyURL,
+            version: String(vendor.version))
     }
 
     func validated() throws -> VendorFields {
         try VendorFields.validate(
-            name: name, website: website, securityContactEmail: securityContactEmail, standing: standing, notes: notes)
+            name: name, website: website, securityContactEmail: securityContactEmail, standing: standing, notes: notes, privacyPolicyURL: privacyPolicyURL)
     }
 }
