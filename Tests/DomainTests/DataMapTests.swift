@@ -30,6 +30,14 @@ struct DataMapTests {
         #expect(map.personal.count == 6)
     }
 
+    @Test func namesThatComeWithAnEnrollmentAreReceivedEvenWhenTheEndpointWrites() {
+        let map = DataMap(whitelist: [Self.entry(.POST, "/api/lti/courses/:course_id/line_items/:line_item_id/scores", [.roster, .grades])], lti: nil)
+        #expect(map.item(.names)?.reads == true && map.item(.names)?.changes == false, "posting a score changes no one's name")
+        #expect(map.item(.roster)?.changes == true && map.item(.grades)?.changes == true)
+        let renames = DataMap(whitelist: [Self.entry(.PUT, "/api/v1/users/:id", [.userPII])], lti: nil)
+        #expect(renames.item(.names)?.changes == true, "a user endpoint that writes does change names")
+    }
+
     @Test(arguments: [
         (LTIPrivacyLevel.anonymous, [DataElement.userIDs]),
         (.nameOnly, [.names, .userIDs]),

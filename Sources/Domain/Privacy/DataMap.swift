@@ -58,11 +58,11 @@ public enum DataElement: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    /// The elements a Canvas endpoint of this kind reads or writes. User and enrollment endpoints answer with the
-    /// people's names (and, for user endpoints, their e-mail and login ids) whatever else they carry.
+    /// The elements a Canvas endpoint of this kind reads or writes. User endpoints are about names, e-mails and
+    /// login ids; enrollment endpoints are about rosters and answer with the people's names as well (`incidental`).
     public static func of(_ kind: DataKind) -> [DataElement] {
         switch kind {
-        case .roster: [.roster, .names]
+        case .roster: [.roster]
         case .userPII: [.names, .email, .profile]
         case .grades: [.grades]
         case .submissions: [.submissions]
@@ -81,6 +81,11 @@ public enum DataElement: String, CaseIterable, Codable, Sendable, Comparable {
         case .sis: [.sisIDs]
         case .public: [.publicInfo]
         }
+    }
+
+    /// What comes back with an endpoint of this kind without being what it changes: enrollment answers carry names.
+    public static func incidental(to kind: DataKind) -> [DataElement] {
+        kind == .roster ? [.names] : []
     }
 
     public static func < (lhs: DataElement, rhs: DataElement) -> Bool {
@@ -142,6 +147,8 @@ public struct DataMap: Equatable, Sendable {
         for entry in whitelist {
             for kind in entry.kinds.sorted() {
                 for element in DataElement.of(kind) { add(element, changes: entry.access == .write, cause: entry.key) }
+                // Received with the answer, read or write alike: a score posted for a student does not change their name.
+                for element in DataElement.incidental(to: kind) { add(element, changes: false, cause: entry.key) }
             }
         }
         if let lti {
