@@ -125,6 +125,11 @@ public struct SignIns: Sendable {
         try await environment.store.signInThrottle.recordFailure(Self.key(address), window: window, at: environment.now())
     }
 
+    /// Deletes throttle windows that have run out (hourly upkeep); returns how many.
+    public func sweepThrottle() async throws -> Int {
+        try await environment.store.signInThrottle.deleteExpired(before: environment.now().addingTimeInterval(-window))
+    }
+
     /// How long an address waits, in whole minutes, for messages.
     public var windowMinutes: Int { environment.policy.addressWindowMinutes }
 

@@ -122,17 +122,23 @@ public struct AppConfig: Sendable {
         config.canvasSyncIntervalMinutes = try integer("CANVAS_SYNC_INTERVAL_MINUTES", default: 60, range: 0...10_080)
         config.driftRetentionDays = try integer("DRIFT_RETENTION_DAYS", default: 365, range: 0...36_500)
         config.mailPollSeconds = try integer("MAIL_POLL_SECONDS", default: 5, range: 1...3_600)
-        switch env["TEMPLATE_RELOAD"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
-        case "", "off": config.templateReload = false
-        case "on": config.templateReload = true
-        default: throw ConfigurationError(variable: "TEMPLATE_RELOAD", problem: "use off (parse each template once) or on (read them at every page)")
-        }
-        switch env["PUBLIC_LIST"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
-        case "", "off": config.publicList = false
-        case "on": config.publicList = true
-        default: throw ConfigurationError(variable: "PUBLIC_LIST", problem: "use off (no public page) or on (publish the approved tools at /approved-tools)")
-        }
+        config.templateReload = try EnvironmentSwitch.read(env, "TEMPLATE_RELOAD", default: false,
+                                                           problem: "use off (parse each template once) or on (read them at every page)")
+        config.publicList = try EnvironmentSwitch.read(env, "PUBLIC_LIST", default: false,
+                                                       problem: "use off (no public page) or on (publish the approved tools at /approved-tools)")
         config.signIn = try SignInSettings.from(environment: env, institutionName: config.institutionName, root: root)
         return config
+    }
+}
+
+/// A variable that is `on` or `off` (any case, spaces around ignored); unset or empty means `fallback`.
+enum EnvironmentSwitch {
+    static func read(_ env: [String: String], _ name: String, default fallback: Bool, problem: String) throws -> Bool {
+        switch env[name]?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+        case "": return fallback
+        case "on": return true
+        case "off": return false
+        default: throw ConfigurationError(variable: name, problem: problem)
+        }
     }
 }

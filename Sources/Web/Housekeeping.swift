@@ -21,8 +21,7 @@ enum Housekeeping {
         outcome.checkpoint = try await app.operations.exports.recordDailyCheckpoint()?.sequence
         let now = app.context.services.now()
         outcome.sessionsSwept = try await app.persistence.sessions.deleteIdle(before: now.addingTimeInterval(-app.context.config.sessionIdleTimeout))
-        let window = TimeInterval(app.context.policy.addressWindowMinutes * 60)
-        outcome.throttleWindowsDeleted = try await app.store.signInThrottle.deleteExpired(before: now.addingTimeInterval(-window))
+        outcome.throttleWindowsDeleted = try await app.operations.signIns.sweepThrottle()
         let retention = app.context.config.driftRetentionDays
         if retention > 0 {
             outcome.driftScansDeleted = try await app.store.drift.deleteScans(before: now.addingTimeInterval(-Double(retention) * 86_400), by: .system, at: now)

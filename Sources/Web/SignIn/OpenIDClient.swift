@@ -208,9 +208,9 @@ actor OpenIDClient {
         return Data(base64Encoded: base64)
     }
 
-    static func formComponent(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
-    }
+    /// Letters, digits, `-`, `_` and `.` as they are, every other byte as `%XX`: form encoding (RFC 6749 §2.3.1 for the
+    /// client credentials) with the encoder page links use.
+    static func formComponent(_ text: String) -> String { PagePath.segment(text) }
 
     static func formEncoded(_ pairs: [(String, String)]) -> String {
         pairs.map { formComponent($0.0) + "=" + formComponent($0.1) }.joined(separator: "&")

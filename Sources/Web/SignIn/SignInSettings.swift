@@ -49,13 +49,6 @@ public struct SignInSettings: Sendable {
         func value(_ name: String) -> String? {
             env[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        func onOff(_ name: String) throws -> Bool {
-            switch value(name)?.lowercased() {
-            case nil, "off": return false
-            case "on": return true
-            default: throw ConfigurationError(variable: name, problem: "use on or off")
-            }
-        }
         func role(_ name: String) throws -> Role? {
             guard let raw = value(name), raw.lowercased() != "off" else { return nil }
             guard let role = Role(rawValue: raw) else {
@@ -123,7 +116,7 @@ public struct SignInSettings: Sendable {
                 roleClaim: roleClaim, roleMapping: roleMapping)
         }
 
-        if try onOff("TRUSTED_HEADER_AUTH") {
+        if try EnvironmentSwitch.read(env, "TRUSTED_HEADER_AUTH", default: false, problem: "use on or off") {
             guard !settings.trustedProxies.isEmpty else {
                 throw ConfigurationError(variable: "TRUSTED_PROXIES", problem: "trusted-header mode needs the web server's address here; headers from anyone else are refused")
             }
@@ -137,7 +130,8 @@ public struct SignInSettings: Sendable {
             settings.trustedHeaders = headers
         }
 
-        if try !onOffDefaultOn(value("LOCAL_PASSWORDS")) {
+        if try !EnvironmentSwitch.read(env, "LOCAL_PASSWORDS", default: true,
+                                       problem: "use on (everyone may use a password) or off (only BREAK_GLASS_ADMINS)") {
             guard settings.singleSignOn else {
                 throw ConfigurationError(variable: "LOCAL_PASSWORDS", problem: "off needs a way in: set OIDC_ISSUER or TRUSTED_HEADER_AUTH=on")
             }
@@ -148,13 +142,5 @@ public struct SignInSettings: Sendable {
             settings.localPasswords = .only(Set(admins))
         }
         return settings
-    }
-
-    private static func onOffDefaultOn(_ raw: String?) throws -> Bool {
-        switch raw?.lowercased() {
-        case nil, "on": return true
-        case "off": return false
-        default: throw ConfigurationError(variable: "LOCAL_PASSWORDS", problem: "use on (everyone may use a password) or off (only BREAK_GLASS_ADMINS)")
-        }
     }
 }
