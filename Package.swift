@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // ID tokens from an OpenID provider: JWKS and signature checks (RS256, ES256, EdDSA).
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        // HECVAT workbooks (.xlsx) are ZIP archives of XML parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         // Pure domain: value types, validation, policies, hash chain. No Vapor, no Fluent, no I/O.
@@ -54,7 +56,7 @@ let package = Package(
         // It sees only Domain: no Vapor, no Fluent.
         .target(
             name: "Operations",
-            dependencies: ["Domain", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Domain", "SystemZlib", .product(name: "Logging", package: "swift-log"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictImports
         ),
         // The Canvas REST API client: paging, throttling, retries, limits. Domain decodes what it reads.
@@ -77,7 +79,7 @@ let package = Package(
             swiftSettings: strictImports
         ),
         // The system's zlib, for gzip-compressed request logs.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "SystemZlib", path: "Sources/SystemZlib"),
         // Vapor: routes, controllers, forms, pages, middleware, commands.
         .target(
             name: "Web",
@@ -118,6 +120,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Domain", "Persistence",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,8 +5,12 @@ import Foundation
 /// newest LTI configuration (three reads).
 public struct DataMaps: Sendable {
     let environment: OperationEnvironment
+    let catalog: Catalog
 
-    init(_ environment: OperationEnvironment) { self.environment = environment }
+    init(_ environment: OperationEnvironment, catalog: Catalog) {
+        self.environment = environment
+        self.catalog = catalog
+    }
 
     public func reading(for integration: Integration) async throws -> DataMapReading {
         let store = environment.store
@@ -14,5 +18,39 @@ public struct DataMaps: Sendable {
             whitelist: try await store.integrations.whitelist(integration.id, version: integration.whitelistVersion),
             acceptance: try await store.integrations.whitelistAcceptance(integration.id),
             lti: try await store.lti.history(integration.id).first)
+    }
+
+    /// Where the vendor's answers (ours and its newest HECVAT) disagree with what the integration touches: the data map,
+    /// the LTI configuration and the calls the newest drift scan saw outside the whitelist.
+    public func contradictions(for integration: Integration, reading known: DataMapReading? = nil) async throws -> [Contradiction] {
+        let store = environment.store
+        let reading = if let known { known } else { try await reading(for: integration) }
+        return try await contradictions(for: [integration], maps: [integration.id: reading.map], answers: [integration.id: try await store.answers.answers(integration.id)])[integration.id] ?? []
+    }
+
+    /// The contradictions of several integrations whose data maps and answers the caller has read, with a constant
+    /// number of queries (a vendor's packet).
+    public func contradictions(for integrations: [Integration], maps: [Integration.ID: DataMap], answers: [Integration.ID: [Answer]]) async throws
+        -> [Integration.ID: [Contradiction]] {
+        let store = environment.store
+        let ids = integrations.map(\.id)
+        let lti = try await store.lti.latest(of: ids)
+        let hecvat = try await store.hecvat.latest(of: ids)
+        let drift = try await store.drift.latest(for: ids)
+        var kinds: [String: Set<DataKind>] = [:]
+        if drift.values.contains(where: { !$0.1.findings.isEmpty }) {
+            let matcher = try await catalog.matcher()
+            kinds = Dictionary(matcher.entries.map { ($0.verb.rawValue + " " + $0.template.text, $0.kinds) }, uniquingKeysWith: { first, _ in first })
+        }
+        var found: [Integration.ID: [Contradiction]] = [:]
+        for id in ids {
+            let observed = (drift[id]?.1.findings ?? []).filter { $0.kind == .outOfScope }.map { finding in
+                ObservedCall(method: finding.method, endpoint: finding.endpoint, count: finding.count,
+                             elements: Array(Set((kinds[finding.method + " " + finding.endpoint] ?? []).flatMap { DataElement.of($0) })).sorted())
+            }
+            found[id] = Contradictions.find(answers: answers[id] ?? [], hecvat: hecvat[id]?.workbook, map: maps[id] ?? DataMap(whitelist: [], lti: lti[id]?.configuration),
+                                            lti: lti[id]?.configuration, observed: observed)
+        }
+        return found
     }
 }

@@ -28,7 +28,15 @@ public struct Gates: Sendable {
             whitelist: try await store.integrations.whitelist(integration.id, version: integration.whitelistVersion),
             acceptance: try await store.integrations.whitelistAcceptance(integration.id),
             questionnaires: environment.questionnaires, answers: try await store.answers.answers(integration.id),
-            reviews: reviews, findings: findings)
+            reviews: reviews, findings: findings, hecvatUnmet: try await hecvatUnmet(of: [integration.id])[integration.id])
+    }
+
+    /// The non-negotiables each integration's newest HECVAT misses; read only when the policy names some.
+    private func hecvatUnmet(of ids: [Integration.ID]) async throws -> [Integration.ID: [String]] {
+        guard !environment.policy.hecvat.nonNegotiable.isEmpty else { return [:] }
+        return try await environment.store.hecvat.latest(of: ids).compactMapValues { stored in
+            HECVATReport(history: [stored], bank: environment.hecvatBank, policy: environment.policy.hecvat)?.unmetNonNegotiable
+        }
     }
 
     public func evaluate(_ input: GateInput) -> Gate {
@@ -56,6 +64,7 @@ public struct Gates: Sendable {
             let whitelists = try await store.integrations.currentWhitelists(batch)
             let acceptances = try await store.integrations.whitelistAcceptances(ids)
             let answers = try await store.answers.answers(of: ids)
+            let hecvat = try await hecvatUnmet(of: ids)
             for integration in batch {
                 guard let vendor = vendors[integration.vendorID] else { throw DomainError.notFound(entity: "vendor") }
                 let mine = reviews[integration.id] ?? []
@@ -63,7 +72,7 @@ public struct Gates: Sendable {
                     today: today, vendor: vendor, contracts: contracts[vendor.id] ?? [], integration: integration,
                     owner: integration.fields.ownerID.flatMap { users[$0] }, whitelist: whitelists[integration.id],
                     acceptance: acceptances[integration.id], questionnaires: environment.questionnaires, answers: answers[integration.id] ?? [],
-                    reviews: mine, findings: findings.filter { id, _ in mine.contains { $0.id == id } })
+                    reviews: mine, findings: findings.filter { id, _ in mine.contains { $0.id == id } }, hecvatUnmet: hecvat[integration.id])
                 gates[integration.id] = Gate.evaluate(input, policy: environment.policy)
             }
         }

@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 import Domain
 import Foundation
 
@@ -193,7 +193,7 @@ final class Inflater {
             }
             stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(output.count)
-            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+            let status = SystemZlib.inflate(&stream, Z_NO_FLUSH)
             let produced = output.count - Int(stream.avail_out)
             inflated += Int64(produced)
             compressed = before + Int64(input.count - Int(stream.avail_in))

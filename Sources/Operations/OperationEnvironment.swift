@@ -30,13 +30,17 @@ public struct OperationEnvironment: Sendable {
     public let institutionKey: InstitutionKey
     /// Seals outbox bodies with a key derived once from `institutionKey`.
     public let mailSeal: MailSeal
+    /// HECVAT scoring data and the questions our questionnaires share (`data/hecvat/`).
+    public let hecvatBank: HECVATBank
 
     public init(
         stores: @escaping @Sendable () -> Store, mailer: any MailSending, now: @escaping @Sendable () -> Date, ids: IdentifierGenerator,
         policy: Policy, questionnaires: [Questionnaire], shippedCatalog: [CatalogEntry],
         maxDocumentBytes: Int, links: OperationLinks, logger: Logger, canvas: CanvasConnector? = nil,
-        shippedCatalogCommit: String? = nil, institutionKey: InstitutionKey = InstitutionKey.generate().key, mailTransport: (any MailSending)? = nil
+        shippedCatalogCommit: String? = nil, institutionKey: InstitutionKey = InstitutionKey.generate().key, mailTransport: (any MailSending)? = nil,
+        hecvatBank: HECVATBank = .empty
     ) {
+        self.hecvatBank = hecvatBank
         self.mailTransport = mailTransport
         self.institutionKey = institutionKey
         self.mailSeal = MailSeal(institutionKey: institutionKey)

@@ -16,6 +16,7 @@ public struct Operations: Sendable {
     public let drift: DriftScans
     public let driftJobs: DriftJobs
     public let lti: LTIImports
+    public let hecvat: HECVATImports
     public let gateWatch: GateWatch
     public let statuses: IntegrationStatuses
     public let queues: WorkQueues
@@ -44,10 +45,11 @@ public struct Operations: Sendable {
         drift = DriftScans(environment, catalog: catalog)
         driftJobs = DriftJobs(environment, drift: drift)
         lti = LTIImports(environment, watch: gateWatch)
+        hecvat = HECVATImports(environment, watch: gateWatch)
         canvas = CanvasSyncs(environment, enforcement: enforcement)
         mail = MailDelivery(environment, transport: environment.mailTransport ?? environment.mailer)
         signIns = SignIns(environment)
-        dataMaps = DataMaps(environment)
+        dataMaps = DataMaps(environment, catalog: catalog)
         publicTools = PublicTools(environment)
     }
 }

@@ -1,8 +1,7 @@
 import Domain
 import Foundation
 
-/// The public list of approved tools, read with a fixed number of queries plus one per approved LTI tool (its newest
-/// configuration). The web layer caches it.
+/// The public list of approved tools, read with a fixed number of queries. The web layer caches it.
 public struct PublicTools: Sendable {
     let environment: OperationEnvironment
 
@@ -19,14 +18,12 @@ public struct PublicTools: Sendable {
         let vendors = try await store.vendors.find(Set(integrations.map(\.vendorID)))
         let whitelists = try await store.integrations.currentWhitelists(integrations)
         let reviews = try await store.reviews.reviews(of: ids)
+        let ltiTools = integrations.filter { $0.fields.kind == .lti13 || $0.fields.kind == .lti11 }.map(\.id)
+        let configurations = try await store.lti.latest(of: ltiTools)
         var tools: [PublicTool] = []
         for integration in integrations {
             guard let vendor = vendors[integration.vendorID] else { continue }
-            var lti: LTIConfiguration?
-            if integration.fields.kind == .lti13 || integration.fields.kind == .lti11 {
-                lti = try await store.lti.history(integration.id).first?.configuration
-            }
-            if let tool = PublicTool(integration: integration, vendor: vendor, whitelist: whitelists[integration.id], lti: lti,
+            if let tool = PublicTool(integration: integration, vendor: vendor, whitelist: whitelists[integration.id], lti: configurations[integration.id]?.configuration,
                                      reviews: reviews[integration.id] ?? []) {
                 tools.append(tool)
             }

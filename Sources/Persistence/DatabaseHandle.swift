@@ -124,6 +124,7 @@ extension Store {
             lti: FluentLTIConfigurationRepository(database: database),
             drift: FluentDriftRepository(database: database),
             canvas: FluentCanvasSyncRepository(database: database), canvasWrites: FluentCanvasWriteRepository(database: database),
-            outbox: FluentMailOutbox(database: database), signInThrottle: SQLSignInThrottle(database: database))
+            outbox: FluentMailOutbox(database: database), signInThrottle: SQLSignInThrottle(database: database),
+            hecvat: FluentHECVATRepository(database: database))
     }
 }

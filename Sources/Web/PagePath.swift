@@ -72,6 +72,7 @@ enum PagePath: String, CaseIterable, Sendable {
     case reportRenewals = "reports/renewals"
     case reportHygiene = "reports/hygiene"
     case integrationLTI = "integrations/:integrationID/lti"
+    case integrationHECVAT = "integrations/:integrationID/hecvat"
     case drift = "drift"
     case driftScan = "drift/:scanID"
     case driftJob = "drift/jobs/:jobID"

@@ -113,3 +113,25 @@ extension ReferenceData {
         return policy
     }
 }
+
+extension ReferenceData {
+    static let hecvatFile = "hecvat/hecvat4.yaml"
+
+    /// `data/hecvat/hecvat4.yaml`: HECVAT scoring data and the questions our questionnaires share. Without
+    /// the file, workbooks are still read and shown, unscored.
+    static func loadHECVATBank(dataDirectory: String, questionnaires: [Questionnaire]) throws -> HECVATBank {
+        let path = dataDirectory + hecvatFile
+        guard FileManager.default.fileExists(atPath: path) else { return .empty }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(description: "cannot read \(path)")
+        }
+        do {
+            guard let root = try Yams.compose(yaml: text) else { return .empty }
+            return try HECVATBank.parse(definitionNode(root), file: path, questionnaires: questionnaires)
+        } catch let error as DefinitionError {
+            throw LoadError(description: error.description)
+        } catch {
+            throw LoadError(description: "\(path): not valid YAML: \(error)")
+        }
+    }
+}

@@ -58,6 +58,7 @@ enum SiteURL {
     case respond(String)
     case reports
     case integrationLTI(Integration.ID)
+    case hecvat(Integration.ID)
     case exports
     case exportDownload
     case reportPacket(Vendor.ID)
@@ -165,6 +166,7 @@ enum SiteURL {
         case let .revokeRegisteredToken(id): return PagePath.revokeRegisteredToken.path(id.description)
         case .reports: return PagePath.reports.path()
         case let .integrationLTI(id): return PagePath.integrationLTI.path(id.description)
+        case let .hecvat(id): return PagePath.integrationHECVAT.path(id.description)
         case .exports: return PagePath.exports.path()
         case .exportDownload: return PagePath.exportDownload.path()
         case let .reportPacket(id): return PagePath.reportPacket.path(id.description)
@@ -227,6 +229,7 @@ enum SiteURL {
         case let .whitelist(id): return SiteURL.whitelist(id).path
         case let .questionnaire(id, q): return SiteURL.answers(id, q).path
         case let .reviews(id): return SiteURL.integration(id).path + "#reviews"
+        case let .hecvat(id): return SiteURL.hecvat(id).path
         case let .review(id): return SiteURL.review(id).path
         }
     }

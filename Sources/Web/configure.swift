@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
     let shippedCatalog = try ReferenceData.loadCatalog(dataDirectory: config.dataDirectory)
     let questionnaires = try ReferenceData.loadQuestionnaires(dataDirectory: config.dataDirectory)
     let policy = try ReferenceData.loadPolicy(dataDirectory: config.dataDirectory, questionnaires: questionnaires)
+    let hecvatBank = try ReferenceData.loadHECVATBank(dataDirectory: config.dataDirectory, questionnaires: questionnaires)
     let transport: any MailTransport = config.smtp.map { SMTPTransport(settings: $0, clientName: Mailer.clientName(config.publicURL ?? "")) }
         ?? FileOutbox(directory: config.outboxDirectory, now: services.now)
     let mailer = Mailer(from: config.mailFrom, transport: transport, now: services.now)
@@ -49,7 +50,7 @@ public func configure(_ app: Application, config: AppConfig, services: AppServic
                               vendorResponse: { address.absolute(.respond($0)) }),
         logger: app.logger, canvas: canvas.connector,
         shippedCatalogCommit: ReferenceData.catalogCommit(dataDirectory: config.dataDirectory), institutionKey: institutionKey,
-        mailTransport: mailer))
+        mailTransport: mailer, hecvatBank: hecvatBank))
     app.context = AppContext(config: config, services: services, hasher: hasher, decoyHash: decoy, operations: operations,
                              questionnaires: questionnaires, mailer: mailer, mailSignal: mailSignal, policy: policy, canvas: canvas,
                              openID: config.signIn.openID.map { OpenIDClient(settings: $0, http: app.http.client.shared, logger: app.logger, now: services.now) },

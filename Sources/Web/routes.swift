@@ -141,6 +141,10 @@ enum Routes {
         let lti = LTIController()
         pages.on(.POST, .integrationLTI, access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.upload)
 
+        let hecvat = HECVATController()
+        pages.get(.integrationHECVAT, access: readers, use: hecvat.show)
+        pages.on(.POST, .integrationHECVAT, access: editorAccess, maxBodySize: HECVATController.maxUpload, use: hecvat.upload)
+
         let drift = DriftController()
         pages.get(.drift, access: readers, use: drift.index)
         pages.on(.POST, .drift, access: editorAccess, maxBodySize: DriftController.maxUpload + 65_536, use: drift.upload)
@@ -213,6 +217,8 @@ enum Routes {
 
         api.get("integrations/:integrationID/lti", access: readers, use: lti.history)
         api.on(.PUT, "integrations/:integrationID/lti", access: editorAccess, maxBodySize: LTIController.maxUpload, use: lti.put)
+        api.get("integrations/:integrationID/hecvat", access: readers, use: hecvat.get)
+        api.on(.PUT, "integrations/:integrationID/hecvat", access: editorAccess, maxBodySize: HECVATController.maxUpload, use: hecvat.put)
 
         api.get("drift/scans", access: readers, use: drift.apiScans)
         api.on(.POST, "drift/scans", access: editorAccess, maxBodySize: DriftController.maxUpload, use: drift.apiUpload)

@@ -53,10 +53,13 @@ struct World {
         accessibility = decided(.accessibility)
     }
 
+    var hecvatUnmet: [String]?
+    var policy = Policy.standard
+
     var gate: Gate {
         Gate.evaluate(GateInput(today: today, vendor: vendor, contracts: [contract], integration: integration, owner: integration.fields.ownerID == nil ? nil : owner,
                                 whitelist: whitelist, acceptance: acceptance, questionnaires: questionnaires, answers: answers,
-                                reviews: [security, accessibility], findings: [security.id: findings]), policy: .standard)
+                                reviews: [security, accessibility], findings: [security.id: findings], hecvatUnmet: hecvatUnmet), policy: policy)
     }
 }
 
@@ -69,6 +72,20 @@ struct GateTests {
         #expect(gate.isMet, "\(gate.unmet.map { "\($0.id): \($0.reason)" })")
         #expect(gate.items.map(\.id) == ["status", "vendor_standing", "contract", "owner", "classification", "whitelist", "questionnaire_ferpa", "questionnaire_coppa",
                                          "questionnaire_key_handling", "questionnaire_ai_use", "questionnaire_accessibility", "accessibility_review", "security_review"])
+    }
+
+    @Test func aNonNegotiableHECVATAnswerClosesTheGateOnlyWhenAWorkbookWasImportedAndThePolicyNamesOne() {
+        var w = World()
+        w.hecvatUnmet = ["PRGN-02 answered “Yes” (No required)"]
+        #expect(w.gate.isMet, "the policy names no non-negotiable question")
+        w.policy.hecvat.nonNegotiable = ["PRGN-02"]
+        #expect(only("hecvat", in: w.gate))
+        #expect(w.gate.unmet.first?.reason.contains("PRGN-02 answered “Yes” (No required)") == true)
+        #expect(w.gate.unmet.first?.fix == .hecvat(w.integration.id))
+        w.hecvatUnmet = []
+        #expect(w.gate.isMet && w.gate.items.contains { $0.id == "hecvat" && $0.status == .met })
+        w.hecvatUnmet = nil
+        #expect(w.gate.isMet && !w.gate.items.contains { $0.id == "hecvat" }, "a HECVAT is not required")
     }
 
     @Test func eachUnmetItemAloneClosesTheGate() {

@@ -51,6 +51,11 @@ struct DriftRepositoryTests {
             let (latest, drift) = try #require(try await store.drift.latest(for: quill.id))
             #expect(latest.id == id && drift.findings == [include, finding])
             #expect(try await store.drift.latest(for: other.id)?.1.findings == [])
+            // Read for several at once, the same as one by one.
+            let batch = try await store.drift.latest(for: [quill.id, other.id, Integration.ID(UUID())])
+            #expect(batch.count == 2)
+            #expect(batch[quill.id]?.0.id == id && batch[quill.id]?.1 == drift && batch[other.id]?.1.findings == [])
+            #expect(try await store.drift.latest(for: []).isEmpty)
             let scanEvent = try #require(try await store.audit.list(AuditQuery(entityType: "drift_scan")).items.first)
             #expect(scanEvent.summary.contains("3 out-of-scope requests (Roster sync: 3)") && scanEvent.summary.contains("1 idle keys"))
             #expect(try await store.audit.verifyChain().1 == nil)

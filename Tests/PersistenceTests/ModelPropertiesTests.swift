@@ -13,7 +13,7 @@ struct ModelPropertiesTests {
         CanvasFindingModel.self, JobLeaseModel.self, CanvasWriteModel.self, CatalogEntryModel.self, ContractDocumentModel.self,
         ContractModel.self, DriftFindingModel.self, DriftJobModel.self, DriftJobUploadModel.self, DriftScanModel.self,
         EvidenceDocumentModel.self, FindingModel.self, InheritedKeyModel.self, IntegrationModel.self, KeyReleaseModel.self,
-        LTIConfigurationModel.self, LogIdentityModel.self, MailOutboxModel.self, RegisteredTokenModel.self, ReminderSentModel.self,
+        HECVATImportModel.self, LTIConfigurationModel.self, LogIdentityModel.self, MailOutboxModel.self, RegisteredTokenModel.self, ReminderSentModel.self,
         ReviewModel.self, SessionModel.self, UserModel.self, VendorLinkModel.self, VendorModel.self, WhitelistAcceptanceModel.self,
         WhitelistEntryModel.self, WhitelistVersionModel.self,
     ]

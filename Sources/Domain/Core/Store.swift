@@ -23,6 +23,7 @@ public struct Store: Sendable {
     public let canvasWrites: any CanvasWriteRepository
     public let outbox: any MailOutboxRepository
     public let signInThrottle: any SignInThrottleRepository
+    public let hecvat: any HECVATRepository
 
     public init(
         vendors: any VendorRepository, users: any UserRepository, tokens: any ApiTokenRepository, audit: any AuditRepository,
@@ -31,8 +32,9 @@ public struct Store: Sendable {
         releases: any KeyReleaseRepository, reminders: any ReminderLog, inheritedKeys: any InheritedKeyRepository,
         tokenRegister: any TokenRegisterRepository, lti: any LTIConfigurationRepository, drift: any DriftRepository,
         canvas: any CanvasSyncRepository, canvasWrites: any CanvasWriteRepository, outbox: any MailOutboxRepository,
-        signInThrottle: any SignInThrottleRepository
+        signInThrottle: any SignInThrottleRepository, hecvat: any HECVATRepository
     ) {
+        self.hecvat = hecvat
         self.signInThrottle = signInThrottle
         self.outbox = outbox
         self.canvas = canvas

@@ -95,6 +95,8 @@ public protocol DriftRepository: Sendable {
     func scan(_ id: DriftScan.ID) async throws -> DriftScan?
     /// The newest scan that covered this integration, with what it found for it.
     func latest(for integration: Integration.ID) async throws -> (DriftScanSummary, IntegrationDrift)?
+    /// `latest(for:)` for several integrations with a constant number of queries.
+    func latest(for integrations: [Integration.ID]) async throws -> [Integration.ID: (DriftScanSummary, IntegrationDrift)]
     /// Deletes scans (and their findings) made before `cutoff`, always keeping the newest scan; audited
     /// as one event. Returns how many were deleted.
     func deleteScans(before cutoff: Date, by actor: Actor, at now: Date) async throws -> Int

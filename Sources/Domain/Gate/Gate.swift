@@ -11,6 +11,7 @@ public enum GateFix: Equatable, Sendable {
     case questionnaire(Integration.ID, String)
     case reviews(Integration.ID)
     case review(Review.ID)
+    case hecvat(Integration.ID)
 }
 
 public struct GateItem: Equatable, Sendable {
@@ -68,11 +69,16 @@ public struct GateInput: Sendable {
     public let answers: [Answer]
     public let reviews: [Review]
     public let findings: [Review.ID: [Finding]]
+    /// The non-negotiable HECVAT questions the newest workbook does not meet; nil when no workbook was
+    /// imported (a HECVAT is not required) or the policy names none.
+    public let hecvatUnmet: [String]?
 
     public init(
         today: String, vendor: Vendor, contracts: [Contract], integration: Integration, owner: User?, whitelist: WhitelistVersion?,
-        acceptance: WhitelistAcceptance?, questionnaires: [Questionnaire], answers: [Answer], reviews: [Review], findings: [Review.ID: [Finding]]
+        acceptance: WhitelistAcceptance?, questionnaires: [Questionnaire], answers: [Answer], reviews: [Review], findings: [Review.ID: [Finding]],
+        hecvatUnmet: [String]? = nil
     ) {
+        self.hecvatUnmet = hecvatUnmet
         self.today = today
         self.vendor = vendor
         self.contracts = contracts
@@ -214,6 +220,15 @@ public struct Gate: Equatable, Sendable {
                 add("questionnaire_\(qid)", title, .warning, "Complete; " + parts.joined(separator: "; ") + ".", .questionnaire(id, qid))
             } else {
                 add("questionnaire_\(qid)", title, .met, "Complete.", .questionnaire(id, qid))
+            }
+        }
+
+        // The institution's non-negotiable HECVAT questions, when a workbook was imported.
+        if !policy.hecvat.nonNegotiable.isEmpty, let unmet = input.hecvatUnmet {
+            if unmet.isEmpty {
+                add("hecvat", "HECVAT non-negotiables", .met, "The newest HECVAT workbook meets every non-negotiable question.", .hecvat(id))
+            } else {
+                add("hecvat", "HECVAT non-negotiables", .unmet, "The newest HECVAT workbook does not meet: " + unmet.joined(separator: "; ") + ".", .hecvat(id))
             }
         }
 

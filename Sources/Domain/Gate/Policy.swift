@@ -44,6 +44,8 @@ public struct Policy: Equatable, Sendable {
     /// `sign_in.address_window_minutes`), counted across every instance on one database.
     public var addressMaxFailures = 20
     public var addressWindowMinutes = 15
+    /// Other weights for HECVAT questions, and those whose preferred answer is required (`hecvat:`).
+    public var hecvat = HECVATPolicy()
 
     public init() {}
 
@@ -52,7 +54,7 @@ public struct Policy: Equatable, Sendable {
     /// Reads the policy tree; unknown keys and bad values name the file and line.
     public static func parse(_ root: DefinitionNode, file: String) throws -> Policy {
         func fail(_ line: Int, _ message: String) -> DefinitionError { DefinitionError(file: file, line: line, message: message) }
-        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in)") }
+        guard case let .mapping(sections, _) = root else { throw fail(root.line, "the policy is a mapping of sections (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in, hecvat)") }
         var policy = Policy()
         func pairs(_ node: DefinitionNode) throws -> [(key: String, keyLine: Int, value: DefinitionNode)] {
             guard case let .mapping(pairs, _) = node else { throw fail(node.line, "expected a mapping of keys to values") }
@@ -126,10 +128,21 @@ public struct Policy: Equatable, Sendable {
                 case ("sign_in", "second_factor_required_for"): policy.secondFactorRoles = Set(try enumList(value, Role.self))
                 case ("sign_in", "address_max_failures"): policy.addressMaxFailures = try int(value, 3...10_000)
                 case ("sign_in", "address_window_minutes"): policy.addressWindowMinutes = try int(value, 1...1_440)
-                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _), ("uploads", _), ("sign_in", _):
+                case ("hecvat", "weights"):
+                    for (question, line, weight) in try pairs(value) {
+                        guard HECVATWorkbook.isQuestionID(question) else { throw fail(line, "'\(question)' is not a HECVAT question id such as DATA-01") }
+                        guard let parsed = HECVATWeight(rawValue: try scalar(weight)) else { throw fail(line, "a weight is critical, standard or minor") }
+                        policy.hecvat.weights[question] = parsed
+                    }
+                case ("hecvat", "non_negotiable"):
+                    for question in try list(value) {
+                        guard HECVATWorkbook.isQuestionID(question) else { throw fail(value.line, "'\(question)' is not a HECVAT question id such as DATA-01") }
+                        policy.hecvat.nonNegotiable.insert(question)
+                    }
+                case ("gate", _), ("release", _), ("reminders", _), ("tokens", _), ("canvas", _), ("enforce", _), ("uploads", _), ("sign_in", _), ("hecvat", _):
                     throw fail(keyLine, "unknown key '\(key)' in \(section)")
                 default:
-                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in)")
+                    throw fail(sectionLine, "unknown section '\(section)' (gate, release, reminders, tokens, canvas, enforce, uploads, sign_in, hecvat)")
                 }
             }
         }

@@ -27,6 +27,8 @@ public struct StoredLTIConfiguration: Equatable, Sendable {
 
 public protocol LTIConfigurationRepository: Sendable {
     func history(_ integration: Integration.ID) async throws -> [StoredLTIConfiguration]
+    /// The newest configuration of each integration that has one (one query per 500).
+    func latest(of integrations: [Integration.ID]) async throws -> [Integration.ID: StoredLTIConfiguration]
     /// Stores a new version; a wider configuration re-opens the integration's review.
     func store(_ configuration: LTIConfiguration, for integration: Integration.ID, filename: String, sha256: String, by actor: Actor, at now: Date) async throws -> StoredLTIConfiguration
 }

@@ -3,8 +3,19 @@ import Foundation
 /// Who gave an answer: institution staff in the app, or the vendor through an answer link.
 public enum AnswerSource: String, CaseIterable, Codable, Sendable {
     case staff, vendor
+    /// Carried from the vendor's HECVAT workbook (the answer's `origin` names the HECVAT question).
+    case hecvat
 
-    public var label: String { self == .staff ? "Staff" : "Vendor" }
+    public var label: String {
+        switch self {
+        case .staff: "Staff"
+        case .vendor: "Vendor"
+        case .hecvat: "HECVAT"
+        }
+    }
+
+    /// The vendor's own claim (typed through a link or sent as a HECVAT): a reviewer looks at it.
+    public var isVendors: Bool { self != .staff }
 }
 
 /// A reviewer's judgement of one answer.
@@ -54,12 +65,15 @@ public struct Answer: Equatable, Sendable {
     /// The answer changed after it was marked: the mark stays visible but no longer counts, and the
     /// answer blocks the gate until a reviewer marks it again.
     public var markStale: Bool
+    /// Where an answer carried from elsewhere came from ("HECVAT DATA-05"); nil for answers given here.
+    public var origin: String?
 
     public init(
         integrationID: Integration.ID, questionnaireID: String, questionnaireVersion: Int, questionID: String, questionText: String,
         values: [String], source: AnswerSource, answeredBy: String, answeredAt: Date, mark: AnswerMark? = nil, markComment: String? = nil,
-        markedBy: String? = nil, markedAt: Date? = nil, markStale: Bool = false
+        markedBy: String? = nil, markedAt: Date? = nil, markStale: Bool = false, origin: String? = nil
     ) {
+        self.origin = origin
         self.integrationID = integrationID
         self.questionnaireID = questionnaireID
         self.questionnaireVersion = questionnaireVersion

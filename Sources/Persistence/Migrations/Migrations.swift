@@ -31,5 +31,6 @@ enum MigrationList {
         LookupIndexes.lists,
         SignIn(),
         VendorPrivacyPolicy(),
+        CreateHECVATImport(),
     ]
 }

@@ -21,12 +21,14 @@ final class AnswerModel: Model, @unchecked Sendable {
     @OptionalField(key: "marked_by") var markedBy: String?
     @OptionalField(key: "marked_at") var markedAt: Date?
     @Field(key: "mark_stale") var markStale: Bool
+    /// "HECVAT DATA-05" for an answer carried from a workbook; nil for one given here.
+    @OptionalField(key: "origin") var origin: String?
 
     /// Listed rather than found by reflection, which cost FluentKit most of its time per row (`ModelPropertiesTests` holds
     /// this list to the declarations above).
     var properties: [any AnyProperty] {
         [$id, $integrationID, $questionnaireID, $questionnaireVersion, $questionID, $questionText, $values, $source, $answeredBy,
-         $answeredAt, $mark, $markComment, $markedBy, $markedAt, $markStale]
+         $answeredAt, $mark, $markComment, $markedBy, $markedAt, $markStale, $origin]
     }
 
     init() {}
@@ -41,6 +43,6 @@ final class AnswerModel: Model, @unchecked Sendable {
         return Answer(
             integrationID: .init(integrationID), questionnaireID: questionnaireID, questionnaireVersion: questionnaireVersion, questionID: questionID,
             questionText: questionText, values: values, source: source, answeredBy: answeredBy, answeredAt: answeredAt,
-            mark: mark.flatMap(AnswerMark.init(rawValue:)), markComment: markComment, markedBy: markedBy, markedAt: markedAt, markStale: markStale)
+            mark: mark.flatMap(AnswerMark.init(rawValue:)), markComment: markComment, markedBy: markedBy, markedAt: markedAt, markStale: markStale, origin: origin)
     }
 }

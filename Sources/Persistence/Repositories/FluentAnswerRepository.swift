@@ -14,7 +14,7 @@ struct FluentAnswerRepository: AnswerRepository {
         try await AnswerModel.query(on: database)
             .group(.or) { either in
                 either.filter(\.$markStale == true)
-                either.group(.and) { fresh in fresh.filter(\.$source == AnswerSource.vendor.rawValue).filter(\.$mark == nil) }
+                either.group(.and) { fresh in fresh.filter(\.$source ~~ [AnswerSource.vendor.rawValue, AnswerSource.hecvat.rawValue]).filter(\.$mark == nil) }
             }
             .sort(\.$answeredAt).all().map { try $0.toDomain() }
     }
@@ -56,6 +56,7 @@ struct FluentAnswerRepository: AnswerRepository {
                     model.questionText = question.text
                     model.values = AnswerModel.encode(given)
                     model.source = source.rawValue
+                    model.origin = nil
                     model.answeredBy = actor.label
                     model.answeredAt = now
                     // A changed answer needs a fresh look: its earlier mark stays visible as "changed since

@@ -120,6 +120,33 @@ struct FluentDriftRepository: DriftRepository {
         return nil
     }
 
+    func latest(for integrations: [Integration.ID]) async throws -> [Integration.ID: (DriftScanSummary, IntegrationDrift)] {
+        if integrations.isEmpty { return [:] }
+        let wanted = Dictionary(integrations.map { ($0.description, $0) }, uniquingKeysWith: { first, _ in first })
+        // Each integration's newest scan among the ten newest, as `latest(for:)` looks.
+        var chosen: [Integration.ID: (UUID, DriftScanSummary, IntegrationDrift)] = [:]
+        for model in try await DriftScanModel.query(on: database).sort(\.$createdAt, .descending).sort(\.$id).limit(10).all() {
+            guard let scanID = model.id else { continue }
+            let summary = try model.toSummary()
+            for entry in try model.report().integrations {
+                guard let id = wanted[entry.integrationID.lowercased()], chosen[id] == nil else { continue }
+                chosen[id] = (scanID, summary, entry)
+            }
+        }
+        if chosen.isEmpty { return [:] }
+        var findings: [Integration.ID: [DriftFinding]] = [:]
+        let scans = Array(Set(chosen.values.map(\.0)))
+        for batch in Batched.chunks(chosen.keys.map(\.rawValue)) {
+            for row in try await DriftFindingModel.query(on: database).filter(\.$scanID ~~ scans).filter(\.$integrationID ~~ Array(batch)).all() {
+                let id = Integration.ID(row.integrationID)
+                if chosen[id]?.0 == row.scanID { findings[id, default: []].append(try row.toDomain()) }
+            }
+        }
+        var result: [Integration.ID: (DriftScanSummary, IntegrationDrift)] = [:]
+        for (id, value) in chosen { result[id] = (value.1, value.2.with(findings: (findings[id] ?? []).ordered())) }
+        return result
+    }
+
     func deleteScans(before cutoff: Date, by actor: Actor, at now: Date) async throws -> Int {
         try await AuditedWrite.run(on: database) { tx in
             guard let newest = try await DriftScanModel.query(on: tx).sort(\.$createdAt, .descending).sort(\.$id).first()?.id else { return (0, []) }

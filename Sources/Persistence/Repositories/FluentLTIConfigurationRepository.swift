@@ -10,6 +10,17 @@ struct FluentLTIConfigurationRepository: LTIConfigurationRepository {
             .map { try $0.toDomain() }
     }
 
+    func latest(of integrations: [Integration.ID]) async throws -> [Integration.ID: StoredLTIConfiguration] {
+        var latest: [Integration.ID: StoredLTIConfiguration] = [:]
+        for batch in Batched.chunks(integrations.map(\.rawValue)) {
+            for row in try await LTIConfigurationModel.query(on: database).filter(\.$integrationID ~~ Array(batch)).sort(\.$version, .descending).all() {
+                let id = Integration.ID(row.integrationID)
+                if latest[id] == nil { latest[id] = try row.toDomain() }
+            }
+        }
+        return latest
+    }
+
     func store(_ configuration: LTIConfiguration, for integration: Integration.ID, filename: String, sha256: String, by actor: Actor, at now: Date) async throws -> StoredLTIConfiguration {
         try await AuditedWrite.run(on: database) { tx in
             guard let owner = try await IntegrationModel.find(integration.rawValue, on: tx) else { throw DomainError.notFound(entity: "integration") }

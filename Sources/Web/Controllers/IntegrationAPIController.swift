@@ -65,7 +65,9 @@ struct IntegrationAPIController: Sendable {
     }
 
     func dataMap(req: Request) async throws -> DataMapJSON {
-        DataMapJSON(try await req.operations.dataMaps.reading(for: try await req.integrationParameter()))
+        let integration = try await req.integrationParameter()
+        let reading = try await req.operations.dataMaps.reading(for: integration)
+        return DataMapJSON(reading, contradictions: try await req.operations.dataMaps.contradictions(for: integration, reading: reading))
     }
 
     func whitelist(req: Request) async throws -> WhitelistJSON {

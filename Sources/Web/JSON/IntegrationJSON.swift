@@ -180,10 +180,20 @@ struct DataMapJSON: Content {
     let whitelistVersion: Int?
     let whitelistAccepted: Bool
     let ltiVersion: Int?
+    struct ContradictionItem: Content {
+        let kind: String
+        let title: String
+        let claims: [String]
+        let evidence: [String]
+    }
+
     let privacyLevel: String?
     let items: [Item]
+    /// Where the vendor's answers disagree with what the integration touches.
+    let contradictions: [ContradictionItem]
 
-    init(_ reading: DataMapReading) {
+    init(_ reading: DataMapReading, contradictions found: [Contradiction]) {
+        contradictions = found.map { ContradictionItem(kind: $0.kind.rawValue, title: $0.title, claims: $0.claims, evidence: $0.evidence) }
         whitelistVersion = reading.whitelistVersion
         whitelistAccepted = reading.whitelistAccepted
         ltiVersion = reading.ltiVersion

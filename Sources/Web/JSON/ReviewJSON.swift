@@ -29,7 +29,7 @@ enum ReviewJSON {
     static func answer(_ a: Answer) -> NullableJSON<JSONKey> {
         object(["questionID": a.questionID, "questionText": a.questionText, "values": a.values, "source": a.source.rawValue,
                 "answeredBy": a.answeredBy, "answeredAt": Format.iso(a.answeredAt), "mark": a.mark?.rawValue, "markComment": a.markComment,
-                "markedBy": a.markedBy, "markedAt": a.markedAt.map(Format.iso)])
+                "markedBy": a.markedBy, "markedAt": a.markedAt.map(Format.iso), "origin": a.origin])
     }
 
     static func questionnaire(_ q: Questionnaire, answers: [Answer]) -> NullableJSON<JSONKey> {

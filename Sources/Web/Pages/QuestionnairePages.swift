@@ -28,6 +28,8 @@ struct QuestionView: Encodable {
     let answerText: String
     let answeredBy: String?
     let fromVendor: Bool
+    /// "HECVAT PRGN-01" for an answer carried from a vendor's workbook.
+    let origin: String?
     let deviation: String?
     let deviationKey: String?
     let files: [File]?
@@ -103,7 +105,7 @@ enum QuestionnaireView {
                         choices: choices, value: q.type == .text || q.type == .date ? given.first ?? "" : "",
                         answered: !given.isEmpty, answerText: given.isEmpty ? "Not answered" : given.map(AnswerSheet.humanize).joined(separator: ", "),
                         answeredBy: answer.map { "\($0.answeredBy), \(Format.dateTime($0.answeredAt))" },
-                        fromVendor: answer?.source == .vendor,
+                        fromVendor: answer?.source == .vendor, origin: answer?.origin,
                         deviation: deviations[q.id].map { "Differs from the expected answer (\(q.expected?.map(AnswerSheet.humanize).joined(separator: " or ") ?? "")) — \($0.rawValue)" },
                         deviationKey: deviations[q.id]?.rawValue,
                         files: files.map {

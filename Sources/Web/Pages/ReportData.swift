@@ -57,16 +57,27 @@ enum ReportData {
         let findings: [Review.ID: [Finding]]
         let releases: [Integration.ID: [KeyRelease]]
         let gates: [Integration.ID: Gate]
+        let contradictions: [Integration.ID: [Contradiction]]
+        let hecvat: [Integration.ID: HECVATReport]
 
         static func load(_ req: Request, _ integrations: [Integration]) async throws -> PacketRecords {
             let store = req.store
             let ids = integrations.map(\.id)
             let reviews = try await store.reviews.reviews(of: ids)
+            let whitelists = try await store.integrations.currentWhitelists(integrations)
+            let acceptances = try await store.integrations.whitelistAcceptances(ids)
+            let answers = try await store.answers.answers(of: ids)
+            let lti = try await store.lti.latest(of: ids)
+            var maps: [Integration.ID: DataMap] = [:]
+            for id in ids {
+                maps[id] = DataMapReading(whitelist: whitelists[id], acceptance: acceptances[id], lti: lti[id]).map
+            }
             return PacketRecords(
-                whitelists: try await store.integrations.currentWhitelists(integrations), answers: try await store.answers.answers(of: ids),
-                acceptances: try await store.integrations.whitelistAcceptances(ids), reviews: reviews,
+                whitelists: whitelists, answers: answers, acceptances: acceptances, reviews: reviews,
                 findings: try await store.reviews.findings(of: reviews.values.flatMap { $0.map(\.id) }),
-                releases: try await store.releases.list(of: ids), gates: try await req.operations.gates.evaluateAll(integrations))
+                releases: try await store.releases.list(of: ids), gates: try await req.operations.gates.evaluateAll(integrations),
+                contradictions: try await req.operations.dataMaps.contradictions(for: integrations, maps: maps, answers: answers),
+                hecvat: try await req.operations.hecvat.reports(latestOf: ids))
         }
     }
 
@@ -140,7 +151,14 @@ enum ReportData {
                     Fact(label: "Internal owner", value: person(f.ownerID)),
                     Fact(label: "Installed at", value: f.installLevel.label + (f.subAccountName.map { " — \($0)" } ?? ""))],
             overallRisk: whitelist?.summary.overallRisk?.description ?? "no endpoints declared", groups: groups.nonEmpty,
-            questionnaires: questionnaires, reviews: reviews.nonEmpty,
+            questionnaires: questionnaires,
+            contradictions: (records.contradictions[integration.id] ?? []).map { .init(title: $0.title, claims: $0.claims, evidence: $0.evidence) }.nonEmpty,
+            hecvat: records.hecvat[integration.id].map { report in
+                "HECVAT \(report.latest.workbook.version), imported \(Format.dateTime(report.latest.importedAt)): "
+                    + HECVATPageContext.percent(report.score.earned, report.score.possible)
+                    + (report.score.attention.isEmpty ? "" : "; not met: " + report.score.attention.prefix(10).map(\.answer.id).joined(separator: ", "))
+            },
+            reviews: reviews.nonEmpty,
             gateSummary: GateView(gate).summary,
             gate: gate.items.map { .init(title: $0.title, status: $0.status.label, statusKey: $0.status.rawValue, reason: $0.reason) },
             signoffs: signoffs.nonEmpty)

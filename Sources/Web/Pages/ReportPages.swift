@@ -75,12 +75,21 @@ struct PacketContext: Encodable {
         let statusKey: String
         let reason: String
     }
+    struct ContradictionLine: Encodable {
+        let title: String
+        let claims: [String]
+        let evidence: [String]
+    }
     struct IntegrationView: Encodable {
         let name: String
         let facts: [Fact]
         let overallRisk: String
         let groups: [KindGroup]?
         let questionnaires: [QuestionnaireLine]
+        /// What the vendor says against what the integration touches.
+        let contradictions: [ContradictionLine]?
+        /// The newest HECVAT's score, when one was imported.
+        let hecvat: String?
         let reviews: [ReviewView]?
         let gateSummary: String
         let gate: [GateLine]

@@ -1,4 +1,5 @@
 import Domain
+import Operations
 
 /// The data map as the integration page shows it: each element of student or staff data, whether the integration
 /// receives or changes it, and what causes it. Built from records the page has read already.
@@ -28,5 +29,26 @@ struct DataMapPanel: Encodable {
         hasRows = !rows.isEmpty
         personalCount = reading.map.personal.count
         self.apiURL = apiURL
+    }
+}
+
+/// Where the vendor's answers disagree with what the integration touches, as findings on the integration page.
+struct ContradictionsPanel: Encodable {
+    struct Item: Encodable {
+        let kind: String
+        let title: String
+        let claims: [String]
+        let evidence: [String]
+    }
+
+    let items: [Item]
+    /// Leaf counts an empty list as true.
+    let hasItems: Bool
+
+    static func load(_ scope: PanelScope) async throws -> ContradictionsPanel {
+        let reading = DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first)
+        let found = try await scope.req.operations.dataMaps.contradictions(for: scope.integration, reading: reading)
+        return ContradictionsPanel(items: found.map { Item(kind: $0.kind.rawValue, title: $0.title, claims: $0.claims, evidence: $0.evidence) },
+                                   hasItems: !found.isEmpty)
     }
 }

@@ -21,6 +21,8 @@ enum IntegrationPage {
             releases: try await ReleasesPanel.load(scope),
             lti: try await LTISection.load(scope, state),
             dataMap: DataMapPanel.load(scope),
+            contradictions: try await ContradictionsPanel.load(scope),
+            hecvat: try await HECVATPanel.load(scope),
             drift: try await DriftPanel.load(scope),
             canvas: canvas, writes: canvas.writes,
             identity: try await LogIdentityPanel.load(scope, state),
@@ -38,6 +40,8 @@ struct IntegrationPageContext: Encodable {
     let releases: ReleasesPanel
     let lti: LTISection?
     let dataMap: DataMapPanel
+    let contradictions: ContradictionsPanel
+    let hecvat: HECVATPanel
     let drift: DriftPanel
     let canvas: CanvasPanel
     /// This integration's changes to Canvas, for the shared `partials/_canvas_writes` table.

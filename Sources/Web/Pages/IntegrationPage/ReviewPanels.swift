@@ -19,7 +19,7 @@ struct QuestionnairesPanel: Encodable {
         let answers = scope.records.answers
         return QuestionnairesPanel(rows: scope.req.context.questionnaires.map { q in
             let progress = QuestionnaireProgress(q, answers: AnswerSheet.values(answers, for: q))
-            let fromVendor = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version && $0.source == .vendor }.count
+            let fromVendor = answers.filter { $0.questionnaireID == q.id && $0.questionnaireVersion == q.version && $0.source.isVendors }.count
             return Row(
                 title: q.title, url: SiteURL.answers(scope.id, q.id).path, version: q.version, percent: progress.percent, complete: progress.isComplete,
                 deviations: progress.deviations.isEmpty ? "none" : progress.deviations.map { "\($0.question.id) (\($0.severity.rawValue))" }.joined(separator: ", "),
