@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // ID tokens from an OpenID provider: JWKS and signature checks (RS256, ES256, EdDSA).
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
-        // HECVAT workbooks (.xlsx) are ZIP archives of XML parts.
+        // The tests write .xlsx workbooks (ZIP archives of XML parts) with it. The app reads them with zlib itself:
+        // see WorkbookArchive for why.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
@@ -56,7 +57,7 @@ let package = Package(
         // It sees only Domain: no Vapor, no Fluent.
         .target(
             name: "Operations",
-            dependencies: ["Domain", "SystemZlib", .product(name: "Logging", package: "swift-log"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["Domain", "SystemZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictImports
         ),
         // The Canvas REST API client: paging, throttling, retries, limits. Domain decodes what it reads.

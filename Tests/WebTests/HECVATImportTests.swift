@@ -89,6 +89,12 @@ struct HECVATImportTests {
                 ("xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 100), "Excel 97–2003"),
                 ("truncated", Array(good.prefix(good.count / 2)), "damaged"),
                 ("corrupted", corrupted, "damaged"),
+                // Found by fuzzing: a directory that points past the end of the file.
+                ("read past the end", [UInt8](try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Fuzz/corpus/workbook/regression-memory-archive-read-past-end.xlsx"))),
+                 "damaged"),
+                // Found by fuzzing ZIPFoundation, which looped for ever on it: a part's compressed data cut short.
+                ("deflate cut short", [UInt8](try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Fuzz/corpus/workbook/regression-deflate-cut-short.xlsx"))),
+                 "ends before its compressed data does"),
                 ("no workbook part", try WorkbookFixture.zip([("word/document.xml", Array("<w/>".utf8))]), "no xl/workbook.xml"),
                 ("doctype", try doctype.xlsx(), "refused for safety"),
                 ("bomb", try bomb.xlsx(), "ZIP bomb"),
@@ -193,6 +199,26 @@ struct HECVATImportTests {
             #expect(all[integration.id]?.unmet.map(\.id) == ["hecvat"], "the dashboard's batch reads the same")
             _ = try await admin.postMultipart(page, csrf: csrf, filename: "h2.xlsx", bytes: try WorkbookFixture.hecvat(answers: ["DOCU-01": "Yes"]).xlsx())
             #expect(try await h.app.operations.gates.evaluate(try #require(try await h.app.store.integrations.find(integration.id))).isMet)
+        }
+    }
+
+    @Test func theHECVATPageMatchesItsGoldenFile() async throws {
+        try await withWebApp { h in
+            let integration = try await seedIntegration(h, name: "Quiz <Engine> & Co")
+            let admin = try await h.signedIn(.admin)
+            let page = "/integrations/\(integration.id)/hecvat"
+            _ = try await admin.get(page)
+            let csrf = try #require(admin.lastCSRF)
+            _ = try await admin.postMultipart(page, csrf: csrf, filename: "acme.xlsx", bytes: try WorkbookFixture.hecvat().xlsx())
+            let newer = WorkbookFixture.hecvat(version: "4.1.3", answers: ["DOCU-01": "Yes", "ITAC-02": "<script>alert(1)</script>"],
+                                               questions: ["PRGN-01": "Do you keep audit logs?"])
+            _ = try await admin.postMultipart(page, csrf: csrf, filename: "acme-2027.xlsx", bytes: try newer.xlsx())
+            // A reviewer's view: no import form, so no per-session token; the ids and digests are placeholders.
+            var html = try await h.signedIn(.reviewer).get(page).text
+            html = html.replacingOccurrences(of: integration.id.description, with: "INTEGRATION")
+            html = html.replacingOccurrences(of: #"[0-9a-f]{64}"#, with: "SHA256", options: .regularExpression)
+            #expect(!html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            try expectGolden(html, "hecvat/show.html")
         }
     }
 

@@ -1,8 +1,9 @@
 """The fuzzers run as part of the end-to-end tests, and what they found goes to a running server.
 
-`scripts/fuzz` runs the request-log and LTI-configuration fuzzers (libFuzzer, AddressSanitizer) for a
-bounded time; it fails on any crash. The inputs libFuzzer kept (each reached new code in the parsers)
-are then sent to the real server, as drift uploads and LTI imports, through the API: every answer
+`scripts/fuzz` runs the request-log, LTI-configuration and HECVAT-workbook fuzzers (libFuzzer,
+AddressSanitizer) for a bounded time; it fails on any crash. The inputs libFuzzer kept (each reached new
+code in the parsers) are then sent to the real server, as drift uploads, LTI imports and HECVAT imports,
+through the API: every answer
 must be a stored result or a 4xx error body, never a 5xx, and the server must still be up at the end.
 """
 import json
@@ -31,7 +32,7 @@ def test_the_fuzzers_find_nothing_and_their_inputs_do_not_hurt_the_server(demo_s
     run = subprocess.run(["scripts/fuzz", SECONDS], capture_output=True, text=True, timeout=1200, cwd=ROOT)
     assert run.returncode == 0, f"a fuzzer found a problem:\n{run.stdout[-6000:]}\n{run.stderr[-3000:]}"
     ran = dict((name, int(count)) for name, count in re.findall(r"fuzz: (\w+) ran (\d+) inputs", run.stdout))
-    assert set(ran) == {"weblog", "lti"} and all(count > 1000 for count in ran.values()), run.stdout
+    assert set(ran) == {"weblog", "lti", "workbook"} and all(count > 1000 for count in ran.values()), run.stdout
 
     token = run_cli(["token", "create", "--email", "admin@northfield.example", "--purpose", "fuzz replay", "--expires-in-days", "1"],
                     sqlite_url, check=True).stdout.strip()
@@ -71,6 +72,15 @@ def test_the_fuzzers_find_nothing_and_their_inputs_do_not_hurt_the_server(demo_s
         response = requests.put(f"{demo_server.url}/api/v1/integrations/{integration}/lti", headers={**auth, "Content-Type": kind},
                                 data=body, timeout=30)
         answers.setdefault(("lti", response.status_code), []).append(path.name)
+        assert response.status_code in (201, 400, 413, 415, 422), (path, response.status_code, response.text[:500])
+        if response.status_code != 201:
+            assert "error" in response.json(), (path, response.text[:500])
+
+    for path in sample(fuzz / "corpus-workbook"):
+        response = requests.put(f"{demo_server.url}/api/v1/integrations/{integration}/hecvat",
+                                headers={**auth, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+                                data=path.read_bytes(), timeout=30)
+        answers.setdefault(("hecvat", response.status_code), []).append(path.name)
         assert response.status_code in (201, 400, 413, 415, 422), (path, response.status_code, response.text[:500])
         if response.status_code != 201:
             assert "error" in response.json(), (path, response.text[:500])

@@ -1,0 +1,107 @@
+"""An admin imports a vendor's HECVAT 4 workbook in headless Chromium, reads its score and what needs
+attention, follows a carried answer into our questionnaire, and a damaged file is refused with the reason;
+a reviewer reads the same page without the import form."""
+import io
+import urllib.parse
+import zipfile
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from test_accessibility import problems_on
+from test_admin_flows import click_and_leave, screenshot, sign_in, wait
+
+QUESTIONS = [
+    ("GNRL-01", "Vendor name", "Quillstone Learning"),
+    ("REQU-01", "Is the product cloud-hosted?", "Yes"),
+    ("REQU-02", "Does the product have a user interface?", "Yes"),
+    ("REQU-03", "Are consulting services part of this engagement?", "No"),
+    ("REQU-04", "Does the product include AI features?", "Yes"),
+    ("REQU-05", "Will the product store or process PHI?", "No"),
+    ("REQU-06", "Will the product process payment card data?", "No"),
+    ("REQU-07", "Is the product installed on premises?", "No"),
+    ("REQU-08", "Will the vendor have access to personal data?", "Yes"),
+    ("DOCU-01", "Do you have a SOC 2 Type II report?", "No"),
+    ("DATA-01", "Do you encrypt institutional data at rest?", "Yes"),
+    ("PRGN-02", "Do you share institutional data with third parties?", "No"),
+    ("AIQU-01", "Is institutional data used to train AI models?", "No"),
+]
+
+
+def column(n):
+    name = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def workbook(rows):
+    """An .xlsx as Excel writes one: shared strings, a workbook part, its relationships, one sheet."""
+    shared, index = [], {}
+    cells = []
+    for r, row in enumerate(rows, 1):
+        cells.append(f'<row r="{r}">')
+        for c, text in enumerate(row, 1):
+            if text not in index:
+                index[text] = len(shared)
+                shared.append(text)
+            cells.append(f'<c r="{column(c)}{r}" t="s"><v>{index[text]}</v></c>')
+        cells.append("</row>")
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                                      '<sheets><sheet name="Questions" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                                                 '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/sharedStrings.xml", f"<sst {ns}>" + "".join(f"<si><t>{t}</t></si>" for t in shared) + "</sst>")
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>" + "".join(cells) + "</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def test_an_admin_imports_a_hecvat_and_a_reviewer_reads_it(demo_server, browser, tmp_path):
+    good = tmp_path / "quillstone-hecvat.xlsx"
+    good.write_bytes(workbook([["HECVAT 4.1.2"], ["ID", "Question", "Answer", "Additional Information"]] + [list(q) + [""] for q in QUESTIONS]))
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(good.read_bytes()[:300])
+
+    sign_in(browser, demo_server, "admin@northfield.example", "/integrations")
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Quillstone Reader"))
+    assert "No HECVAT workbook imported" in browser.find_element(By.ID, "hecvat").find_element(By.XPATH, "following-sibling::p").text
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Import one"))
+    hecvat_page = browser.current_url
+
+    browser.find_element(By.ID, "hecvat-file").send_keys(str(damaged))
+    click_and_leave(browser, browser.find_element(By.ID, "import-hecvat"))
+    error = wait(browser).until(EC.presence_of_element_located((By.ID, "hecvat-error")))
+    assert "damaged" in error.text
+
+    browser.find_element(By.ID, "hecvat-file").send_keys(str(good))
+    click_and_leave(browser, browser.find_element(By.ID, "import-hecvat"))
+    flash = wait(browser).until(EC.presence_of_element_located((By.ID, "flash"))).text
+    assert "Imported HECVAT 4.1.2 workbook #1 (13 questions)" in flash, flash
+    assert "answers carried into our questionnaires" in flash, flash
+    attention = browser.find_element(By.ID, "hecvat-attention").text
+    assert "DOCU-01" in attention and "DATA-01" not in attention
+    sections = browser.find_element(By.ID, "hecvat-sections").text
+    assert "Documentation 0% (0 of 10 points)" in sections and "Data 100% (20 of 20 points)" in sections, sections
+    assert problems_on(browser) == []
+    screenshot(browser, "hecvat-report")
+
+    # A carried answer, in our questionnaire, says where it came from.
+    carried = browser.find_element(By.ID, "hecvat-carried")
+    row = next(r for r in carried.find_elements(By.TAG_NAME, "tr") if "VR-AI-01" in r.text)
+    click_and_leave(browser, row.find_element(By.TAG_NAME, "a"))
+    assert "from HECVAT REQU-04" in browser.find_element(By.TAG_NAME, "body").text
+
+    # The integration page sums it up and links to the report.
+    browser.get(hecvat_page.rsplit("/hecvat", 1)[0])
+    summary = wait(browser).until(EC.presence_of_element_located((By.ID, "hecvat-summary"))).text
+    assert "HECVAT 4.1.2" in summary and "points" in summary
+
+    browser.delete_all_cookies()
+    sign_in(browser, demo_server, "reviewer@northfield.example", urllib.parse.urlsplit(hecvat_page).path)
+    assert wait(browser).until(EC.presence_of_element_located((By.ID, "hecvat-total"))).text.endswith("points)")
+    assert browser.find_elements(By.ID, "hecvat-file") == [], "a reviewer reads, an admin imports"
