@@ -53,4 +53,18 @@ public struct DataMaps: Sendable {
         }
         return found
     }
+
+    /// NDPA Exhibit B for the integration: the data map's elements beside what the vendor's agreement lists. The
+    /// agreement is the vendor's signed contract that records its Exhibit B (a data privacy agreement before
+    /// other kinds, then the most recently signed); nil when none does.
+    public func exhibitB(for integration: Integration) async throws -> (schedule: ExhibitBSchedule, agreement: Contract?, reading: DataMapReading) {
+        let reading = try await reading(for: integration)
+        let contracts = try await environment.store.contracts.all(ContractQuery(vendorID: integration.vendorID))
+        let agreement = contracts.filter { $0.fields.exhibitB != nil && $0.fields.status == .signed }.max { a, b in
+            let aDPA = a.fields.kind == .dataPrivacyAgreement, bDPA = b.fields.kind == .dataPrivacyAgreement
+            if aDPA != bDPA { return bDPA }
+            return (a.fields.signedOn ?? "") < (b.fields.signedOn ?? "")
+        }
+        return (ExhibitBSchedule(map: reading.map, declared: agreement?.fields.exhibitB), agreement, reading)
+    }
 }

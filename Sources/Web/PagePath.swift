@@ -73,6 +73,8 @@ enum PagePath: String, CaseIterable, Sendable {
     case reportHygiene = "reports/hygiene"
     case integrationLTI = "integrations/:integrationID/lti"
     case integrationHECVAT = "integrations/:integrationID/hecvat"
+    case exhibitB = "integrations/:integrationID/exhibit-b"
+    case exhibitBCSV = "integrations/:integrationID/exhibit-b.csv"
     case drift = "drift"
     case driftScan = "drift/:scanID"
     case driftJob = "drift/jobs/:jobID"

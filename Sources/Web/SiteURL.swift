@@ -59,6 +59,8 @@ enum SiteURL {
     case reports
     case integrationLTI(Integration.ID)
     case hecvat(Integration.ID)
+    case exhibitB(Integration.ID)
+    case exhibitBCSV(Integration.ID)
     case exports
     case exportDownload
     case reportPacket(Vendor.ID)
@@ -167,6 +169,8 @@ enum SiteURL {
         case .reports: return PagePath.reports.path()
         case let .integrationLTI(id): return PagePath.integrationLTI.path(id.description)
         case let .hecvat(id): return PagePath.integrationHECVAT.path(id.description)
+        case let .exhibitB(id): return PagePath.exhibitB.path(id.description)
+        case let .exhibitBCSV(id): return PagePath.exhibitBCSV.path(id.description)
         case .exports: return PagePath.exports.path()
         case .exportDownload: return PagePath.exportDownload.path()
         case let .reportPacket(id): return PagePath.reportPacket.path(id.description)

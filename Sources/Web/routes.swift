@@ -145,6 +145,10 @@ enum Routes {
         pages.get(.integrationHECVAT, access: readers, use: hecvat.show)
         pages.on(.POST, .integrationHECVAT, access: editorAccess, maxBodySize: HECVATController.maxUpload, use: hecvat.upload)
 
+        let exhibitB = ExhibitBController()
+        pages.get(.exhibitB, access: readers, use: exhibitB.show)
+        pages.get(.exhibitBCSV, access: readers, use: exhibitB.csv)
+
         let drift = DriftController()
         pages.get(.drift, access: readers, use: drift.index)
         pages.on(.POST, .drift, access: editorAccess, maxBodySize: DriftController.maxUpload + 65_536, use: drift.upload)

@@ -62,11 +62,14 @@ public struct ContractFields: Equatable, Sendable {
     public var noticeDays: Int?
     public var breachNotificationHours: Int?
     public var clauses: [ClauseKind: Clause]
+    /// The NDPA Exhibit B ("Schedule of Data") elements the agreement lists (`ExhibitB` ids); nil when not recorded.
+    public var exhibitB: Set<String>?
 
     public init(
         title: String, kind: ContractKind, status: ContractStatus, signedOn: String? = nil, startsOn: String? = nil, endsOn: String? = nil,
-        noticeDays: Int? = nil, breachNotificationHours: Int? = nil, clauses: [ClauseKind: Clause] = [:]
+        noticeDays: Int? = nil, breachNotificationHours: Int? = nil, clauses: [ClauseKind: Clause] = [:], exhibitB: Set<String>? = nil
     ) {
+        self.exhibitB = exhibitB
         self.title = title
         self.kind = kind
         self.status = status
@@ -92,9 +95,15 @@ public struct ContractFields: Equatable, Sendable {
 
     public static func validate(
         title: String?, kind: String?, status: String?, signedOn: String?, startsOn: String?, endsOn: String?,
-        noticeDays: String?, breachNotificationHours: String?, clauses: [ClauseKind: ClauseInput]
+        noticeDays: String?, breachNotificationHours: String?, clauses: [ClauseKind: ClauseInput], exhibitB: [String]? = nil
     ) throws -> ContractFields {
         var errors = ValidationErrors()
+        var schedule: Set<String>?
+        if let exhibitB {
+            do { schedule = try ExhibitB.validate(exhibitB) } catch let DomainError.validation(found) {
+                for (field, message) in found.messages { errors.add(field, message) }
+            }
+        }
         let title = Check.required(title, field: "title", label: "Title", max: 200, errors: &errors)
         let kind = ContractKind(rawValue: Check.trimmed(kind))
         if kind == nil { errors.add("kind", "Choose the kind of contract.") }
@@ -135,7 +144,7 @@ public struct ContractFields: Equatable, Sendable {
         try errors.throwIfAny()
         return ContractFields(
             title: title, kind: kind!, status: status!, signedOn: signed, startsOn: starts, endsOn: ends, noticeDays: notice,
-            breachNotificationHours: hours, clauses: result)
+            breachNotificationHours: hours, clauses: result, exhibitB: schedule)
     }
 
     public var auditValues: [(String, String)] {
@@ -148,6 +157,7 @@ public struct ContractFields: Equatable, Sendable {
             let clause = clause(kind)
             values.append((kind.label, clause.present ? "yes" + (clause.reference.map { " (\($0))" } ?? "") : "no"))
         }
+        values.append(("NDPA Exhibit B", exhibitB.map { $0.isEmpty ? "none listed" : $0.sorted().joined(separator: ", ") } ?? ""))
         return values
     }
 }

@@ -32,5 +32,6 @@ enum MigrationList {
         SignIn(),
         VendorPrivacyPolicy(),
         CreateHECVATImport(),
+        ContractExhibitB(),
     ]
 }

@@ -18,6 +18,8 @@ final class ContractModel: Model, @unchecked Sendable {
     @OptionalField(key: "breach_notification_hours") var breachNotificationHours: Int?
     /// JSON object keyed by clause kind: {"present": Bool, "reference": String?}.
     @Field(key: "clauses") var clauses: String
+    /// The NDPA Exhibit B elements the agreement lists, a JSON array of ids; nil when not recorded.
+    @OptionalField(key: "exhibit_b") var exhibitB: String?
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
@@ -26,7 +28,7 @@ final class ContractModel: Model, @unchecked Sendable {
     /// this list to the declarations above).
     var properties: [any AnyProperty] {
         [$id, $vendorID, $title, $titleKey, $kind, $status, $signedOn, $startsOn, $endsOn, $noticeDays, $breachNotificationHours, $clauses,
-         $version, $createdAt, $updatedAt]
+         $exhibitB, $version, $createdAt, $updatedAt]
     }
 
     init() {}
@@ -45,6 +47,7 @@ final class ContractModel: Model, @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         clauses = String(decoding: try encoder.encode(keyed), as: UTF8.self)
+        exhibitB = try fields.exhibitB.map { String(decoding: try encoder.encode($0.sorted()), as: UTF8.self) }
     }
 
     func toDomain() throws -> Contract {
@@ -53,9 +56,14 @@ final class ContractModel: Model, @unchecked Sendable {
         else { throw PersistenceError.corruptRow(table: Self.schema) }
         var parsed: [ClauseKind: Clause] = [:]
         for (key, value) in keyed { if let kind = ClauseKind(rawValue: key) { parsed[kind] = value } }
+        var schedule: Set<String>?
+        if let exhibitB {
+            guard let ids = try? JSONDecoder().decode([String].self, from: Data(exhibitB.utf8)) else { throw PersistenceError.corruptRow(table: Self.schema) }
+            schedule = Set(ids)
+        }
         let fields = ContractFields(
             title: title, kind: kind, status: status, signedOn: signedOn, startsOn: startsOn, endsOn: endsOn, noticeDays: noticeDays,
-            breachNotificationHours: breachNotificationHours, clauses: parsed)
+            breachNotificationHours: breachNotificationHours, clauses: parsed, exhibitB: schedule)
         return Contract(id: .init(id), vendorID: .init(vendorID), fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -62,6 +62,7 @@ struct ContractAPIController: Sendable {
             title: body.title ?? current?.title, kind: body.kind ?? current?.kind.rawValue, status: body.status ?? current?.status.rawValue,
             signedOn: body.signedOn ?? current?.signedOn, startsOn: body.startsOn ?? current?.startsOn, endsOn: body.endsOn ?? current?.endsOn,
             noticeDays: (body.noticeDays ?? current?.noticeDays).map(String.init),
-            breachNotificationHours: (body.breachNotificationHours ?? current?.breachNotificationHours).map(String.init), clauses: clauses)
+            breachNotificationHours: (body.breachNotificationHours ?? current?.breachNotificationHours).map(String.init), clauses: clauses,
+            exhibitB: body.exhibitB.map { Array($0.prefix(200)) } ?? current?.exhibitB.map { Array($0) })
     }
 }

@@ -114,6 +114,8 @@ struct ContractController: Sendable {
                 ClauseRow(key: $0.rawValue, label: $0.label, present: ["on", "yes", "true"].contains((input["clause_\($0.rawValue)"] ?? "").lowercased()),
                           reference: input["ref_\($0.rawValue)"] ?? "")
             },
+            exhibitBRecorded: ["on", "yes", "true"].contains((input["exhibitBRecorded"] ?? "").lowercased()),
+            exhibitB: ExhibitBCategory.all(checked: Set((input["exhibitB"] ?? "").split(separator: ",").map(String.init))),
             errors: mapped?.fields ?? [:],
             formError: mapped?.formMessage)
     }
@@ -139,6 +141,9 @@ struct ContractController: Sendable {
                 .init(filename: $0.filename, url: SiteURL.contractDocument(contract.id, $0.id).path, size: DocumentCheck.megabytes($0.size),
                       sha256: $0.sha256, uploaded: "\(Format.dateTime($0.uploadedAt)) by \($0.uploadedBy)")
             }.nonEmpty,
+            exhibitB: f.exhibitB.map { listed in
+                listed.isEmpty ? ["None: the agreement lists no data."] : ExhibitB.elements.filter { listed.contains($0.id) }.map { "\($0.category): \($0.label)" }
+            },
             canEdit: Access.editors.allows(role), editURL: SiteURL.editContract(contract.id).path,
             uploadURL: SiteURL.contractDocuments(contract.id).path, maxSize: DocumentCheck.megabytes(req.context.config.maxDocumentBytes),
             uploadError: uploadError,

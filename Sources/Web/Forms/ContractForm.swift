@@ -14,6 +14,9 @@ struct ContractForm: Decodable {
     var breachNotificationHours: String?
     var version: String?
     var clauses: [ClauseKind: (present: String?, reference: String?)] = [:]
+    /// "on" when the agreement's NDPA Exhibit B is recorded; the elements it lists (`exhibitB[]`).
+    var exhibitBRecorded: String?
+    var exhibitB: [String] = []
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FieldName.self)
@@ -30,6 +33,13 @@ struct ContractForm: Decodable {
         for clause in ClauseKind.allCases {
             clauses[clause] = (try text("clause_\(clause.rawValue)"), try text("ref_\(clause.rawValue)"))
         }
+        exhibitBRecorded = try text("exhibitBRecorded")
+        if let list = try? container.decodeIfPresent([String].self, forKey: FieldName("exhibitB")) {
+            exhibitB = list
+        } else if let one = try? text("exhibitB") {
+            exhibitB = [one]
+        }
+        if exhibitB.count > ExhibitB.elements.count * 2 { exhibitB = Array(exhibitB.prefix(ExhibitB.elements.count * 2)) }
     }
 
     /// The form as it shows a stored contract.
@@ -47,6 +57,8 @@ struct ContractForm: Decodable {
         for clause in ClauseKind.allCases where f.clause(clause).present {
             clauses[clause] = ("on", f.clause(clause).reference ?? "")
         }
+        exhibitBRecorded = f.exhibitB == nil ? nil : "on"
+        exhibitB = f.exhibitB?.sorted() ?? []
     }
 
     /// An empty form for a new contract.
@@ -63,7 +75,8 @@ struct ContractForm: Decodable {
         }
         return try ContractFields.validate(
             title: title, kind: kind, status: status, signedOn: signedOn, startsOn: startsOn, endsOn: endsOn, noticeDays: noticeDays,
-            breachNotificationHours: breachNotificationHours, clauses: inputs)
+            breachNotificationHours: breachNotificationHours, clauses: inputs,
+            exhibitB: ["on", "yes", "true"].contains((exhibitBRecorded ?? "").lowercased()) || !exhibitB.isEmpty ? exhibitB : nil)
     }
 
     /// The fields by name, as the form template reads them.
@@ -74,6 +87,8 @@ struct ContractForm: Decodable {
             values["clause_\(clause.rawValue)"] = input.present
             values["ref_\(clause.rawValue)"] = input.reference
         }
+        values["exhibitBRecorded"] = exhibitBRecorded
+        values["exhibitB"] = exhibitB.joined(separator: ",")
         return values.compactMapValues { $0 }
     }
 }

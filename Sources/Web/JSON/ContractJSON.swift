@@ -13,6 +13,7 @@ struct ContractJSON: Content {
     let noticeDays: Int?
     let breachNotificationHours: Int?
     let clauses: [String: Clause]
+    let exhibitB: [String]?
     let version: Int
 
     init(_ c: Contract) {
@@ -27,11 +28,12 @@ struct ContractJSON: Content {
         noticeDays = c.fields.noticeDays
         breachNotificationHours = c.fields.breachNotificationHours
         clauses = Dictionary(uniqueKeysWithValues: ClauseKind.allCases.map { ($0.rawValue, c.fields.clause($0)) })
+        exhibitB = c.fields.exhibitB?.sorted()
         version = c.version
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, vendorID, title, kind, status, signedOn, startsOn, endsOn, noticeDays, breachNotificationHours, clauses, version
+        case id, vendorID, title, kind, status, signedOn, startsOn, endsOn, noticeDays, breachNotificationHours, clauses, exhibitB, version
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -40,6 +42,7 @@ struct ContractJSON: Content {
         try c.encode(kind, forKey: .kind); try c.encode(status, forKey: .status); try c.encode(signedOn, forKey: .signedOn)
         try c.encode(startsOn, forKey: .startsOn); try c.encode(endsOn, forKey: .endsOn); try c.encode(noticeDays, forKey: .noticeDays)
         try c.encode(breachNotificationHours, forKey: .breachNotificationHours); try c.encode(clauses, forKey: .clauses)
+        try c.encode(exhibitB, forKey: .exhibitB)
         try c.encode(version, forKey: .version)
     }
 }
@@ -66,6 +69,7 @@ struct ContractBodyJSON: Content {
     var noticeDays: Int?
     var breachNotificationHours: Int?
     var clauses: [String: ClauseBody]?
+    var exhibitB: [String]?
     var version: Int?
 }
 

@@ -43,8 +43,30 @@ struct ContractFormContext: Encodable {
     let kindOptions: [SelectOption]
     let statusOptions: [SelectOption]
     let clauses: [ClauseRow]
+    let exhibitBRecorded: Bool
+    let exhibitB: [ExhibitBCategory]
     let errors: [String: String]
     let formError: String?
+}
+
+/// One NDPA Exhibit B category with its elements, as checkboxes or as a list.
+struct ExhibitBCategory: Encodable {
+    struct Element: Encodable {
+        let id: String
+        let label: String
+        let checked: Bool
+    }
+
+    let category: String
+    let elements: [Element]
+
+    static func all(checked: Set<String>) -> [ExhibitBCategory] {
+        ExhibitB.categories.map { category in
+            ExhibitBCategory(category: category, elements: ExhibitB.elements.filter { $0.category == category }.map {
+                Element(id: $0.id, label: $0.label, checked: checked.contains($0.id))
+            })
+        }
+    }
 }
 
 struct ContractDetailContext: Encodable {
@@ -66,6 +88,8 @@ struct ContractDetailContext: Encodable {
     let dates: [FactRow]
     let clauses: [ClauseRow]
     let documents: [DocumentRow]?
+    /// What the agreement's Exhibit B lists, by category; nil when not recorded.
+    let exhibitB: [String]?
     let canEdit: Bool
     let editURL: String
     let uploadURL: String

@@ -17,10 +17,13 @@ struct DataMapPanel: Encodable {
     let hasRows: Bool
     let personalCount: Int
     let apiURL: String
+    var exhibitBURL = ""
 
     static func load(_ scope: PanelScope) -> DataMapPanel {
-        DataMapPanel(DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first),
-                     apiURL: "/api/v1/integrations/\(scope.id)/data-map")
+        var panel = DataMapPanel(DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first),
+                                 apiURL: "/api/v1/integrations/\(scope.id)/data-map")
+        panel.exhibitBURL = SiteURL.exhibitB(scope.id).path
+        return panel
     }
 
     init(_ reading: DataMapReading, apiURL: String) {
