@@ -105,3 +105,36 @@ def test_an_admin_imports_a_hecvat_and_a_reviewer_reads_it(demo_server, browser,
     sign_in(browser, demo_server, "reviewer@northfield.example", urllib.parse.urlsplit(hecvat_page).path)
     assert wait(browser).until(EC.presence_of_element_located((By.ID, "hecvat-total"))).text.endswith("points)")
     assert browser.find_elements(By.ID, "hecvat-file") == [], "a reviewer reads, an admin imports"
+
+
+def test_procurement_compares_exhibit_b_and_an_admin_records_one(demo_server, browser):
+    import requests
+
+    sign_in(browser, demo_server, "procurement@northfield.example", "/integrations")
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Exam proctoring"))
+    click_and_leave(browser, browser.find_element(By.ID, "exhibit-b-link"))
+    agreement = wait(browser).until(EC.presence_of_element_located((By.ID, "exhibit-b-agreement"))).text
+    assert "Data privacy agreement (NDPA v2)" in agreement and "received but not in the signed Exhibit B" in agreement, agreement
+    table = browser.find_element(By.ID, "exhibit-b")
+    rows = {r.find_elements(By.TAG_NAME, "td")[1].text: r.get_attribute("class") for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")}
+    assert rows["Email"] == "not_declared" and rows["First and/or last"] == "", rows
+    assert problems_on(browser) == []
+    screenshot(browser, "exhibit-b")
+    csv_link = browser.find_element(By.ID, "exhibit-b-csv").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    download = requests.get(csv_link, cookies=cookies, timeout=10)
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
+    assert "Student Contact Information,Email,student_contact_email,yes," in download.text
+
+    # An admin records what Quillstone's signed agreement lists.
+    browser.delete_all_cookies()
+    sign_in(browser, demo_server, "admin@northfield.example", "/contracts")
+    click_and_leave(browser, browser.find_element(By.LINK_TEXT, "Master services agreement 2025–2028"))
+    contract_page = browser.current_url
+    browser.get(contract_page + "/edit")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "exhibitBRecorded"))).click()
+    for element in ("exhibitB-student_name", "exhibitB-transcript_grades"):
+        browser.find_element(By.ID, element).click()
+    click_and_leave(browser, browser.find_element(By.XPATH, "//main//button[normalize-space()='Save']"))
+    listed = wait(browser).until(EC.presence_of_element_located((By.ID, "exhibit-b"))).text
+    assert "Student Name: First and/or last" in listed and "Transcript: Student course grades/performance scores" in listed, listed

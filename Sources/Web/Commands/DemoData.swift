@@ -72,7 +72,9 @@ enum DemoData {
             title: "Data privacy agreement (NDPA v2)", kind: .dataPrivacyAgreement, status: .signed, signedOn: "2024-08-20",
             startsOn: "2024-09-01", endsOn: "2027-01-15", noticeDays: 60, breachNotificationHours: 48,
             clauses: [.ferpaSchoolOfficial: Clause(present: true, reference: "§2"), .breachNotification: Clause(present: true, reference: "§6"),
-                      .dataDeletion: Clause(present: true, reference: "§8")])),
+                      .dataDeletion: Clause(present: true, reference: "§8")],
+            // The signed schedule of data lists less than the proctoring tool's endpoints reach (see its Exhibit B page).
+            exhibitB: ["student_name", "assessment_other", "student_in_app_performance"])),
     ]
 
     struct Summary {
