@@ -17,7 +17,35 @@ public struct DataMaps: Sendable {
         return DataMapReading(
             whitelist: try await store.integrations.whitelist(integration.id, version: integration.whitelistVersion),
             acceptance: try await store.integrations.whitelistAcceptance(integration.id),
-            lti: try await store.lti.history(integration.id).first)
+            lti: try await store.lti.history(integration.id).first, synced: try await syncedScopes(of: [integration.id])[integration.id])
+    }
+
+    /// The scopes each integration's released keys have in Canvas, as the newest sync read them, with their endpoints'
+    /// data kinds (one read of the sync, one of the releases). An integration without a released key the sync saw is
+    /// left out.
+    public func syncedScopes(of integrations: [Integration.ID]) async throws -> [Integration.ID: [SyncedScope]] {
+        let store = environment.store
+        guard !integrations.isEmpty, let snapshot = try await store.canvas.latestRead()?.snapshot, snapshot.didRead(.developerKeys) else { return [:] }
+        let releases = try await store.releases.list(of: integrations)
+        let keys = Dictionary(snapshot.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var matcher: EndpointMatcher?
+        var found: [Integration.ID: [SyncedScope]] = [:]
+        for id in integrations {
+            let keyIDs = Set((releases[id] ?? []).compactMap(\.details?.canvasKeyID))
+            let seen = keyIDs.sorted().compactMap { keys[$0] }
+            guard !seen.isEmpty else { continue }
+            if matcher == nil { matcher = try await catalog.matcher() }
+            var scopes: [SyncedScope] = []
+            for key in seen {
+                for raw in key.scopes ?? [] {
+                    guard let (verb, path) = SyncedScope.parse(raw) else { continue }
+                    let entry = matcher?.entries.first { $0.verb == verb && $0.template.text == path } ?? matcher?.match(verb, path)
+                    scopes.append(SyncedScope(keyID: key.id, verb: verb, path: path, kinds: entry?.kinds ?? []))
+                }
+            }
+            found[id] = scopes
+        }
+        return found
     }
 
     /// Where the vendor's answers (ours and its newest HECVAT) disagree with what the integration touches: the data map,

@@ -76,3 +76,25 @@ struct DataMapTests {
         #expect(none.map.isEmpty && none.sources.hasPrefix("Nothing declared yet"))
     }
 }
+
+@Suite("The data map from the scopes a key really has in Canvas")
+struct SyncedScopeTests {
+    @Test func canvasScopeStringsAreAVerbAndAPath() {
+        #expect(SyncedScope.parse("url:GET|/api/v1/courses/:course_id/users")! == (.GET, "/api/v1/courses/:course_id/users"))
+        #expect(SyncedScope.parse("url:post|/api/v1/x")! == (.POST, "/api/v1/x"))
+        for bad in ["", "GET|/api", "url:FETCH|/api", "url:GET|api/v1", "url:GET/api"] { #expect(SyncedScope.parse(bad) == nil, "\(bad)") }
+    }
+
+    @Test func syncedScopesAddWhatTheKeyReallyReachesWithTheKeyAsTheCause() {
+        let map = DataMap(whitelist: [DataMapTests.entry(.GET, "/api/v1/courses/:course_id/modules", [.courseContent])], lti: nil, synced: [
+            SyncedScope(keyID: "170000000000001", verb: .GET, path: "/api/v1/courses/:course_id/enrollments", kinds: [.roster]),
+            SyncedScope(keyID: "170000000000001", verb: .PUT, path: "/api/v1/courses/:course_id/assignments/:assignment_id/submissions/:user_id", kinds: [.grades]),
+        ])
+        #expect(map.items.map(\.element) == [.names, .roster, .grades, .courseContent])
+        #expect(map.item(.roster)?.causes == ["Canvas key 170000000000001 scope GET /api/v1/courses/:course_id/enrollments"])
+        #expect(map.item(.grades)?.changes == true && map.item(.grades)?.reads == false)
+        let reading = DataMapReading(whitelist: nil, acceptance: nil, lti: nil, synced: [SyncedScope(keyID: "1", verb: .GET, path: "/x", kinds: [])])
+        #expect(reading.sources == "From the 1 scope its released keys have in Canvas.")
+        #expect(DataMapReading(whitelist: nil, acceptance: nil, lti: nil).syncedScopes == nil)
+    }
+}

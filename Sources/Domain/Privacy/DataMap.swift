@@ -136,7 +136,7 @@ public struct DataMap: Equatable, Sendable {
     static let gradeScopesThatRead = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly", "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"]
     static let rosterScope = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
-    public init(whitelist: [WhitelistEntry], lti: LTIConfiguration?) {
+    public init(whitelist: [WhitelistEntry], lti: LTIConfiguration?, synced: [SyncedScope] = []) {
         var found: [DataElement: DataMapItem] = [:]
         func add(_ element: DataElement, changes: Bool, cause: String) {
             var item = found[element] ?? DataMapItem(element: element, reads: false, changes: false, causes: [])
@@ -179,11 +179,43 @@ public struct DataMap: Equatable, Sendable {
                 }
             }
         }
+        // What the integration's keys in Canvas really allow, as the newest sync read them.
+        for scope in synced {
+            let cause = "Canvas key \(scope.keyID) scope \(scope.verb.rawValue) \(scope.path)"
+            for kind in scope.kinds.sorted() {
+                for element in DataElement.of(kind) { add(element, changes: scope.verb != .GET, cause: cause) }
+                for element in DataElement.incidental(to: kind) { add(element, changes: false, cause: cause) }
+            }
+        }
         items = found.values.map { item in
             var sorted = item
             sorted.causes.sort()
             return sorted
         }.sorted { $0.element < $1.element }
+    }
+}
+
+/// One scope of a Canvas developer key released for the integration, as the newest sync read it, with the data
+/// kinds of the catalog endpoint it names.
+public struct SyncedScope: Equatable, Sendable {
+    public let keyID: String
+    public let verb: HTTPVerb
+    public let path: String
+    public let kinds: Set<DataKind>
+
+    public init(keyID: String, verb: HTTPVerb, path: String, kinds: Set<DataKind>) {
+        self.keyID = keyID
+        self.verb = verb
+        self.path = path
+        self.kinds = kinds
+    }
+
+    /// "url:GET|/api/v1/courses/:course_id/users" → the verb and path; nil for anything else.
+    public static func parse(_ scope: String) -> (verb: HTTPVerb, path: String)? {
+        guard scope.hasPrefix("url:"), let bar = scope.firstIndex(of: "|") else { return nil }
+        guard let verb = HTTPVerb(rawValue: String(scope[scope.index(scope.startIndex, offsetBy: 4)..<bar]).uppercased()) else { return nil }
+        let path = String(scope[scope.index(after: bar)...])
+        return path.hasPrefix("/") ? (verb, path) : nil
     }
 }
 
@@ -198,8 +230,12 @@ public struct DataMapReading: Equatable, Sendable {
     public let ltiVersion: Int?
     public let privacyLevel: LTIPrivacyLevel?
 
-    public init(whitelist: WhitelistVersion?, acceptance: WhitelistAcceptance?, lti: StoredLTIConfiguration?) {
-        map = DataMap(whitelist: whitelist?.entries ?? [], lti: lti?.configuration)
+    /// How many scopes of the integration's keys the newest Canvas sync read; nil when none was read.
+    public let syncedScopes: Int?
+
+    public init(whitelist: WhitelistVersion?, acceptance: WhitelistAcceptance?, lti: StoredLTIConfiguration?, synced: [SyncedScope]? = nil) {
+        map = DataMap(whitelist: whitelist?.entries ?? [], lti: lti?.configuration, synced: synced ?? [])
+        syncedScopes = synced?.count
         whitelistVersion = whitelist?.number
         whitelistAccepted = whitelist.map { acceptance?.version == $0.number } ?? false
         ltiVersion = lti?.version
@@ -211,6 +247,11 @@ public struct DataMapReading: Equatable, Sendable {
         var parts: [String] = []
         if let whitelistVersion { parts.append("whitelist version \(whitelistVersion) (\(whitelistAccepted ? "accepted" : "not yet accepted"))") }
         if let ltiVersion { parts.append("LTI configuration version \(ltiVersion)") }
-        return parts.isEmpty ? "Nothing declared yet: no whitelist and no LTI configuration." : "From " + parts.joined(separator: " and ") + "."
+        if let syncedScopes { parts.append("the \(syncedScopes) scope\(syncedScopes == 1 ? "" : "s") its released keys have in Canvas") }
+        return parts.isEmpty ? "Nothing declared yet: no whitelist and no LTI configuration." : "From " + Self.list(parts) + "."
+    }
+
+    static func list(_ parts: [String]) -> String {
+        parts.count <= 2 ? parts.joined(separator: " and ") : parts.dropLast().joined(separator: ", ") + " and " + parts.last!
     }
 }

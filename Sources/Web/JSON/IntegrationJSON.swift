@@ -188,6 +188,8 @@ struct DataMapJSON: Content {
     }
 
     let privacyLevel: String?
+    /// How many scopes of the integration's released keys the newest Canvas sync read; null when none.
+    let syncedScopes: Int?
     let items: [Item]
     /// Where the vendor's answers disagree with what the integration touches.
     let contradictions: [ContradictionItem]
@@ -197,6 +199,7 @@ struct DataMapJSON: Content {
         whitelistVersion = reading.whitelistVersion
         whitelistAccepted = reading.whitelistAccepted
         ltiVersion = reading.ltiVersion
+        syncedScopes = reading.syncedScopes
         privacyLevel = reading.privacyLevel?.rawValue
         items = reading.map.items.map {
             Item(element: $0.element.rawValue, label: $0.element.label, personal: $0.element.isPersonal, reads: $0.reads, changes: $0.changes, causes: $0.causes)

@@ -68,9 +68,10 @@ enum ReportData {
             let acceptances = try await store.integrations.whitelistAcceptances(ids)
             let answers = try await store.answers.answers(of: ids)
             let lti = try await store.lti.latest(of: ids)
+            let synced = try await req.operations.dataMaps.syncedScopes(of: ids)
             var maps: [Integration.ID: DataMap] = [:]
             for id in ids {
-                maps[id] = DataMapReading(whitelist: whitelists[id], acceptance: acceptances[id], lti: lti[id]).map
+                maps[id] = DataMapReading(whitelist: whitelists[id], acceptance: acceptances[id], lti: lti[id], synced: synced[id]).map
             }
             return PacketRecords(
                 whitelists: whitelists, answers: answers, acceptances: acceptances, reviews: reviews,

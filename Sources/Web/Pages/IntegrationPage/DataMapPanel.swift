@@ -20,8 +20,7 @@ struct DataMapPanel: Encodable {
     var exhibitBURL = ""
 
     static func load(_ scope: PanelScope) -> DataMapPanel {
-        var panel = DataMapPanel(DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first),
-                                 apiURL: "/api/v1/integrations/\(scope.id)/data-map")
+        var panel = DataMapPanel(scope.dataMap, apiURL: "/api/v1/integrations/\(scope.id)/data-map")
         panel.exhibitBURL = SiteURL.exhibitB(scope.id).path
         return panel
     }
@@ -49,8 +48,7 @@ struct ContradictionsPanel: Encodable {
     let hasItems: Bool
 
     static func load(_ scope: PanelScope) async throws -> ContradictionsPanel {
-        let reading = DataMapReading(whitelist: scope.records.whitelist, acceptance: scope.records.acceptance, lti: scope.ltiHistory.first)
-        let found = try await scope.req.operations.dataMaps.contradictions(for: scope.integration, reading: reading)
+        let found = try await scope.req.operations.dataMaps.contradictions(for: scope.integration, reading: scope.dataMap)
         return ContradictionsPanel(items: found.map { Item(kind: $0.kind.rawValue, title: $0.title, claims: $0.claims, evidence: $0.evidence) },
                                    hasItems: !found.isEmpty)
     }

@@ -16,12 +16,17 @@ struct PanelScope {
     let releases: [KeyRelease]
     /// Newest first.
     let ltiHistory: [StoredLTIConfiguration]
+    /// The data map, from the records above and the scopes the integration's keys have in Canvas.
+    let dataMap: DataMapReading
 
     static func load(_ req: Request, _ integration: Integration) async throws -> PanelScope {
         let users = try await req.store.users.list()
-        return PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: users,
-                          records: try await req.operations.gates.input(for: integration, users: users),
-                          releases: try await req.store.releases.list(integration.id), ltiHistory: try await req.store.lti.history(integration.id))
+        let records = try await req.operations.gates.input(for: integration, users: users)
+        let lti = try await req.store.lti.history(integration.id)
+        let synced = try await req.operations.dataMaps.syncedScopes(of: [integration.id])[integration.id]
+        return PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: users, records: records,
+                          releases: try await req.store.releases.list(integration.id), ltiHistory: lti,
+                          dataMap: DataMapReading(whitelist: records.whitelist, acceptance: records.acceptance, lti: lti.first, synced: synced))
     }
 
     var id: Integration.ID { integration.id }
