@@ -2,6 +2,7 @@
 //   swift run -c release vendor-review-bench [--entries N] [--runs R]
 //   swift run -c release vendor-review-bench --export-events 1000000 [--postgres postgres://…/empty_database]
 //   scripts/bench-drift (uses --drift-generate DIR --rows N and --drift-scan DIR)
+//   python3 Benchmarks/hecvat.py (uses --hecvat FILE --runs N)
 import Domain
 import Foundation
 
@@ -71,6 +72,12 @@ if let index = CommandLine.arguments.firstIndex(of: "--drift-generate"), index +
 }
 if let index = CommandLine.arguments.firstIndex(of: "--drift-scan"), index + 1 < CommandLine.arguments.count {
     orStop { try driftScan(directory: CommandLine.arguments[index + 1]) }
+    exit(0)
+}
+
+if let path = stringArgument("--hecvat") {
+    // Benchmarks/hecvat.py builds a workbook and runs this beside its reference.
+    orStop { try hecvatBenchmark(path: path, runs: argument("--runs", default: 50)) }
     exit(0)
 }
 

@@ -28,6 +28,10 @@ struct SpreadsheetXMLTests {
 
     @Test(arguments: [
         ("doctype", #"<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>"#, "DOCTYPE"),
+        ("doctype in lower case", #"<?xml version="1.0"?><!doctype x><worksheet/>"#, "DOCTYPE"),
+        ("entity alone", #"<worksheet><!EnTiTy a "b"></worksheet>"#, "DOCTYPE"),
+        ("instruction after a byte-order mark and the declaration", "\u{FEFF}<?xml version=\"1.0\"?><worksheet><?x y?></worksheet>", "processing instruction"),
+        ("instruction inside the declaration", #"<?xml version="1.0" <?x?>?><worksheet/>"#, "processing instruction"),
         ("processing instruction", #"<?xml version="1.0"?><?pi?><worksheet/>"#, "processing instruction"),
         ("utf-16", "\u{FEFF}<worksheet/>", nil),
         ("not closed", "<worksheet><sheetData>", "not well-formed"),
@@ -45,6 +49,15 @@ struct SpreadsheetXMLTests {
         } catch {
             Issue.record("\(name): \(error)")
         }
+    }
+
+    @Test func theByteSearchFindsASCIIMarkupWithOrWithoutCase() {
+        let bytes = Array("ab<!DocType>".utf8)
+        #expect(XMLSafety.find(Array("<!DOCTYPE".utf8), in: bytes) == 2)
+        #expect(XMLSafety.find(Array("<!DOCTYPE".utf8), in: bytes, ignoringCase: false) == nil)
+        #expect(XMLSafety.find(Array("ab".utf8), in: bytes, from: 1) == nil)
+        #expect(XMLSafety.find(Array("x".utf8), in: []) == nil && XMLSafety.find([], in: bytes) == nil)
+        #expect(XMLSafety.problem(Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst/>"#.utf8), what: "p") == nil, "a plain declaration passes")
     }
 
     @Test func deepNestingIsRefused() {

@@ -1,15 +1,14 @@
 """An admin imports a vendor's HECVAT 4 workbook in headless Chromium, reads its score and what needs
 attention, follows a carried answer into our questionnaire, and a damaged file is refused with the reason;
 a reviewer reads the same page without the import form."""
-import io
 import urllib.parse
-import zipfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from test_accessibility import problems_on
 from test_admin_flows import click_and_leave, screenshot, sign_in, wait
+from xlsx import workbook
 
 QUESTIONS = [
     ("GNRL-01", "Vendor name", "Quillstone Learning"),
@@ -28,42 +27,9 @@ QUESTIONS = [
 ]
 
 
-def column(n):
-    name = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
-def workbook(rows):
-    """An .xlsx as Excel writes one: shared strings, a workbook part, its relationships, one sheet."""
-    shared, index = [], {}
-    cells = []
-    for r, row in enumerate(rows, 1):
-        cells.append(f'<row r="{r}">')
-        for c, text in enumerate(row, 1):
-            if text not in index:
-                index[text] = len(shared)
-                shared.append(text)
-            cells.append(f'<c r="{column(c)}{r}" t="s"><v>{index[text]}</v></c>')
-        cells.append("</row>")
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                                      '<sheets><sheet name="Questions" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                                                 '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/sharedStrings.xml", f"<sst {ns}>" + "".join(f"<si><t>{t}</t></si>" for t in shared) + "</sst>")
-        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>" + "".join(cells) + "</sheetData></worksheet>")
-    return buffer.getvalue()
-
-
 def test_an_admin_imports_a_hecvat_and_a_reviewer_reads_it(demo_server, browser, tmp_path):
     good = tmp_path / "quillstone-hecvat.xlsx"
-    good.write_bytes(workbook([["HECVAT 4.1.2"], ["ID", "Question", "Answer", "Additional Information"]] + [list(q) + [""] for q in QUESTIONS]))
+    good.write_bytes(workbook([("Questions", [["HECVAT 4.1.2"], ["ID", "Question", "Answer", "Additional Information"]] + [list(q) + [""] for q in QUESTIONS])]))
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(good.read_bytes()[:300])
 

@@ -110,8 +110,13 @@ public struct HECVATWorkbook: Equatable, Codable, Sendable {
         for sheet in sheets {
             let early = sheet.cells.filter { $0.row <= 200 }
             for cell in early {
+                let bytes = Array(cell.text.utf8)
+                if let at = XMLSafety.find(Array("HECVAT".utf8), in: bytes),
+                   let number = versionNumber(in: Substring(String(decoding: bytes[(at + 6)...].prefix(80), as: UTF8.self))) {
+                    return number
+                }
+                guard bytes.count <= 20 else { continue }
                 let upper = cell.text.uppercased()
-                if let range = upper.range(of: "HECVAT"), let number = versionNumber(in: upper[range.upperBound...].prefix(40)) { return number }
                 if upper.trimmingCharacters(in: CharacterSet(charactersIn: " :")) == "VERSION" || upper == "HECVAT VERSION",
                    let next = early.filter({ $0.row == cell.row && $0.column > cell.column }).min(by: { $0.column < $1.column }),
                    let number = versionNumber(in: Substring(next.text)) {
