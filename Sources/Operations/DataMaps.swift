@@ -23,10 +23,11 @@ public struct DataMaps: Sendable {
     /// The scopes each integration's released keys have in Canvas, as the newest sync read them, with their endpoints'
     /// data kinds (one read of the sync, one of the releases). An integration without a released key the sync saw is
     /// left out.
-    public func syncedScopes(of integrations: [Integration.ID]) async throws -> [Integration.ID: [SyncedScope]] {
+    public func syncedScopes(of integrations: [Integration.ID], releases known: [Integration.ID: [KeyRelease]]? = nil) async throws
+        -> [Integration.ID: [SyncedScope]] {
         let store = environment.store
         guard !integrations.isEmpty, let snapshot = try await store.canvas.latestRead()?.snapshot, snapshot.didRead(.developerKeys) else { return [:] }
-        let releases = try await store.releases.list(of: integrations)
+        let releases = if let known { known } else { try await store.releases.list(of: integrations) }
         let keys = Dictionary(snapshot.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var matcher: EndpointMatcher?
         var found: [Integration.ID: [SyncedScope]] = [:]
@@ -50,20 +51,27 @@ public struct DataMaps: Sendable {
 
     /// Where the vendor's answers (ours and its newest HECVAT) disagree with what the integration touches: the data map,
     /// the LTI configuration and the calls the newest drift scan saw outside the whitelist.
-    public func contradictions(for integration: Integration, reading known: DataMapReading? = nil) async throws -> [Contradiction] {
+    /// `answers`, `lti` and `hecvat` when the caller has read them already (the integration page), saving those reads.
+    public func contradictions(for integration: Integration, reading known: DataMapReading? = nil, answers knownAnswers: [Answer]? = nil,
+                               lti knownLTI: StoredLTIConfiguration?? = nil, hecvat knownHECVAT: StoredHECVAT?? = nil) async throws -> [Contradiction] {
         let store = environment.store
         let reading = if let known { known } else { try await reading(for: integration) }
-        return try await contradictions(for: [integration], maps: [integration.id: reading.map], answers: [integration.id: try await store.answers.answers(integration.id)])[integration.id] ?? []
+        let answers = if let knownAnswers { knownAnswers } else { try await store.answers.answers(integration.id) }
+        return try await contradictions(for: [integration], maps: [integration.id: reading.map], answers: [integration.id: answers],
+                                        lti: knownLTI.map { [integration.id: $0].compactMapValues { $0 } },
+                                        hecvat: knownHECVAT.map { [integration.id: $0].compactMapValues { $0 } })[integration.id] ?? []
     }
 
     /// The contradictions of several integrations whose data maps and answers the caller has read, with a constant
     /// number of queries (a vendor's packet).
-    public func contradictions(for integrations: [Integration], maps: [Integration.ID: DataMap], answers: [Integration.ID: [Answer]]) async throws
+    public func contradictions(for integrations: [Integration], maps: [Integration.ID: DataMap], answers: [Integration.ID: [Answer]],
+                               lti knownLTI: [Integration.ID: StoredLTIConfiguration]? = nil,
+                               hecvat knownHECVAT: [Integration.ID: StoredHECVAT]? = nil) async throws
         -> [Integration.ID: [Contradiction]] {
         let store = environment.store
         let ids = integrations.map(\.id)
-        let lti = try await store.lti.latest(of: ids)
-        let hecvat = try await store.hecvat.latest(of: ids)
+        let lti = if let knownLTI { knownLTI } else { try await store.lti.latest(of: ids) }
+        let hecvat = if let knownHECVAT { knownHECVAT } else { try await store.hecvat.latest(of: ids) }
         let drift = try await store.drift.latest(for: ids)
         var kinds: [String: Set<DataKind>] = [:]
         if drift.values.contains(where: { !$0.1.findings.isEmpty }) {

@@ -43,7 +43,12 @@ public struct HECVATImports: Sendable {
 
     /// The integration's HECVAT page; nil when no workbook was imported.
     public func report(_ integration: Integration.ID) async throws -> HECVATReport? {
-        HECVATReport(history: try await environment.store.hecvat.history(integration), bank: environment.hecvatBank, policy: environment.policy.hecvat)
+        report(history: try await environment.store.hecvat.history(integration))
+    }
+
+    /// The report of imports the caller has read (newest first).
+    public func report(history: [StoredHECVAT]) -> HECVATReport? {
+        HECVATReport(history: history, bank: environment.hecvatBank, policy: environment.policy.hecvat)
     }
 
     /// The newest workbook of each integration scored (no history, no comparison), with a constant number of queries.

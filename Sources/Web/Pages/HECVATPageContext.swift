@@ -175,7 +175,7 @@ struct HECVATPanel: Encodable {
     let canImport: Bool
 
     static func load(_ scope: PanelScope) async throws -> HECVATPanel {
-        let report = try await scope.req.operations.hecvat.report(scope.id)
+        let report = scope.req.operations.hecvat.report(history: scope.hecvatHistory)
         return HECVATPanel(
             hasImport: report != nil, version: report?.latest.workbook.version ?? "",
             total: report.map { HECVATPageContext.percent($0.score.earned, $0.score.possible) } ?? "",

@@ -48,7 +48,8 @@ struct ContradictionsPanel: Encodable {
     let hasItems: Bool
 
     static func load(_ scope: PanelScope) async throws -> ContradictionsPanel {
-        let found = try await scope.req.operations.dataMaps.contradictions(for: scope.integration, reading: scope.dataMap)
+        let found = try await scope.req.operations.dataMaps.contradictions(for: scope.integration, reading: scope.dataMap, answers: scope.records.answers,
+                                                                          lti: .some(scope.ltiHistory.first), hecvat: .some(scope.hecvatHistory.first))
         return ContradictionsPanel(items: found.map { Item(kind: $0.kind.rawValue, title: $0.title, claims: $0.claims, evidence: $0.evidence) },
                                    hasItems: !found.isEmpty)
     }

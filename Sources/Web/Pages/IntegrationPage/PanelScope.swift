@@ -18,15 +18,19 @@ struct PanelScope {
     let ltiHistory: [StoredLTIConfiguration]
     /// The data map, from the records above and the scopes the integration's keys have in Canvas.
     let dataMap: DataMapReading
+    /// Every HECVAT import, newest first.
+    let hecvatHistory: [StoredHECVAT]
 
     static func load(_ req: Request, _ integration: Integration) async throws -> PanelScope {
         let users = try await req.store.users.list()
         let records = try await req.operations.gates.input(for: integration, users: users)
         let lti = try await req.store.lti.history(integration.id)
-        let synced = try await req.operations.dataMaps.syncedScopes(of: [integration.id])[integration.id]
+        let releases = try await req.store.releases.list(integration.id)
+        let synced = try await req.operations.dataMaps.syncedScopes(of: [integration.id], releases: [integration.id: releases])[integration.id]
         return PanelScope(req: req, integration: integration, role: req.currentUser?.role, users: users, records: records,
-                          releases: try await req.store.releases.list(integration.id), ltiHistory: lti,
-                          dataMap: DataMapReading(whitelist: records.whitelist, acceptance: records.acceptance, lti: lti.first, synced: synced))
+                          releases: releases, ltiHistory: lti,
+                          dataMap: DataMapReading(whitelist: records.whitelist, acceptance: records.acceptance, lti: lti.first, synced: synced),
+                          hecvatHistory: try await req.store.hecvat.history(integration.id))
     }
 
     var id: Integration.ID { integration.id }
