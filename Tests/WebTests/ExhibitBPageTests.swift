@@ -36,10 +36,12 @@ struct ExhibitBPageTests {
                 return try await admin.send(.POST, "/vendors/\(integration.vendorID)/contracts", headers: headers, body: ByteBuffer(string: body))
             }
             let fields = [("title", "NDPA"), ("kind", "data_privacy_agreement"), ("status", "signed"), ("signedOn", "2026-05-01"), ("exhibitBRecorded", "on")]
-            let bad = try await post(fields + [("exhibitB[]", "student_name"), ("exhibitB[]", "shoe_size")])
-            #expect(bad.status == .unprocessableEntity && bad.text.contains("“shoe_size” is not an element of the NDPA"))
-            #expect(bad.text.contains(#"id="exhibitB-student_name" checked"#))
-            let created = try await post(fields + [("exhibitB[]", "student_name"), ("exhibitB[]", "student_contact_email")])
+            let bad = try await post([("title", ""), ("kind", "data_privacy_agreement"), ("status", "signed"), ("signedOn", "2026-05-01"),
+                                      ("exhibitBRecorded", "on"), ("exhibitB_student_name", "on"), ("exhibitB_shoe_size", "on")])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("Title is required."))
+            #expect(bad.text.contains(#"id="exhibitB-student_name" checked"#), "ticked boxes stay ticked")
+            #expect(!bad.text.contains("shoe_size"), "a box the form does not have is ignored")
+            let created = try await post(fields + [("exhibitB_student_name", "on"), ("exhibitB_student_contact_email", "on")])
             #expect(created.status == .seeOther)
             let contract = try #require(try await h.app.store.contracts.list(ContractQuery()).items.first)
             #expect(contract.fields.exhibitB == ["student_name", "student_contact_email"])
@@ -73,6 +75,8 @@ struct ExhibitBPageTests {
             #expect(try json(cleared)["exhibitB"] as? [String] == [])
             let refused = try await h.app.testing().sendRequest(.PATCH, path, headers: headers, body: ByteBuffer(string: #"{"version": \#(contract.version + 2), "exhibitB": ["nope"]}"#))
             #expect(refused.status == .unprocessableEntity)
+            let fieldsError = try (json(refused)["error"] as? [String: Any])?["fields"] as? [String: String]
+            #expect(fieldsError?["exhibitB"] == "“nope” is not an element of the NDPA's Exhibit B.")
             #expect(try await h.app.store.contracts.find(contract.id)?.fields.exhibitB == [])
             let audit = try await h.app.store.audit.list(AuditQuery(entityType: "contract", action: "update")).items
             #expect(audit.contains { $0.summary.contains("NDPA Exhibit B") })

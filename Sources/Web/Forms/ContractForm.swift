@@ -14,7 +14,7 @@ struct ContractForm: Decodable {
     var breachNotificationHours: String?
     var version: String?
     var clauses: [ClauseKind: (present: String?, reference: String?)] = [:]
-    /// "on" when the agreement's NDPA Exhibit B is recorded; the elements it lists (`exhibitB[]`).
+    /// "on" when the agreement's NDPA Exhibit B is recorded; the elements it lists (`exhibitB_<id>` ticked).
     var exhibitBRecorded: String?
     var exhibitB: [String] = []
 
@@ -34,12 +34,11 @@ struct ContractForm: Decodable {
             clauses[clause] = (try text("clause_\(clause.rawValue)"), try text("ref_\(clause.rawValue)"))
         }
         exhibitBRecorded = try text("exhibitBRecorded")
-        if let list = try? container.decodeIfPresent([String].self, forKey: FieldName("exhibitB")) {
-            exhibitB = list
-        } else if let one = try? text("exhibitB") {
-            exhibitB = [one]
+        // One checkbox per element (`exhibitB_<id>`): checkboxes sharing one name would need one group, and the
+        // form groups them by category.
+        for element in ExhibitB.elements where ["on", "yes", "true"].contains((try text("exhibitB_\(element.id)") ?? "").lowercased()) {
+            exhibitB.append(element.id)
         }
-        if exhibitB.count > ExhibitB.elements.count * 2 { exhibitB = Array(exhibitB.prefix(ExhibitB.elements.count * 2)) }
     }
 
     /// The form as it shows a stored contract.
