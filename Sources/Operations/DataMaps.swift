@@ -29,19 +29,22 @@ public struct DataMaps: Sendable {
         guard !integrations.isEmpty, let snapshot = try await store.canvas.latestRead()?.snapshot, snapshot.didRead(.developerKeys) else { return [:] }
         let releases = if let known { known } else { try await store.releases.list(of: integrations) }
         let keys = Dictionary(snapshot.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var matcher: EndpointMatcher?
+        var catalogKinds: (matcher: EndpointMatcher, byKey: [String: Set<DataKind>])?
         var found: [Integration.ID: [SyncedScope]] = [:]
         for id in integrations {
             let keyIDs = Set((releases[id] ?? []).compactMap(\.details?.canvasKeyID))
             let seen = keyIDs.sorted().compactMap { keys[$0] }
             guard !seen.isEmpty else { continue }
-            if matcher == nil { matcher = try await catalog.matcher() }
+            if catalogKinds == nil {
+                let matcher = try await catalog.matcher()
+                catalogKinds = (matcher, Self.kinds(in: matcher))
+            }
             var scopes: [SyncedScope] = []
             for key in seen {
                 for raw in key.scopes ?? [] {
                     guard let (verb, path) = SyncedScope.parse(raw) else { continue }
-                    let entry = matcher?.entries.first { $0.verb == verb && $0.template.text == path } ?? matcher?.match(verb, path)
-                    scopes.append(SyncedScope(keyID: key.id, verb: verb, path: path, kinds: entry?.kinds ?? []))
+                    let kinds = catalogKinds.flatMap { $0.byKey[verb.rawValue + " " + path] ?? $0.matcher.match(verb, path)?.kinds } ?? []
+                    scopes.append(SyncedScope(keyID: key.id, verb: verb, path: path, kinds: kinds))
                 }
             }
             found[id] = scopes
@@ -75,8 +78,7 @@ public struct DataMaps: Sendable {
         let drift = try await store.drift.latest(for: ids)
         var kinds: [String: Set<DataKind>] = [:]
         if drift.values.contains(where: { !$0.1.findings.isEmpty }) {
-            let matcher = try await catalog.matcher()
-            kinds = Dictionary(matcher.entries.map { ($0.verb.rawValue + " " + $0.template.text, $0.kinds) }, uniquingKeysWith: { first, _ in first })
+            kinds = Self.kinds(in: try await catalog.matcher())
         }
         var found: [Integration.ID: [Contradiction]] = [:]
         for id in ids {
@@ -102,5 +104,10 @@ public struct DataMaps: Sendable {
             return (a.fields.signedOn ?? "") < (b.fields.signedOn ?? "")
         }
         return (ExhibitBSchedule(map: reading.map, declared: agreement?.fields.exhibitB), agreement, reading)
+    }
+
+    /// The catalog's data kinds by "METHOD template", as drift findings and Canvas scopes name endpoints.
+    static func kinds(in matcher: EndpointMatcher) -> [String: Set<DataKind>] {
+        Dictionary(matcher.entries.map { ($0.verb.rawValue + " " + $0.template.text, $0.kinds) }, uniquingKeysWith: { first, _ in first })
     }
 }

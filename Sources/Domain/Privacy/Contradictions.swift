@@ -64,7 +64,7 @@ public enum Contradictions {
             none.append(said.where("VR-FERPA-01", "FERPA VR-FERPA-01 (education records touched)") + ": “\(AnswerSheet.summary(records))”")
         }
         if let access = hecvat?.answer("REQU-08"), access.response == .no { none.append("HECVAT REQU-08 (access to personal data): No") }
-        let personal = map.personal.map { "\($0.element.label): \(causes($0))" }
+        let personal = map.personal.map { "\($0.element.label): \($0.causeSummary)" }
         if !none.isEmpty, !personal.isEmpty { found.append(Contradiction(kind: .personalData, claims: none, evidence: personal)) }
 
         // AI: any "no" against any "yes".
@@ -113,10 +113,6 @@ public enum Contradictions {
             found.append(Contradiction(kind: .undeclaredData, claims: ["The accepted whitelist and the LTI configuration declare none of this data."], evidence: undeclared))
         }
         return found
-    }
-
-    static func causes(_ item: DataMapItem) -> String {
-        item.causes.prefix(3).joined(separator: "; ") + (item.causes.count > 3 ? "; and \(item.causes.count - 3) more" : "")
     }
 
     /// The vendor's newest answer to each of our questions, and where it came from.

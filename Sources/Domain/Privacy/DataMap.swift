@@ -109,6 +109,11 @@ public struct DataMapItem: Equatable, Sendable {
         self.causes = causes
     }
 
+    /// The first three causes, and how many more: for one line of a finding or a schedule.
+    public var causeSummary: String {
+        causes.prefix(3).joined(separator: "; ") + (causes.count > 3 ? "; and \(causes.count - 3) more" : "")
+    }
+
     /// "Receives", "Changes" or "Receives and changes".
     public var accessLabel: String {
         switch (reads, changes) {

@@ -121,7 +121,7 @@ public struct ExhibitBSchedule: Equatable, Sendable {
         var because: [String: [String]] = [:]
         for item in map.items {
             for id in ExhibitB.of(item.element) {
-                because[id, default: []].append("\(item.element.label): " + item.causes.prefix(3).joined(separator: "; ") + (item.causes.count > 3 ? "; …" : ""))
+                because[id, default: []].append("\(item.element.label): \(item.causeSummary)")
             }
         }
         rows = ExhibitB.elements.map { element in
@@ -139,16 +139,11 @@ public struct ExhibitBSchedule: Equatable, Sendable {
     /// One line per element: category, element, id, received, because, declared, difference (RFC 4180; cells that
     /// a spreadsheet would run as a formula are prefixed with an apostrophe).
     public var csv: String {
-        func cell(_ text: String) -> String {
-            var text = text
-            if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-            return text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        var lines = ["category,element,id,received,because,declared_in_agreement,difference"]
-        for row in rows {
-            lines.append([row.element.category, row.element.label, row.element.id, row.received ? "yes" : "no", row.because.joined(separator: " | "),
-                          row.declared.map { $0 ? "yes" : "no" } ?? "not recorded", row.difference?.rawValue ?? ""].map(cell).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        CSV.line(["category", "element", "id", "received", "because", "declared_in_agreement", "difference"])
+            + rows.map { row in
+                CSV.line([row.element.category, row.element.label, row.element.id, row.received ? "yes" : "no", row.because.joined(separator: " | "),
+                          row.declared.map { $0 ? "yes" : "no" } ?? "not recorded", row.difference?.rawValue ?? ""])
+            }.joined()
     }
+
 }
